@@ -1,0 +1,11 @@
+import { create } from '@bufbuild/protobuf';
+import { AccountCreatedEvent, AccountCreatedSchema } from './index.js';
+
+describe('event descriptors read from proto options', () => {
+  it('names, topic and key of account.created.v1 come from the proto file', () => {
+    expect(AccountCreatedEvent.name).toBe('account.created.v1');
+    expect(AccountCreatedEvent.topic).toBe('identity.accounts.v1');
+    const msg = create(AccountCreatedSchema, { accountId: 'acc-1', handle: 'ann' });
+    expect(AccountCreatedEvent.key(msg)).toBe('acc-1');
+  });
+});

@@ -1,0 +1,4 @@
+import { AccountCreatedSchema } from './gen/onair/identity/v1/account_events_pb.js';
+import { defineEvent } from './event-descriptor.js';
+
+export const AccountCreatedEvent = defineEvent(AccountCreatedSchema);

@@ -1,0 +1,1 @@
+export { DomainError, ValidationFailedError, type ErrorKind, type FieldIssue } from './domain-error.js';

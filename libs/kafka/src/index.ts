@@ -1,0 +1,15 @@
+export { createKafka, createIdempotentProducer, ensureTopics, prefixed, type KafkaOptions } from './kafka-options.js';
+export { encodeEvent, decodeEvent, headersToStrings, Header, type EventRecord } from './event-record.js';
+export { Outbox } from './outbox/outbox.js';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.js';
+export { CreateKafkaOutboxTables1763769600000 } from './outbox/outbox-tables.migration.js';
+export { KafkaOutboxModule, KafkaRuntime, type KafkaOutboxOptions } from './kafka-outbox.module.js';
+export {
+  KafkaEventServer,
+  connectKafkaConsumer,
+  deadLetterTopic,
+  type KafkaEventServerOptions,
+} from './consumer/kafka-event.server.js';
+export type { KafkaEventContext } from './consumer/event-context.js';
+export { EventHandlingError, RetriableEventError, NonRetriableEventError } from './consumer/event-errors.js';
+export { OnEvent } from './consumer/on-event.decorator.js';

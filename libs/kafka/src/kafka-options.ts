@@ -1,0 +1,56 @@
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+
+export interface KafkaOptions {
+  brokers: string[];
+  clientId: string;
+  /** Prepended to every topic and consumer group: lets test suites share one broker. */
+  topicPrefix?: string;
+  /** Partitions for topics created at boot, unless `partitions` names the topic. */
+  defaultPartitions: number;
+  partitions?: Record<string, number>;
+}
+
+export const prefixed = (options: KafkaOptions, name: string) => `${options.topicPrefix ?? ''}${name}`;
+
+export function createKafka(options: KafkaOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 200, retries: 5 },
+  });
+}
+
+/**
+ * Idempotent producer, acks from all in-sync replicas, one request in flight: a retry can
+ * neither duplicate nor reorder records of one partition.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+  });
+}
+
+/** Creates missing topics; existing ones are left as they are. */
+export async function ensureTopics(kafka: Kafka, options: KafkaOptions, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: options.partitions?.[topic] ?? options.defaultPartitions,
+        replicationFactor: 1,
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'postgres',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,1 @@
+export { createPostgresDataSource, openPostgres, postgresReady, type PostgresOptions } from './postgres-data-source.js';

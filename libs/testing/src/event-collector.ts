@@ -1,0 +1,50 @@
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import type { EventDescriptor } from '@onair/contracts';
+import { decodeEvent, headersToStrings, Header } from '@onair/kafka';
+import type { Consumer } from 'kafkajs';
+import type { TestContext } from './test-context.js';
+
+export interface CollectedEvent<D extends DescMessage> {
+  message: MessageShape<D>;
+  key: string | null;
+  headers: Record<string, string>;
+  partition: number;
+}
+
+/**
+ * Reads one event type from its (prefixed) topic with a plain kafkajs consumer: an observer
+ * outside the service under test, as another service would be.
+ */
+export class EventCollector<D extends DescMessage> {
+  readonly events: CollectedEvent<D>[] = [];
+  private constructor(readonly consumer: Consumer) {}
+
+  static async start<D extends DescMessage>(ctx: TestContext, descriptor: EventDescriptor<D>): Promise<EventCollector<D>> {
+    const consumer = ctx.kafka().consumer({ groupId: `${ctx.topicPrefix}collector-${Math.random()}`, maxWaitTimeInMs: 200 });
+    const collector = new EventCollector<D>(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: ctx.topicPrefix + descriptor.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        const headers = headersToStrings(message.headers);
+        if (headers[Header.type] !== descriptor.name || !message.value) return;
+        collector.events.push({ message: decodeEvent(descriptor, message.value), key: message.key?.toString() ?? null, headers, partition });
+      },
+    });
+    ctx.onCleanup(() => collector.consumer.disconnect());
+    return collector;
+  }
+
+  async waitFor(count: number, timeoutMs = 30000): Promise<CollectedEvent<D>[]> {
+    await waitUntil(() => this.events.length >= count, timeoutMs, `${count} events (have ${this.events.length})`);
+    return this.events;
+  }
+}
+
+export async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { testInfra, type TestInfra } from './test-infra.js';
+
+/**
+ * One test suite's private corner of the shared infrastructure: PostgreSQL schemas named
+ * `<id>_<name>`, Kafka topics and groups prefixed `<id>.`, Elasticsearch indices prefixed
+ * `<id>-`. `cleanup()` drops all of them, so suites can run in parallel and leave nothing.
+ */
+export class TestContext {
+  readonly infra: TestInfra;
+  readonly id: string;
+  private readonly schemas = new Set<string>();
+  private readonly cleanups: Array<() => Promise<unknown>> = [];
+
+  private constructor(label: string) {
+    this.infra = testInfra();
+    this.id = `t${randomBytes(4).toString('hex')}_${label.replace(/[^a-z0-9]/g, '').slice(0, 20)}`;
+  }
+
+  static create(label: string): TestContext {
+    return new TestContext(label);
+  }
+
+  schema(name: string): string {
+    const schema = `${this.id}_${name}`.toLowerCase();
+    this.schemas.add(schema);
+    return schema;
+  }
+
+  get topicPrefix(): string {
+    return `${this.id}.`;
+  }
+
+  get indexPrefix(): string {
+    return `${this.id}-`;
+  }
+
+  /** Runs `fn` at cleanup time, before schemas and topics are dropped (e.g. closing an app). */
+  onCleanup(fn: () => Promise<unknown>): void {
+    this.cleanups.push(fn);
+  }
+
+  kafka(): Kafka {
+    return new Kafka({ clientId: this.id, brokers: this.infra.kafkaBrokers, logLevel: logLevel.NOTHING });
+  }
+
+  async cleanup(): Promise<void> {
+    for (const fn of this.cleanups.reverse()) await fn().catch(() => undefined);
+    const pg = new Client({ connectionString: this.infra.pgUrl });
+    await pg.connect();
+    try {
+      for (const schema of this.schemas) await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await pg.end();
+    }
+    const admin = this.kafka().admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(this.topicPrefix));
+      if (topics.length) await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

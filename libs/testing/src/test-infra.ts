@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Where the infrastructure started by `tools/onair infra up` listens. */
+export interface TestInfra {
+  repoRoot: string;
+  pgUrl: string;
+  kafkaBrokers: string[];
+  esUrl: string;
+  mediasoupWorkerBin?: string;
+  chromiumBin?: string;
+  ffmpegBin?: string;
+}
+
+export const repoRoot = resolve(__dirname, '../../..');
+
+/** Reads `.onair/env` (written by `tools/onair infra up`); the process env wins. */
+function readEnvFile(): Record<string, string> {
+  const file = join(repoRoot, '.onair', 'env');
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+export function testInfra(): TestInfra {
+  const env = { ...readEnvFile(), ...process.env };
+  const need = (key: string) => {
+    const value = env[key];
+    if (!value) throw new Error(`${key} is not set: start the infrastructure with "tools/onair infra up"`);
+    return value;
+  };
+  return {
+    repoRoot,
+    pgUrl: need('ONAIR_PG_URL'),
+    kafkaBrokers: need('ONAIR_KAFKA_BROKERS').split(','),
+    esUrl: need('ONAIR_ES_URL'),
+    mediasoupWorkerBin: env.MEDIASOUP_WORKER_BIN,
+    chromiumBin: env.ONAIR_CHROMIUM_BIN,
+    ffmpegBin: env.ONAIR_FFMPEG_BIN,
+  };
+}

