@@ -62,7 +62,7 @@ _es_fetch() {
 _es_prepare_home() {
   local d cache; d=$(_es_dir); cache=$(_es_cache)
   if [ "$(cat "$d/home/.onair-source" 2>/dev/null)" != "$cache" ]; then
-    rm -rf "$d/home" "$d/home.tmp"
+    rm -rf "${d:?}/home" "${d:?}/home.tmp"
     cp -al "$cache" "$d/home.tmp" 2>/dev/null || { rm -rf "$d/home.tmp"; cp -a "$cache" "$d/home.tmp"; }
     # The links are root's files: nothing here may chown them (that would change the cache).
     echo "$cache" >"$d/home.tmp/.onair-source"
@@ -144,6 +144,8 @@ _es_up_locked() {
   # -d returns once the node has started (or failed); setsid keeps it out of our session.
   # A fresh environment: nothing of the caller's (JAVA_HOME, proxies) leaks into the node.
   # CLI_JAVA_OPTS: the launcher's JVM probe otherwise leaves /tmp/final-flags*/gc.log per start.
+  # cd: the caller's folder may be one onair-es cannot enter (e.g. /root).
+  cd "$d" || fail elasticsearch "cannot enter $d"
   run_logged "$d/launcher.log" "elasticsearch: starting Elasticsearch $ES_VERSION on $(_es_url)" \
     setsid -w runuser -u "$ES_USER" -- env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$d/tmp" \
       ES_JAVA_HOME="$jhome" ES_PATH_CONF="$d/config" ES_TMPDIR="$d/tmp" ES_JAVA_OPTS="-Xms512m -Xmx512m" \

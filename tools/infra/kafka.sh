@@ -106,7 +106,7 @@ LOG4J
 _kafka_set_aside() {
   local d; d=$(_kafka_dir)
   step "kafka: $1: moving $d/data to $d/data.broken and formatting afresh"
-  rm -rf "$d/data.broken"; mv "$d/data" "$d/data.broken"
+  rm -rf "${d:?}/data.broken"; mv "$d/data" "$d/data.broken"
 }
 
 # Checks the data folder against what the broker will demand, then formats it when needed.
@@ -143,7 +143,7 @@ _kafka_probe() {
   local hex
   hex=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     printf "\x00\x00\x00\x0f\x00\x12\x00\x00\x00\x00\x00\x2a\x00\x05onair" >&3
-    head -c 10 <&3 | od -An -tx1' _ "$ONAIR_KAFKA_PORT" 2>/dev/null | tr -d ' \n')
+    head -c 10 <&3 | od -An -tx1' _ "$ONAIR_KAFKA_PORT" 2>/dev/null | tr -d ' \n' || true)
   [ "${hex:8:12}" = "0000002a0000" ]
 }
 
@@ -227,8 +227,9 @@ _kafka_start_and_wait() {
   d=$(_kafka_dir); pidf="$d/kafka.pid"
   _kafka_log_offset=$(stat -c %s "$d/logs/server.log" 2>/dev/null || echo 0)
   step "kafka: starting Kafka $KAFKA_VERSION on 127.0.0.1:$ONAIR_KAFKA_PORT (log: $d/logs/server.log)"
-  # setsid: own session, survives the calling shell; the wrapper writes its pid, then becomes java.
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidf" \
+  # setsid: own session, survives the calling shell; the wrapper writes its pid, moves to our
+  # folder (not the caller's), then becomes java.
+  setsid bash -c 'echo $$ >"$0"; cd "$1" || exit 1; shift; exec "$@"' "$pidf" "$d" \
     "$(_kafka_java)" -Xms128m -Xmx256m -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dkafka.logs.dir="$d/logs" -Dlog4j2.configurationFile="$d/config/log4j2.properties" \
     -cp "$(_kafka_libs)/*" kafka.Kafka "$d/config/server.properties" \

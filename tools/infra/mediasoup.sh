@@ -203,7 +203,7 @@ _ms_build() {
   local tmp="$MEDIASOUP_WORKER_DIR/.mediasoup-worker.tmp.$$"
   cp "$built" "$tmp" && chmod 755 "$tmp" && mv -f "$tmp" "$MEDIASOUP_WORKER_PATH" \
     || fail mediasoup "cannot install the worker into $MEDIASOUP_WORKER_DIR" "$MEDIASOUP_LOG"
-  rm -rf "$MEDIASOUP_BUILD_DIR"   # ~hundreds of MB of objects; the binary is all we keep
+  rm -rf "$MEDIASOUP_BUILD_DIR"   # the objects are of no further use; the binary is all we keep
 }
 
 mediasoup_up() {

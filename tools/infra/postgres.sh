@@ -100,13 +100,17 @@ _pg_clear_stale_locks() {
 # initdb into data.init and rename when complete: a killed initdb leaves only data.init, which
 # the next run wipes. A data folder missing PG_VERSION or postgresql.conf is half-written too.
 _pg_init_cluster() {
-  local dir data bin tmp
+  local dir data bin tmp c
   dir=$(_pg_dir); data=$(_pg_data); bin=$(_pg_bin); tmp="$dir/data.init"
   if [ -d "$data" ] && { [ ! -f "$data/PG_VERSION" ] || [ ! -f "$data/postgresql.conf" ]; }; then
     step "postgres: $data is half-initialised (no PG_VERSION or postgresql.conf): wiping it"
     rm -rf "$data"
   fi
   [ -d "$data" ] && return 0
+  # We hold the lock, so an initdb still writing data.init is a leftover of a killed `up`.
+  for c in $(grep -lzxF "$tmp" /proc/[0-9]*/cmdline 2>/dev/null); do
+    c=${c#/proc/}; kill -9 "${c%/cmdline}" 2>/dev/null || true
+  done
   rm -rf "$tmp"
   run_logged "$dir/logs/initdb.log" "postgres: initdb $data" \
     _pg_as "$bin/initdb" -D "$tmp" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
@@ -221,7 +225,7 @@ postgres_status() {
   local pid ver
   pid=$(_pg_pid || true)
   if [ -z "$pid" ]; then echo "127.0.0.1:$ONAIR_PG_PORT not running"; return 1; fi
-  ver=$(_pg_query 'show server_version' | awk '{print $1}')
+  ver=$(_pg_query 'show server_version' | awk '{print $1}' || true)
   if [ -z "$ver" ]; then echo "127.0.0.1:$ONAIR_PG_PORT pid $pid not answering"; return 1; fi
   echo "127.0.0.1:$ONAIR_PG_PORT pid $pid PostgreSQL $ver ($(_pg_url))"
 }

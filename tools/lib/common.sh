@@ -54,12 +54,20 @@ wait_until() {
   done
 }
 
+# proc_running <pid>: alive and not a zombie (this machine's pid 1 reaps late, so a killed
+# process can linger as a zombie that `kill -0` still reports).
+proc_running() {
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ]
+}
+
 # pid_alive <pidfile>: true when the file names a live process. A stale file is removed.
 pid_alive() {
   local f=$1 pid
   [ -f "$f" ] || return 1
   pid=$(tr -dc '0-9' <"$f")
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then return 0; fi
+  if proc_running "$pid"; then return 0; fi
   rm -f "$f"
   return 1
 }
@@ -71,8 +79,8 @@ stop_pid() {
   pid=$(tr -dc '0-9' <"$f")
   kill "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + grace))
-  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.3; done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  while proc_running "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.3; done
+  proc_running "$pid" && kill -9 "$pid" 2>/dev/null || true
   rm -f "$f"
 }
 

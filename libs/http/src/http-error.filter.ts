@@ -22,6 +22,15 @@ const bodyParserCodes: Record<string, { status: number; code: string }> = {
   'request.aborted': { status: 400, code: 'REQUEST.ABORTED' },
 };
 
+/** Nest's own exceptions (unknown route, body-parser failures it wraps). */
+const httpExceptionCodes: Record<number, string> = {
+  400: 'REQUEST.INVALID',
+  404: 'REQUEST.NOT_FOUND',
+  405: 'REQUEST.METHOD_NOT_ALLOWED',
+  413: 'REQUEST.BODY_TOO_LARGE',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+};
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
@@ -51,14 +60,16 @@ export class HttpErrorFilter implements ExceptionFilter {
         body: { error: { code: exception.code, message: exception.message, details: exception.details } },
       };
     }
-    const type = (exception as { type?: string })?.type;
+    // Nest's Express adapter wraps body-parser errors in an HttpException; the type is on the cause.
+    const raw = exception as { type?: string; cause?: { type?: string } } | undefined;
+    const type = raw?.type ?? raw?.cause?.type;
     if (type && bodyParserCodes[type]) {
       const { status, code } = bodyParserCodes[type];
       return { status, body: { error: { code, message: (exception as Error).message } } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = status === 404 ? 'REQUEST.NOT_FOUND' : status === 405 ? 'REQUEST.METHOD_NOT_ALLOWED' : `HTTP.${status}`;
+      const code = httpExceptionCodes[status] ?? `HTTP.${status}`;
       return { status, body: { error: { code, message: exception.message } } };
     }
     return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };

@@ -11,8 +11,8 @@ import { CreateKafkaOutboxTables1763769600000, KafkaEventServer, OnEvent, type K
 import { openPostgres } from '@onair/postgres';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-class CreateSeenAccount1 implements MigrationInterface {
-  name = 'CreateSeenAccount1';
+class CreateSeenAccount1763769600100 implements MigrationInterface {
+  name = 'CreateSeenAccount1763769600100';
   async up(q: QueryRunner) {
     await q.query('CREATE TABLE seen_account (account_id uuid PRIMARY KEY, handle text NOT NULL, times int NOT NULL)');
   }
@@ -55,7 +55,7 @@ export async function startAccountProjection(o: ProjectionOptions): Promise<INes
     url: o.pgUrl,
     schema: o.schema,
     entities: [],
-    migrations: [CreateKafkaOutboxTables1763769600000, CreateSeenAccount1],
+    migrations: [CreateKafkaOutboxTables1763769600000, CreateSeenAccount1763769600100],
   });
   const strategy = new KafkaEventServer({
     kafka: { clientId: 'account-projection', brokers: o.brokers, topicPrefix: o.topicPrefix, defaultPartitions: 3 },

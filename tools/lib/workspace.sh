@@ -1,0 +1,30 @@
+# Node packages and the TypeScript build. Sourced by tools/onair.
+export NX_DAEMON=false NX_NO_CLOUD=true KAFKAJS_NO_PARTITIONER_WARNING=1
+
+# npm ci only when package-lock.json (or the Node version) changed since the last install.
+workspace_install() {
+  ensure_node
+  # mediasoup's postinstall would download a worker from GitHub (unreachable); with
+  # MEDIASOUP_WORKER_BIN set it uses the one built from source and cached.
+  mediasoup_up
+  export MEDIASOUP_WORKER_BIN="$MEDIASOUP_WORKER_PATH"
+  local stamp="$ONAIR_ROOT/node_modules/.onair-install" want
+  want="$(node -v) $(sha256sum "$ONAIR_ROOT/package-lock.json" | cut -c1-64)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    (cd "$ONAIR_ROOT" && run_logged "$ONAIR_STATE/logs/npm-ci.log" "npm ci" npm ci --no-audit --no-fund) \
+      || fail npm "npm ci failed" "$ONAIR_STATE/logs/npm-ci.log"
+    echo "$want" >"$stamp"
+  fi
+  # Where mediasoup's Node side looks for its worker when MEDIASOUP_WORKER_BIN is unset.
+  local target="$ONAIR_ROOT/node_modules/mediasoup/worker/out/Release/mediasoup-worker"
+  if ! cmp -s "$MEDIASOUP_WORKER_PATH" "$target"; then
+    mkdir -p "$(dirname "$target")" && cp "$MEDIASOUP_WORKER_PATH" "$target.tmp" && mv "$target.tmp" "$target"
+  fi
+}
+
+# Contracts codegen (buf), then every project's build and typecheck through Nx.
+workspace_build() {
+  (cd "$ONAIR_ROOT" && run_logged "$ONAIR_STATE/logs/build.log" "nx run-many -t build typecheck" \
+    npx nx run-many -t build typecheck --output-style=static) \
+    || fail build "TypeScript build failed" "$ONAIR_STATE/logs/build.log"
+}
