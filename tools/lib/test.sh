@@ -4,6 +4,7 @@ source "$ONAIR_ROOT/tools/lib/helm-tools.sh"
 
 run_all_tests() {
   local passed=0 failed=0
+  ensure_node # here, not in the subshell below: jest must run on Node 24 too
   if ( workspace_install && infra_cmd up && workspace_build && ensure_helm_tools ); then
     passed=$((passed + 1))
   else
@@ -23,7 +24,7 @@ run_all_tests() {
   local results="$ONAIR_STATE/jest-results.json"
   rm -f "$results"
   # --experimental-vm-modules lets jest require() ESM-only packages (NestJS 12) on Node 24.
-  (cd "$ONAIR_ROOT" && NODE_OPTIONS="--experimental-vm-modules --no-warnings=ExperimentalWarning" \
+  (cd "$ONAIR_ROOT" && NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning" \
     npx jest --ci --maxWorkers=2 --json --outputFile="$results" "$@") || true
   if [ -f "$results" ]; then
     local counts

@@ -1,7 +1,9 @@
 # Node packages and the TypeScript build. Sourced by tools/onair.
 export NX_DAEMON=false NX_NO_CLOUD=true KAFKAJS_NO_PARTITIONER_WARNING=1
 
-# npm ci only when package-lock.json (or the Node version) changed since the last install.
+# Installs from package-lock.json when it (or the Node version) changed since the last install.
+# `npm install`, not `npm ci`: npm 11.19 leaves other platforms' optional binaries (buf, swc)
+# out of the lock file it writes and then `npm ci` refuses that same lock file.
 workspace_install() {
   ensure_node
   # mediasoup's postinstall would download a worker from GitHub (unreachable); with
@@ -9,10 +11,10 @@ workspace_install() {
   mediasoup_up
   export MEDIASOUP_WORKER_BIN="$MEDIASOUP_WORKER_PATH"
   local stamp="$ONAIR_ROOT/node_modules/.onair-install" want
-  want="$(node -v) $(sha256sum "$ONAIR_ROOT/package-lock.json" | cut -c1-64)"
+  want="$(node -v) $(cat "$ONAIR_ROOT/package-lock.json" "$ONAIR_ROOT"/package.json "$ONAIR_ROOT"/{libs,services}/*/package.json | sha256sum | cut -c1-64)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    (cd "$ONAIR_ROOT" && run_logged "$ONAIR_STATE/logs/npm-ci.log" "npm ci" npm ci --no-audit --no-fund) \
-      || fail npm "npm ci failed" "$ONAIR_STATE/logs/npm-ci.log"
+    (cd "$ONAIR_ROOT" && run_logged "$ONAIR_STATE/logs/npm-install.log" "npm install" npm install --no-audit --no-fund) \
+      || fail npm "npm install failed" "$ONAIR_STATE/logs/npm-install.log"
     echo "$want" >"$stamp"
   fi
   # Where mediasoup's Node side looks for its worker when MEDIASOUP_WORKER_BIN is unset.

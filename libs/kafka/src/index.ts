@@ -7,6 +7,7 @@ export { KafkaOutboxModule, KafkaRuntime, type KafkaOutboxOptions } from './kafk
 export {
   KafkaEventServer,
   connectKafkaConsumer,
+  createKafkaConsumer,
   deadLetterTopic,
   type KafkaEventServerOptions,
 } from './consumer/kafka-event.server.js';

@@ -1,7 +1,6 @@
-import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { fromBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import type { EventDescriptor } from '@onair/contracts';
-import { decodeEvent, headersToStrings, Header } from '@onair/kafka';
-import type { Consumer } from 'kafkajs';
+import type { Consumer, IHeaders } from 'kafkajs';
 import type { TestContext } from './test-context.js';
 
 export interface CollectedEvent<D extends DescMessage> {
@@ -26,9 +25,9 @@ export class EventCollector<D extends DescMessage> {
     await consumer.subscribe({ topic: ctx.topicPrefix + descriptor.topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message, partition }) => {
-        const headers = headersToStrings(message.headers);
-        if (headers[Header.type] !== descriptor.name || !message.value) return;
-        collector.events.push({ message: decodeEvent(descriptor, message.value), key: message.key?.toString() ?? null, headers, partition });
+        const headers = stringHeaders(message.headers);
+        if (headers.ce_type !== descriptor.name || !message.value) return;
+        collector.events.push({ message: fromBinary(descriptor.schema, message.value), key: message.key?.toString() ?? null, headers, partition });
       },
     });
     ctx.onCleanup(() => collector.consumer.disconnect());
@@ -39,6 +38,12 @@ export class EventCollector<D extends DescMessage> {
     await waitUntil(() => this.events.length >= count, timeoutMs, `${count} events (have ${this.events.length})`);
     return this.events;
   }
+}
+
+// Decoded here rather than with libs/kafka's helpers: libs/kafka's own tests use this lib, and
+// the observer should read the wire format (CloudEvents ce_* headers) as any other consumer would.
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
 }
 
 export async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { Logger, type INestApplication, type INestMicroservice } from '@nestjs/common';
+import { Logger, type INestApplication, type INestMicroservice, type LoggerService, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Catch, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { EventDescriptor } from '@onair/contracts';
@@ -60,6 +61,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     await this.producer?.disconnect().catch(() => undefined);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the signature Nest's Server declares
   on(event: string, callback: Function): void {
     this.consumer?.on(event as never, callback as never);
   }
@@ -196,6 +198,17 @@ class PassThroughRpcErrors implements RpcExceptionFilter {
 /** Attaches a Kafka event consumer to an HTTP app; start it with `app.startAllMicroservices()`. */
 export function connectKafkaConsumer(app: INestApplication, options: KafkaEventServerOptions): INestMicroservice {
   const microservice = app.connectMicroservice({ strategy: new KafkaEventServer(options) });
+  microservice.useGlobalFilters(new PassThroughRpcErrors());
+  return microservice;
+}
+
+/** A consumer-only Nest application (no HTTP) for `module`'s `@OnEvent` handlers; not yet listening. */
+export async function createKafkaConsumer(
+  module: Type<unknown>,
+  options: KafkaEventServerOptions,
+  logger: LoggerService | false = false,
+): Promise<INestMicroservice> {
+  const microservice = await NestFactory.createMicroservice(module, { strategy: new KafkaEventServer(options), logger });
   microservice.useGlobalFilters(new PassThroughRpcErrors());
   return microservice;
 }

@@ -4,10 +4,9 @@
 // test can SIGKILL it mid-batch.
 import 'reflect-metadata';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { AccountCreatedEvent, type AccountCreated } from '@onair/contracts';
-import { CreateKafkaOutboxTables1763769600000, KafkaEventServer, OnEvent, type KafkaEventContext } from '@onair/kafka';
+import { CreateKafkaOutboxTables1763769600000, createKafkaConsumer, OnEvent, type KafkaEventContext } from '@onair/kafka';
 import { openPostgres } from '@onair/postgres';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
@@ -57,13 +56,12 @@ export async function startAccountProjection(o: ProjectionOptions): Promise<INes
     entities: [],
     migrations: [CreateKafkaOutboxTables1763769600000, CreateSeenAccount1763769600100],
   });
-  const strategy = new KafkaEventServer({
+  const app = await createKafkaConsumer(ProjectionModule, {
     kafka: { clientId: 'account-projection', brokers: o.brokers, topicPrefix: o.topicPrefix, defaultPartitions: 3 },
     groupId: projectionGroup,
     events: [AccountCreatedEvent],
     dataSource,
   });
-  const app = await NestFactory.createMicroservice(ProjectionModule, { strategy, logger: false });
   await app.listen();
   const close = app.close.bind(app);
   app.close = async () => {
