@@ -1,4 +1,5 @@
-import { AccountCreatedSchema } from './gen/onair/identity/v1/account_events_pb.js';
+import { AccountCreatedSchema, AccountDeletedSchema } from './gen/onair/identity/v1/account_events_pb.js';
 import { defineEvent } from './event-descriptor.js';
 
 export const AccountCreatedEvent = defineEvent(AccountCreatedSchema);
+export const AccountDeletedEvent = defineEvent(AccountDeletedSchema);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { newUser, startIdentity, type RunningIdentity, type TestUser } from './identity-process.js';
 import { testInfra, type TestInfra } from './test-infra.js';
 
 /**
@@ -13,6 +14,7 @@ export class TestContext {
   readonly id: string;
   private readonly schemas = new Set<string>();
   private readonly cleanups: Array<() => Promise<unknown>> = [];
+  private identity?: Promise<RunningIdentity>;
 
   private constructor(label: string) {
     this.infra = testInfra();
@@ -40,6 +42,17 @@ export class TestContext {
   /** Runs `fn` at cleanup time, before schemas and topics are dropped (e.g. closing an app). */
   onCleanup(fn: () => Promise<unknown>): void {
     this.cleanups.push(fn);
+  }
+
+  /** The real identity service for this suite (started once, stopped at cleanup). */
+  startIdentity(env: Record<string, string> = {}): Promise<RunningIdentity> {
+    this.identity ??= startIdentity(this, env);
+    return this.identity;
+  }
+
+  /** A signed-up, signed-in user of this suite's identity service. */
+  async newUser(overrides: { handle?: string; password?: string } = {}): Promise<TestUser> {
+    return newUser(await this.startIdentity(), overrides);
   }
 
   kafka(): Kafka {

@@ -9,6 +9,18 @@ const Env = z.object({
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  KEY_ROTATION_HOURS: z.coerce.number().min(1).default(24 * 7),
+  // scrypt cost as log2(N); 17 is OWASP's recommendation (128 MiB per hash).
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
+  SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  // Which proxies may set X-Forwarded-For (Express "trust proxy"): the edge runs on loopback.
+  TRUST_PROXY: z.string().default('loopback'),
+  AVATAR_DIR: z.string().min(1).default('./data/avatars'),
+  AVATAR_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(1024 * 1024),
 });
 
 export interface IdentityConfig {
@@ -17,6 +29,17 @@ export interface IdentityConfig {
   kafka: { brokers: string[]; topicPrefix: string; defaultPartitions: number };
   otlpEndpoint?: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  auth: {
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    keyRotationHours: number;
+    scryptLogN: number;
+    signInWindowSeconds: number;
+    maxFailuresPerAccount: number;
+    maxFailuresPerIp: number;
+  };
+  trustProxy: string;
+  avatars: { dir: string; maxBytes: number };
 }
 
 export const IDENTITY_CONFIG = Symbol('IdentityConfig');
@@ -39,5 +62,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: e.LOG_LEVEL,
+    auth: {
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      keyRotationHours: e.KEY_ROTATION_HOURS,
+      scryptLogN: e.PASSWORD_SCRYPT_LOG_N,
+      signInWindowSeconds: e.SIGN_IN_WINDOW_SECONDS,
+      maxFailuresPerAccount: e.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: e.SIGN_IN_MAX_FAILURES_PER_IP,
+    },
+    trustProxy: e.TRUST_PROXY,
+    avatars: { dir: e.AVATAR_DIR, maxBytes: e.AVATAR_MAX_BYTES },
   };
 }

@@ -75,6 +75,7 @@ describe('outbox and idempotent consumer across a broker outage and a consumer c
         KAFKA_BROKERS: kafka.brokers.join(','),
         KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
         KAFKA_TOPIC_PARTITIONS: '3',
+        PASSWORD_SCRYPT_LOG_N: '10',
         LOG_LEVEL: 'error',
       }),
     );
@@ -103,7 +104,7 @@ describe('outbox and idempotent consumer across a broker outage and a consumer c
       const res = await fetch(`${base}/v1/accounts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ handle: `user_${i}`, email: `user${i}@example.org` }),
+        body: JSON.stringify({ handle: `user_${i}`, email: `user${i}@example.org`, password: `pw-of-user-${i}` }),
       });
       expect(res.status).toBe(201);
       created.push(((await res.json()) as { id: string }).id);

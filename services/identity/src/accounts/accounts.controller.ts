@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Public, type AuthenticatedUser } from '@onair/auth';
 import { openApiSchema, ZodBodyPipe } from '@onair/http';
 import { AccountsService } from './accounts.service.js';
-import { CreateAccountBody } from './create-account.body.js';
+import { CreateAccountBody, DeleteAccountBody } from './create-account.body.js';
 
 const AccountView = {
   type: 'object',
@@ -20,11 +21,12 @@ const AccountView = {
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
+  @Public()
   @Post()
   @HttpCode(201)
   @ApiBody({ schema: openApiSchema(CreateAccountBody) })
   @ApiCreatedResponse({ schema: AccountView })
-  @ApiBadRequestResponse({ description: 'REQUEST.VALIDATION_FAILED (names the fields) or REQUEST.MALFORMED_JSON' })
+  @ApiBadRequestResponse({ description: 'REQUEST.VALIDATION_FAILED (names the fields; a common password is refused) or REQUEST.MALFORMED_JSON' })
   @ApiConflictResponse({ description: 'IDENTITY.HANDLE_TAKEN or IDENTITY.EMAIL_TAKEN' })
   async create(@Body(new ZodBodyPipe(CreateAccountBody)) body: CreateAccountBody) {
     const account = await this.accounts.create(body);
@@ -34,5 +36,13 @@ export class AccountsController {
       displayName: account.displayName,
       createdAt: account.createdAt.toISOString(),
     };
+  }
+
+  @Delete('me')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiBody({ schema: openApiSchema(DeleteAccountBody) })
+  async delete(@CurrentUser() user: AuthenticatedUser, @Body(new ZodBodyPipe(DeleteAccountBody)) body: DeleteAccountBody) {
+    await this.accounts.delete(user.accountId, body.password);
   }
 }

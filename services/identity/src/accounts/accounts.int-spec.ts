@@ -8,6 +8,7 @@ import { createIdentityApp } from '../identity-app.js';
 import { startAccountProjection } from './account-projection.test-app.js';
 
 const telemetry = startTelemetry({ serviceName: 'identity', captureSpans: true });
+const PASSWORD = 'tr0ub4dor&3-live';
 
 describe('POST /v1/accounts on real PostgreSQL and Kafka', () => {
   const ctx = TestContext.create('identity_accounts');
@@ -24,6 +25,7 @@ describe('POST /v1/accounts on real PostgreSQL and Kafka', () => {
         KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
         KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
         LOG_LEVEL: 'error',
+        PASSWORD_SCRYPT_LOG_N: '12',
       }),
     );
     await app.listen(0, '127.0.0.1');
@@ -44,7 +46,7 @@ describe('POST /v1/accounts on real PostgreSQL and Kafka', () => {
 
   it('writes the account and its event in one transaction; one trace spans HTTP, relay and consumer', async () => {
     const collector = await EventCollector.start(ctx, AccountCreatedEvent);
-    const res = await post(JSON.stringify({ handle: 'Ann_Live', email: 'ann@example.org' }));
+    const res = await post(JSON.stringify({ handle: 'Ann_Live', email: 'ann@example.org', password: PASSWORD }));
     expect(res.status).toBe(201);
     const account = await json(res);
     expect(account).toMatchObject({ handle: 'ann_live', displayName: 'ann_live' });
@@ -83,7 +85,7 @@ describe('POST /v1/accounts on real PostgreSQL and Kafka', () => {
 
   it('continues a trace started by the caller', async () => {
     const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const res = await post(JSON.stringify({ handle: 'bob', email: 'bob@example.org' }), {
+    const res = await post(JSON.stringify({ handle: 'bob', email: 'bob@example.org', password: PASSWORD }), {
       traceparent: `00-${callerTrace}-00f067aa0ba902b7-01`,
     });
     expect(res.status).toBe(201);
@@ -91,11 +93,11 @@ describe('POST /v1/accounts on real PostgreSQL and Kafka', () => {
   });
 
   it('refuses a taken handle (any case) and a taken email with 409 and a stable code', async () => {
-    expect((await post(JSON.stringify({ handle: 'carol', email: 'carol@example.org' }))).status).toBe(201);
-    const sameHandle = await post(JSON.stringify({ handle: 'CAROL', email: 'other@example.org' }));
+    expect((await post(JSON.stringify({ handle: 'carol', email: 'carol@example.org', password: PASSWORD }))).status).toBe(201);
+    const sameHandle = await post(JSON.stringify({ handle: 'CAROL', email: 'other@example.org', password: PASSWORD }));
     expect(sameHandle.status).toBe(409);
     expect((await json(sameHandle)).error.code).toBe('IDENTITY.HANDLE_TAKEN');
-    const sameEmail = await post(JSON.stringify({ handle: 'carol2', email: 'Carol@Example.org' }));
+    const sameEmail = await post(JSON.stringify({ handle: 'carol2', email: 'Carol@Example.org', password: PASSWORD }));
     expect(sameEmail.status).toBe(409);
     expect((await json(sameEmail)).error.code).toBe('IDENTITY.EMAIL_TAKEN');
   });
@@ -110,6 +112,9 @@ describe('POST /v1/accounts on real PostgreSQL and Kafka', () => {
     ['an unknown field', '{"handle": "dave", "email": "d@example.org", "isAdmin": true}', 400, 'REQUEST.VALIDATION_FAILED', 'isAdmin'],
     ['an overlong handle', '{"handle": "abcdefghijklmnop", "email": "e@example.org"}', 400, 'REQUEST.VALIDATION_FAILED', 'handle'],
     ['a too short handle', '{"handle": "ab", "email": "e@example.org"}', 400, 'REQUEST.VALIDATION_FAILED', 'handle'],
+    ['a too short password', '{"handle": "hal", "email": "h@example.org", "password": "short"}', 400, 'REQUEST.VALIDATION_FAILED', 'password'],
+    ['a common password', '{"handle": "ivy", "email": "i@example.org", "password": "1234567890"}', 400, 'REQUEST.VALIDATION_FAILED', 'password'],
+    ['an overlong password', `{"handle": "jan", "email": "j@example.org", "password": "${'p'.repeat(129)}"}`, 400, 'REQUEST.VALIDATION_FAILED', 'password'],
     ['SQL in the handle', `{"handle": "x'; DROP TABLE account;--", "email": "e@example.org"}`, 400, 'REQUEST.VALIDATION_FAILED', 'handle'],
     ['a bad email', '{"handle": "erin", "email": "not-an-email"}', 400, 'REQUEST.VALIDATION_FAILED', 'email'],
     ['an overlong display name', `{"handle": "fay", "email": "f@example.org", "displayName": "${'x'.repeat(51)}"}`, 400, 'REQUEST.VALIDATION_FAILED', 'displayName'],

@@ -1,11 +1,15 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Injectable } from '@nestjs/common';
-import { AccountCreatedEvent, AccountCreatedSchema } from '@onair/contracts';
+import { AccountCreatedEvent, AccountCreatedSchema, AccountDeletedEvent, AccountDeletedSchema } from '@onair/contracts';
 import { Outbox } from '@onair/kafka';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Account } from './account.entity.js';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { assertPasswordAcceptable } from '../passwords/password-policy.js';
+import { AvatarStore } from '../profiles/avatar-store.js';
+import { InvalidCredentialsError } from '../sessions/session.errors.js';
 import { EmailTakenError, HandleTakenError } from './account.errors.js';
 import type { CreateAccountBody } from './create-account.body.js';
 
@@ -14,10 +18,14 @@ export class AccountsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    private readonly hasher: PasswordHasher,
+    private readonly avatars: AvatarStore,
   ) {}
 
   /** The account row and its `account.created.v1` event commit together or not at all. */
   async create(body: CreateAccountBody): Promise<Account> {
+    assertPasswordAcceptable(body.password);
+    const passwordHash = await this.hasher.hash(body.password);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const account = manager.create(Account, {
@@ -25,6 +33,8 @@ export class AccountsService {
           handle: body.handle,
           email: body.email,
           displayName: body.displayName ?? body.handle,
+          passwordHash,
+          bio: '',
           createdAt: new Date(),
         });
         await manager.insert(Account, account);
@@ -43,6 +53,20 @@ export class AccountsService {
     } catch (err) {
       throw this.uniqueViolation(err, body) ?? err;
     }
+  }
+
+  /**
+   * Deletes the account (sessions and tokens go with it by cascade) and publishes
+   * `account.deleted.v1` in the same transaction; other services purge on that event.
+   */
+  async delete(accountId: string, password: string): Promise<void> {
+    const account = await this.dataSource.getRepository(Account).findOneBy({ id: accountId });
+    if (!account || !(await this.hasher.verify(password, account.passwordHash))) throw new InvalidCredentialsError();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.delete(Account, { id: accountId });
+      await this.outbox.add(manager, AccountDeletedEvent, create(AccountDeletedSchema, { accountId, deletedAt: timestampFromDate(new Date()) }));
+    });
+    await this.avatars.remove(accountId);
   }
 
   private uniqueViolation(err: unknown, body: CreateAccountBody) {

@@ -1,0 +1,33 @@
+import { DomainError } from '@onair/errors';
+
+export class TokenMissingError extends DomainError {
+  readonly code = 'AUTH.TOKEN_MISSING';
+  readonly kind = 'unauthenticated' as const;
+  constructor() {
+    super('an access token is required (Authorization: Bearer <token>)');
+  }
+}
+
+export class TokenInvalidError extends DomainError {
+  readonly code = 'AUTH.TOKEN_INVALID';
+  readonly kind = 'unauthenticated' as const;
+  constructor() {
+    super('the access token is not valid');
+  }
+}
+
+export class TokenExpiredError extends DomainError {
+  readonly code = 'AUTH.TOKEN_EXPIRED';
+  readonly kind = 'unauthenticated' as const;
+  constructor() {
+    super('the access token has expired; refresh it');
+  }
+}
+
+export class SigningKeysUnavailableError extends DomainError {
+  readonly code = 'AUTH.KEYS_UNAVAILABLE';
+  readonly kind = 'unavailable' as const;
+  constructor() {
+    super('the token signing keys cannot be fetched right now');
+  }
+}

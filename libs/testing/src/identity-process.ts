@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from './test-context.js';
+import { repoRoot } from './test-infra.js';
+
+export interface RunningIdentity {
+  url: string;
+  jwksUrl: string;
+  process: ChildProcess;
+}
+
+export interface TestUser {
+  id: string;
+  handle: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+  authHeader: { authorization: string };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Starts the real identity service (its build in services/identity/dist) as a process, in the
+ * suite's own schema and topic prefix: other services' tests get real accounts and real
+ * tokens through identity's public API, exactly as in production.
+ */
+export async function startIdentity(ctx: TestContext, env: Record<string, string> = {}): Promise<RunningIdentity> {
+  const port = await freePort();
+  const avatars = mkdtempSync(join(tmpdir(), 'onair-avatars-'));
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services/identity/dist/src/main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      HTTP_PORT: String(port),
+      DATABASE_URL: ctx.infra.pgUrl,
+      DATABASE_SCHEMA: ctx.schema('identity'),
+      KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
+      LOG_LEVEL: 'warn',
+      // Cheaper hashes keep suites fast; production uses the default cost.
+      PASSWORD_SCRYPT_LOG_N: '12',
+      AVATAR_DIR: avatars,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output = (output + d).slice(-4000)));
+  child.stderr!.on('data', (d) => (output = (output + d).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  ctx.onCleanup(async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    rmSync(avatars, { recursive: true, force: true });
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`identity exited with ${child.exitCode}:\n${output}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`identity not ready within 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, jwksUrl: `${url}/.well-known/jwks.json`, process: child };
+}
+
+/** Signs up and signs in a fresh user through identity's HTTP API. */
+export async function newUser(identity: { url: string }, overrides: { handle?: string; password?: string } = {}): Promise<TestUser> {
+  const handle = overrides.handle ?? `u_${randomBytes(5).toString('hex')}`;
+  const email = `${handle}@example.org`;
+  const password = overrides.password ?? `pw-${randomBytes(12).toString('hex')}`;
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${identity.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json as Record<string, string>;
+  };
+  const account = await post('/v1/accounts', { handle, email, password });
+  const tokens = await post('/v1/sessions', { login: handle, password });
+  return {
+    id: account.id,
+    handle,
+    email,
+    password,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    authHeader: { authorization: `Bearer ${tokens.accessToken}` },
+  };
+}

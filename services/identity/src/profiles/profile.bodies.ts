@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const HandleParam = z.string().min(3).max(15).regex(/^[A-Za-z0-9_]+$/).transform((h) => h.toLowerCase());
+
+export const UpdateProfileBody = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(50).optional(),
+    bio: z.string().trim().max(160).optional(),
+  })
+  .refine((b) => b.displayName !== undefined || b.bio !== undefined, { message: 'nothing to update' });
+export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
+
+export const ProfileView = {
+  type: 'object',
+  required: ['id', 'handle', 'displayName', 'bio', 'avatarUrl', 'createdAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    handle: { type: 'string' },
+    displayName: { type: 'string' },
+    bio: { type: 'string' },
+    avatarUrl: { type: 'string', nullable: true },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+};

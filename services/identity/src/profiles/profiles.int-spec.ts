@@ -1,0 +1,118 @@
+import type { INestApplication } from '@nestjs/common';
+import { AccountDeletedEvent } from '@onair/contracts';
+import { EventCollector, json, TestContext } from '@onair/testing';
+import { startTelemetry } from '@onair/telemetry';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config.js';
+import { createIdentityApp } from '../identity-app.js';
+
+startTelemetry({ serviceName: 'identity' });
+const PASSWORD = 'meadow-signal-77';
+// A real 1x1 PNG.
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+
+describe('profiles, avatars and account deletion', () => {
+  const ctx = TestContext.create('identity_profiles');
+  const avatarDir = mkdtempSync(join(tmpdir(), 'onair-avatars-'));
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    app = await createIdentityApp(
+      loadConfig({
+        DATABASE_URL: ctx.infra.pgUrl,
+        DATABASE_SCHEMA: ctx.schema('identity'),
+        KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
+        KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
+        LOG_LEVEL: 'error',
+        PASSWORD_SCRYPT_LOG_N: '12',
+        AVATAR_DIR: avatarDir,
+        AVATAR_MAX_BYTES: '4096',
+      }),
+    );
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+    ctx.onCleanup(() => app.close());
+  });
+  afterAll(() => ctx.cleanup());
+
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    });
+  async function user(handle: string) {
+    expect((await call('POST', '/v1/accounts', { handle, email: `${handle}@example.org`, password: PASSWORD })).status).toBe(201);
+    const tokens = await json(await call('POST', '/v1/sessions', { login: handle, password: PASSWORD }));
+    return { authorization: `Bearer ${tokens.accessToken}`, refreshToken: tokens.refreshToken as string };
+  }
+
+  it('shows a public profile by handle (any case) and lets its owner edit name and bio', async () => {
+    const auth = await user('pia');
+    const edited = await call('PATCH', '/v1/users/me', { displayName: 'Pia Live', bio: 'Sunsets from Lisbon' }, auth);
+    expect(edited.status).toBe(200);
+    const profile = await json(await call('GET', '/v1/users/PIA'));
+    expect(profile).toMatchObject({ handle: 'pia', displayName: 'Pia Live', bio: 'Sunsets from Lisbon', avatarUrl: null });
+    expect(profile.email).toBeUndefined();
+  });
+
+  it.each([
+    ['no field', {}],
+    ['an unknown field', { handle: 'x' }],
+    ['an overlong bio', { bio: 'b'.repeat(161) }],
+    ['an empty display name', { displayName: '   ' }],
+  ])('refuses a profile edit with %s', async (_what, body) => {
+    const auth = await user(`edit${Math.floor(Math.random() * 1e6)}`);
+    const res = await call('PATCH', '/v1/users/me', body, auth);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.code).toBe('REQUEST.VALIDATION_FAILED');
+  });
+
+  it('answers unknown and malformed handles with 404 and 400', async () => {
+    expect((await json(await call('GET', '/v1/users/nobody_here'))).error.code).toBe('IDENTITY.USER_NOT_FOUND');
+    const bad = await call('GET', `/v1/users/${encodeURIComponent("x' OR 1=1 --")}`);
+    expect(bad.status).toBe(400);
+  });
+
+  it('stores an avatar after checking its type and size, and serves it', async () => {
+    const auth = await user('quinn');
+    const put = (body: Buffer, type: string) => call('PUT', '/v1/users/me/avatar', body, { ...auth, 'content-type': type });
+    expect((await put(PNG, 'image/png')).status).toBe(204);
+    const got = await call('GET', '/v1/users/quinn/avatar');
+    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await json(await call('GET', '/v1/users/quinn'))).avatarUrl).toBe('/v1/users/quinn/avatar');
+
+    const mismatch = await put(PNG, 'image/jpeg');
+    expect(mismatch.status).toBe(400);
+    expect((await json(mismatch)).error.code).toBe('IDENTITY.AVATAR_UNSUPPORTED_TYPE');
+    expect((await json(await put(Buffer.from('<svg onload=alert(1)></svg>'), 'image/png'))).error.code).toBe('IDENTITY.AVATAR_UNSUPPORTED_TYPE');
+    const huge = await put(Buffer.concat([PNG, Buffer.alloc(8192)]), 'image/png');
+    expect(huge.status).toBe(413);
+    expect((await json(huge)).error.code).toBe('REQUEST.BODY_TOO_LARGE');
+    expect((await call('PUT', '/v1/users/me/avatar', PNG, { 'content-type': 'image/png' })).status).toBe(401);
+  });
+
+  it('deletes an account only with its password, publishes account.deleted.v1 and forgets everything', async () => {
+    const deleted = await EventCollector.start(ctx, AccountDeletedEvent);
+    const auth = await user('rosa');
+    await call('PUT', '/v1/users/me/avatar', PNG, { ...auth, 'content-type': 'image/png' });
+    const me = await json(await call('GET', '/v1/users/me', undefined, auth));
+
+    const wrong = await call('DELETE', '/v1/accounts/me', { password: 'not-my-password' }, auth);
+    expect((await json(wrong)).error.code).toBe('IDENTITY.INVALID_CREDENTIALS');
+    expect((await call('DELETE', '/v1/accounts/me', { password: PASSWORD }, auth)).status).toBe(204);
+
+    const [event] = await deleted.waitFor(1);
+    expect(event.message.accountId).toBe(me.id);
+    expect(event.key).toBe(me.id);
+    expect((await call('GET', '/v1/users/rosa')).status).toBe(404);
+    expect((await call('POST', '/v1/sessions/refresh', { refreshToken: auth.refreshToken })).status).toBe(401);
+    expect(readdirSync(avatarDir)).not.toContain(me.id);
+    // The handle is free again.
+    expect((await call('POST', '/v1/accounts', { handle: 'rosa', email: 'rosa@example.org', password: PASSWORD })).status).toBe(201);
+  });
+});

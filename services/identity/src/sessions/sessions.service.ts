@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../config.js';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { AccessTokens, type TokenPair } from './access-tokens.js';
+import { InvalidCredentialsError, RefreshTokenInvalidError, RefreshTokenReusedError } from './session.errors.js';
+import { SignInLimiter } from './sign-in-limiter.js';
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest();
+
+/**
+ * Sign-in sessions, one per device. Each holds a family of refresh tokens: every refresh
+ * consumes the presented token and issues the next one. A consumed token presented again
+ * means two parties hold the family, so the whole session is revoked.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: SignInLimiter,
+    private readonly tokens: AccessTokens,
+    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+  ) {}
+
+  async signIn(login: string, password: string, ip: string): Promise<TokenPair> {
+    await this.limiter.assertAllowed(login, ip);
+    const [account] = await this.dataSource.query('SELECT id, handle, password_hash FROM account WHERE handle = $1 OR email = $1', [login]);
+    // Runs the full hash even for an unknown login: both failures take the same time.
+    if (!(await this.hasher.verify(password, account?.password_hash))) {
+      await this.limiter.recordFailure(login, ip);
+      throw new InvalidCredentialsError();
+    }
+    const sessionId = randomUUID();
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('INSERT INTO session (id, account_id) VALUES ($1, $2)', [sessionId, account.id]);
+      return this.issuePair(manager, account, sessionId);
+    });
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const hash = sha256(refreshToken);
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        `SELECT rt.session_id, rt.expires_at < now() AS expired, rt.used_at, s.revoked_at, a.id, a.handle
+           FROM refresh_token rt JOIN session s ON s.id = rt.session_id JOIN account a ON a.id = s.account_id
+          WHERE rt.token_hash = $1 FOR UPDATE OF rt, s`,
+        [hash],
+      );
+      if (!row || row.revoked_at || row.expired) return 'invalid' as const;
+      if (row.used_at) {
+        await manager.query('UPDATE session SET revoked_at = now() WHERE id = $1', [row.session_id]);
+        return 'reused' as const;
+      }
+      await manager.query('UPDATE refresh_token SET used_at = now() WHERE token_hash = $1', [hash]);
+      return this.issuePair(manager, { id: row.id, handle: row.handle }, row.session_id);
+    });
+    // Thrown after the commit, so the revocation of a reused family sticks.
+    if (outcome === 'invalid') throw new RefreshTokenInvalidError();
+    if (outcome === 'reused') throw new RefreshTokenReusedError();
+    return outcome;
+  }
+
+  /** Ends one session (this device). Its access tokens lapse within their short lifetime. */
+  async signOut(accountId: string, sessionId: string): Promise<void> {
+    await this.dataSource.query('UPDATE session SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL', [sessionId, accountId]);
+  }
+
+  /** Ends every session of the account (all devices). */
+  async signOutEverywhere(accountId: string): Promise<void> {
+    await this.dataSource.query('UPDATE session SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL', [accountId]);
+  }
+
+  private async issuePair(manager: EntityManager, account: { id: string; handle: string }, sessionId: string): Promise<TokenPair> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await manager.query(
+      `INSERT INTO refresh_token (token_hash, session_id, expires_at) VALUES ($1, $2, now() + make_interval(days => $3))`,
+      [sha256(refreshToken), sessionId, this.config.auth.refreshTokenTtlDays],
+    );
+    return { accessToken: await this.tokens.issue(account, sessionId), refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds };
+  }
+}
