@@ -24,9 +24,10 @@ workspace_install() {
   fi
 }
 
-# Contracts codegen (buf), then every project's build and typecheck through Nx.
+# Contracts codegen (buf), then every project's build and typecheck through Nx. `nx sync` first
+# keeps TypeScript project references in step with the imports (a no-op when they already are).
 workspace_build() {
-  (cd "$ONAIR_ROOT" && run_logged "$ONAIR_STATE/logs/build.log" "nx run-many -t build typecheck" \
+  (cd "$ONAIR_ROOT" && npx nx sync >>"$ONAIR_STATE/logs/build.log" 2>&1 && run_logged "$ONAIR_STATE/logs/build.log" "nx run-many -t build typecheck" \
     npx nx run-many -t build typecheck --output-style=static) \
     || fail build "TypeScript build failed" "$ONAIR_STATE/logs/build.log"
 }

@@ -10,6 +10,8 @@ export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, 
   constructor(private readonly schema: S) {}
 
   transform(value: unknown): z.infer<S> {
+    const nul = findNul(value, '');
+    if (nul !== undefined) throw new ValidationFailedError([{ field: nul, issue: 'contains a NUL character' }]);
     const result = this.schema.safeParse(value ?? undefined);
     if (result.success) return result.data;
     const fields = result.error.issues.flatMap((issue) => {
@@ -22,6 +24,20 @@ export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, 
     });
     throw new ValidationFailedError(fields);
   }
+}
+
+/**
+ * Path of the first string holding U+0000. No OnAir input needs one, and PostgreSQL text
+ * cannot store it, so it is refused here for every body and parameter.
+ */
+function findNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = findNul(inner, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** JSON schema of a zod schema, for `@ApiBody({ schema })` in the OpenAPI document. */
