@@ -15,8 +15,8 @@ export interface AuthModuleAsyncOptions {
 @Module({})
 export class AuthModule {
   /** Keys from identity's JWKS URL (every service but identity). */
-  static forRoot(options: { jwksUrl: string }): DynamicModule {
-    return AuthModule.forRootAsync({ useFactory: () => remoteKeys(options.jwksUrl) });
+  static forRoot(options: { jwksUrl: string; jwksCacheMaxAgeMs?: number }): DynamicModule {
+    return AuthModule.forRootAsync({ useFactory: () => remoteKeys(options.jwksUrl, options.jwksCacheMaxAgeMs) });
   }
 
   /** Keys from a provider (identity verifies against its own key ring). */

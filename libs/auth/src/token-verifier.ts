@@ -10,9 +10,12 @@ export type KeySource = JWTVerifyGetKey;
  * since the last fetch) triggers a refetch, rate-limited by the cooldown, so rotation logs
  * nobody out and no service calls identity per request.
  */
-export function remoteKeys(jwksUrl: string): KeySource {
-  return createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 3_000 });
+export function remoteKeys(jwksUrl: string, cacheMaxAgeMs = JWKS_CACHE_MAX_AGE_MS): KeySource {
+  return createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: cacheMaxAgeMs, cooldownDuration: 30_000, timeoutDuration: 3_000 });
 }
+
+/** Identity publishes a new key longer than this before signing with it (KEY_PUBLISH_AHEAD_SECONDS). */
+export const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 

@@ -12,6 +12,12 @@ const Env = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   KEY_ROTATION_HOURS: z.coerce.number().min(1).default(24 * 7),
+  // How long a replica keeps signing with the key it loaded; after a rotation every replica
+  // switches within this time (the old key stays in the JWKS, so nothing breaks meanwhile).
+  // A new key is published this long before it signs: longer than verifiers cache the JWKS
+  // (10 min in libs/auth), so every service already knows a key when tokens signed with it arrive.
+  KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86400).default(900),
+  SIGNING_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   // scrypt cost as log2(N); 17 is OWASP's recommendation (128 MiB per hash).
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
   SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -33,6 +39,8 @@ export interface IdentityConfig {
     accessTokenTtlSeconds: number;
     refreshTokenTtlDays: number;
     keyRotationHours: number;
+    signingKeyCacheSeconds: number;
+    keyPublishAheadSeconds: number;
     scryptLogN: number;
     signInWindowSeconds: number;
     maxFailuresPerAccount: number;
@@ -66,6 +74,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       keyRotationHours: e.KEY_ROTATION_HOURS,
+      signingKeyCacheSeconds: e.SIGNING_KEY_CACHE_SECONDS,
+      keyPublishAheadSeconds: e.KEY_PUBLISH_AHEAD_SECONDS,
       scryptLogN: e.PASSWORD_SCRYPT_LOG_N,
       signInWindowSeconds: e.SIGN_IN_WINDOW_SECONDS,
       maxFailuresPerAccount: e.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,

@@ -1,10 +1,9 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { AccountCreatedEvent, AccountDeletedEvent } from '@onair/contracts';
-import { CreateKafkaOutboxTables1763769600000, KafkaOutboxModule } from '@onair/kafka';
+import { KafkaOutboxModule } from '@onair/kafka';
 import { openPostgres } from '@onair/postgres';
 import { DataSource } from 'typeorm';
-import { CreateAccounts1763769600001 } from '../migrations/1763769600001-create-accounts.js';
-import { AuthAndProfiles1763769600002 } from '../migrations/1763769600002-auth-and-profiles.js';
+import { identityMigrations } from '../migrations/identity-migrations.js';
 import { Account } from './accounts/account.entity.js';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config.js';
 
@@ -44,7 +43,7 @@ export class InfrastructureModule {
               url: config.database.url,
               schema: config.database.schema,
               entities: [Account],
-              migrations: [CreateKafkaOutboxTables1763769600000, CreateAccounts1763769600001, AuthAndProfiles1763769600002],
+              migrations: identityMigrations,
             }),
         },
         DataSourceCloser,

@@ -25,6 +25,7 @@ describe('sessions: sign-in, tokens, refresh rotation, sign-out, key rotation, r
         KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
         LOG_LEVEL: 'error',
         PASSWORD_SCRYPT_LOG_N: '14',
+        KEY_PUBLISH_AHEAD_SECONDS: '0',
         SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '3',
         SIGN_IN_MAX_FAILURES_PER_IP: '6',
       }),

@@ -14,12 +14,12 @@ interface KeyRow {
 
 type SigningKey = { kid: string; privateKey: Awaited<ReturnType<typeof importJWK>>; createdAt: Date };
 
-const CACHE_MS = 30_000;
-
 /**
- * The Ed25519 key ring that signs access tokens. One key signs at a time; rotation adds a new
- * signing key and keeps the old public key in the JWKS until every token it signed has expired,
- * so a rotation logs nobody out. Replicas pick up a new key within CACHE_MS.
+ * The Ed25519 key ring that signs access tokens. One key signs at a time. Rotation publishes
+ * the next key at once but signs with it only KEY_PUBLISH_AHEAD_SECONDS later (verifiers have
+ * refreshed their JWKS cache by then), and keeps the old public key published until every
+ * token it signed has expired: a rotation logs nobody out and no token meets an unknown key.
+ * Replicas pick up the active key within SIGNING_KEY_CACHE_SECONDS.
  */
 @Injectable()
 export class SigningKeys implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,7 +35,7 @@ export class SigningKeys implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationBootstrap() {
     await this.withLock(async () => {
       const [row] = await this.dataSource.query('SELECT 1 FROM signing_key WHERE retired_at IS NULL');
-      if (!row) await this.insertKey();
+      if (!row) await this.insertKey(0);
     });
     // Automatic rotation; the check is cheap and the lock makes one replica do it.
     this.timer = setInterval(() => void this.rotateIfDue().catch((e) => this.log.warn(String(e))), 60_000);
@@ -48,9 +48,11 @@ export class SigningKeys implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** The key that signs new tokens. */
   async signingKey(): Promise<SigningKey> {
-    if (this.current && Date.now() - this.current.loadedAt < CACHE_MS) return this.current.key;
+    if (this.current && Date.now() - this.current.loadedAt < this.config.auth.signingKeyCacheSeconds * 1000) return this.current.key;
     const [row]: KeyRow[] = await this.dataSource.query(
-      'SELECT kid, private_jwk, created_at FROM signing_key WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1',
+      `SELECT kid, private_jwk, activates_at AS created_at FROM signing_key
+        WHERE activates_at <= now() AND (retired_at IS NULL OR retired_at > now())
+        ORDER BY activates_at DESC LIMIT 1`,
     );
     const key = { kid: row.kid, privateKey: await importJWK(row.private_jwk, ACCESS_TOKEN_ALGORITHM), createdAt: row.created_at };
     this.current = { key, loadedAt: Date.now() };
@@ -77,31 +79,35 @@ export class SigningKeys implements OnApplicationBootstrap, OnApplicationShutdow
     };
   }
 
-  /** Retires the signing key and starts signing with a new one. */
+  /** Publishes a new key now; it replaces the signing key after the publish-ahead delay. */
   async rotate(): Promise<string> {
     return this.withLock(async () => {
-      await this.dataSource.query('UPDATE signing_key SET retired_at = now() WHERE retired_at IS NULL');
-      const kid = await this.insertKey();
+      const ahead = this.config.auth.keyPublishAheadSeconds;
+      await this.dataSource.query(
+        'UPDATE signing_key SET retired_at = now() + make_interval(secs => $1) WHERE retired_at IS NULL',
+        [ahead],
+      );
+      const kid = await this.insertKey(ahead);
       this.current = undefined;
-      this.log.log(`rotated signing key; now signing with ${kid}`);
+      this.log.log(`rotating signing key: ${kid} published, signs in ${ahead} s`);
       return kid;
     });
   }
 
   private async rotateIfDue() {
+    const [pending] = await this.dataSource.query('SELECT 1 FROM signing_key WHERE activates_at > now()');
     const key = await this.signingKey();
-    if (Date.now() - key.createdAt.getTime() >= this.config.auth.keyRotationHours * 3_600_000) await this.rotate();
+    if (!pending && Date.now() - key.createdAt.getTime() >= this.config.auth.keyRotationHours * 3_600_000) await this.rotate();
   }
 
-  private async insertKey(): Promise<string> {
+  private async insertKey(activateInSeconds: number): Promise<string> {
     const { privateKey, publicKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { crv: 'Ed25519', extractable: true });
     const kid = randomUUID();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
-    await this.dataSource.query('INSERT INTO signing_key (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)', [
-      kid,
-      { ...(await exportJWK(privateKey)), kid },
-      publicJwk,
-    ]);
+    await this.dataSource.query(
+      'INSERT INTO signing_key (kid, private_jwk, public_jwk, activates_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))',
+      [kid, { ...(await exportJWK(privateKey)), kid }, publicJwk, activateInSeconds],
+    );
     return kid;
   }
 

@@ -1,5 +1,5 @@
-export default {
-  displayName: 'http',
+module.exports = {
+  displayName: 'postgres',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

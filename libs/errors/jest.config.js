@@ -1,5 +1,5 @@
-export default {
-  displayName: 'postgres',
+module.exports = {
+  displayName: 'errors',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

@@ -1,5 +1,5 @@
-export default {
-  displayName: 'auth',
+module.exports = {
+  displayName: 'http',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

@@ -1,5 +1,5 @@
-export default {
-  displayName: 'errors',
+module.exports = {
+  displayName: 'auth',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };
