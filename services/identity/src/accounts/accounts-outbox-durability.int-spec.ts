@@ -140,12 +140,16 @@ describe('outbox and idempotent consumer across a broker outage and a consumer c
 
     // 2. The broker goes away while accounts keep being created: the API still answers 201.
     kafka.stop();
+    const notReady = await fetch(`${base}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ checks: { postgres: true, kafka: false } });
     await createAccounts(60, 120);
     const pending = await pg.query(`SELECT count(*)::int AS n FROM "${identitySchema}".outbox_event`);
     expect(pending.rows[0].n).toBeGreaterThan(0);
 
     // 3. Broker back, consumer restarted, more writes.
     kafka.start();
+    await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000, 'identity to be ready again');
     child = await startProjectionProcess(projection(0));
     await createAccounts(120, 160);
 
