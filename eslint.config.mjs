@@ -8,7 +8,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   prettier,
-  { ignores: ['**/dist', '**/node_modules', '**/gen', '.onair', 'tools/**/*.mjs'] },
+  { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/gen', '.onair', 'tools/**/*.mjs'] },
   {
     files: ['**/*.ts'],
     rules: {

@@ -5,16 +5,42 @@ source "$ONAIR_ROOT/tools/lib/workspace.sh"
 # name:port:entry point (built JS). Each later service adds one line.
 PLATFORM_SERVICES=(
   "identity:7101:services/identity/dist/src/main.js"
+  "social-graph:7102:services/social-graph/dist/src/main.js"
+  "edge:8080:services/edge/dist/src/main.js"
 )
 
 _svc_dir() { echo "$ONAIR_STATE/services"; }
 
-# Environment of a service process, from what `infra up` recorded in .onair/env.
+# HTTP port of a service in PLATFORM_SERVICES.
+_svc_port() {
+  local s name port
+  for s in "${PLATFORM_SERVICES[@]}"; do
+    IFS=: read -r name port _ <<<"$s"
+    [ "$name" = "$1" ] && { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+# name=origin of every service but the edge, for the edge's EDGE_SERVICES (its routes name them).
+_svc_origins() {
+  local s name port out=()
+  for s in "${PLATFORM_SERVICES[@]}"; do
+    IFS=: read -r name port _ <<<"$s"
+    [ "$name" = edge ] || out+=("$name=http://127.0.0.1:$port")
+  done
+  (IFS=,; echo "${out[*]}")
+}
+
+# Environment of a service process, from what `infra up` recorded in .onair/env. The same for
+# every service (each reads what it needs): a service serving gRPC does so on its HTTP port
+# + 10, and every service verifies access tokens against identity's JWKS.
 _svc_env() {
   local name=$1 port=$2
   # shellcheck disable=SC1091
   set -a; source "$ONAIR_STATE/env"; set +a
-  echo "HTTP_PORT=$port DATABASE_URL=$ONAIR_PG_URL DATABASE_SCHEMA=${name//-/_} KAFKA_BROKERS=$ONAIR_KAFKA_BROKERS LOG_LEVEL=info"
+  echo "HTTP_PORT=$port GRPC_PORT=$((port + 10)) DATABASE_URL=$ONAIR_PG_URL DATABASE_SCHEMA=${name//-/_}" \
+    "KAFKA_BROKERS=$ONAIR_KAFKA_BROKERS AUTH_JWKS_URL=http://127.0.0.1:$(_svc_port identity)/.well-known/jwks.json EDGE_SERVICES=$(_svc_origins)" \
+    "AVATAR_DIR=$ONAIR_STATE/$name/avatars LOG_LEVEL=info"
 }
 
 _svc_ready() { curl -fsS -m 2 "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; }

@@ -1,7 +1,12 @@
 export { defineEvent, type EventDescriptor } from './event-descriptor.js';
 export { AccountCreatedEvent, AccountDeletedEvent } from './identity-events.js';
 export * from './gen/onair/identity/v1/account_events_pb.js';
-export { FollowCreatedEvent, FollowDeletedEvent, BlockCreatedEvent, BlockDeletedEvent } from './social-graph-events.js';
+export {
+  FollowCreatedEvent,
+  FollowDeletedEvent,
+  BlockCreatedEvent,
+  BlockDeletedEvent,
+} from './social-graph-events.js';
 export * from './gen/onair/social_graph/v1/follow_events_pb.js';
 export * from './gen/onair/social_graph/v1/block_events_pb.js';
 export * from './gen/onair/social_graph/v1/social_graph_service_pb.js';

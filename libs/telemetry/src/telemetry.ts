@@ -6,6 +6,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
   InMemorySpanExporter,
+  NoopSpanProcessor,
   SimpleSpanProcessor,
   type ReadableSpan,
   type SpanProcessor,
@@ -45,6 +46,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   }
   const memory = options.captureSpans ? new InMemorySpanExporter() : undefined;
   if (memory) processors.push(new SimpleSpanProcessor({ exporter: memory }));
+  // With nothing to export to, spans are still created (the SDK registers no tracer provider
+  // for an empty list): trace ids reach responses, Kafka headers and log lines regardless.
+  if (processors.length === 0) processors.push(new NoopSpanProcessor());
 
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const sdk = new NodeSDK({

@@ -1,18 +1,11 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AccountCreatedEvent, AccountDeletedEvent } from '@onair/contracts';
 import { KafkaOutboxModule } from '@onair/kafka';
-import { openPostgres } from '@onair/postgres';
+import { PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
 import { identityMigrations } from '../migrations/identity-migrations.js';
 import { Account } from './accounts/account.entity.js';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config.js';
-
-class DataSourceCloser implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-  async onApplicationShutdown() {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-  }
-}
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
 @Global()
@@ -23,6 +16,12 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [
+        PostgresModule.forRoot({
+          url: config.database.url,
+          schema: config.database.schema,
+          entities: [Account],
+          migrations: identityMigrations,
+        }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({
@@ -34,21 +33,8 @@ export class InfrastructureModule {
           }),
         }),
       ],
-      providers: [
-        configProvider,
-        {
-          provide: DataSource,
-          useFactory: () =>
-            openPostgres({
-              url: config.database.url,
-              schema: config.database.schema,
-              entities: [Account],
-              migrations: identityMigrations,
-            }),
-        },
-        DataSourceCloser,
-      ],
-      exports: [configProvider, DataSource],
+      providers: [configProvider],
+      exports: [configProvider],
     };
   }
 }

@@ -1,15 +1,29 @@
+import { RpcException } from '@nestjs/microservices';
+
+/** What survives Nest's RPC exception layer: `RpcException.getError()` is passed on as is. */
+interface EventErrorShape {
+  code: string;
+  message: string;
+  retriable: boolean;
+}
+
 /**
  * Thrown by a Kafka handler on purpose. A non-retriable error (bad data, broken invariant) goes
  * straight to the dead-letter topic with its code; a retriable one (a dependency is down) is
  * retried a bounded number of times first. Any other error counts as retriable.
+ *
+ * It is an RpcException so that its code and retriability reach KafkaEventServer whatever
+ * exception filters the microservice has: Nest's default filter forwards `getError()` of an
+ * RpcException and replaces any other error with a generic one.
  */
-export class EventHandlingError extends Error {
+export class EventHandlingError extends RpcException {
   constructor(
     readonly code: string,
     message: string,
     readonly retriable: boolean,
   ) {
-    super(message);
+    super({ code, message, retriable } satisfies EventErrorShape);
+    this.message = message;
     this.name = 'EventHandlingError';
   }
 }
@@ -26,5 +40,8 @@ export class RetriableEventError extends EventHandlingError {
   }
 }
 
-export const isRetriable = (err: unknown) => !(err instanceof EventHandlingError) || err.retriable;
-export const errorCode = (err: unknown) => (err instanceof EventHandlingError ? err.code : 'KAFKA.HANDLER_FAILED');
+const shape = (err: unknown): Partial<EventErrorShape> => (err !== null && typeof err === 'object' ? (err as Partial<EventErrorShape>) : {});
+
+export const isRetriable = (err: unknown) => shape(err).retriable !== false;
+export const errorCode = (err: unknown) => (typeof shape(err).code === 'string' ? shape(err).code! : 'KAFKA.HANDLER_FAILED');
+export const errorMessage = (err: unknown) => String(shape(err).message ?? err);

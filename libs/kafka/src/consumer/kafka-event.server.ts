@@ -1,16 +1,15 @@
 import { Logger, type INestApplication, type INestMicroservice, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Catch, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { EventDescriptor } from '@onair/contracts';
 import { extractTraceContext, meter, SpanKind, withSpan } from '@onair/telemetry';
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
-import { isObservable, lastValueFrom, throwError } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { decodeEvent, Header, headersToStrings } from '../event-record.js';
 import { createIdempotentProducer, createKafka, ensureTopics, prefixed, type KafkaOptions } from '../kafka-options.js';
 import type { KafkaEventContext } from './event-context.js';
-import { errorCode, isRetriable, NonRetriableEventError } from './event-errors.js';
+import { errorCode, errorMessage, isRetriable, NonRetriableEventError } from './event-errors.js';
 
 export interface KafkaEventServerOptions {
   kafka: KafkaOptions;
@@ -114,7 +113,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             return;
           } catch (err) {
             if (!isRetriable(err) || attempt >= max) return this.deadLetter(topic, message, headers, err);
-            this.log.warn(`${descriptor.name} ${headers[Header.id]} attempt ${attempt} failed: ${(err as Error).message}`);
+            this.log.warn(`${descriptor.name} ${headers[Header.id]} attempt ${attempt} failed: ${errorMessage(err)}`);
             await new Promise((r) => setTimeout(r, (this.options.retryBackoffMs ?? 200) * 2 ** (attempt - 1)));
           }
         }
@@ -165,7 +164,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   private async deadLetter(topic: string, message: KafkaMessage, headers: Record<string, string>, err: unknown) {
     this.deadLettered.add(1, { group: this.options.groupId });
-    this.log.error(`${headers[Header.type]} ${headers[Header.id]} dead-lettered: ${errorCode(err)} ${(err as Error).message}`);
+    this.log.error(`${headers[Header.type]} ${headers[Header.id]} dead-lettered: ${errorCode(err)} ${errorMessage(err)}`);
     // If this send fails the error escapes: the offset is not committed and the batch is retried.
     await this.producer!.send({
       topic: deadLetterTopic(this.options),
@@ -177,7 +176,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           headers: {
             ...headers,
             'x-dlq-error-code': errorCode(err),
-            'x-dlq-error-message': String((err as Error).message ?? err).slice(0, 1000),
+            'x-dlq-error-message': errorMessage(err).slice(0, 1000),
             'x-dlq-source-topic': topic,
             'x-dlq-source-offset': message.offset,
           },
@@ -187,19 +186,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 }
 
-/** Hands handler errors to the transport unchanged (Nest's default filter would erase the code). */
-@Catch()
-class PassThroughRpcErrors implements RpcExceptionFilter {
-  catch(exception: unknown) {
-    return throwError(() => exception);
-  }
-}
-
 /** Attaches a Kafka event consumer to an HTTP app; start it with `app.startAllMicroservices()`. */
 export function connectKafkaConsumer(app: INestApplication, options: KafkaEventServerOptions): INestMicroservice {
-  const microservice = app.connectMicroservice({ strategy: new KafkaEventServer(options) });
-  microservice.useGlobalFilters(new PassThroughRpcErrors());
-  return microservice;
+  return app.connectMicroservice({ strategy: new KafkaEventServer(options) });
 }
 
 /** A consumer-only Nest application (no HTTP) for `module`'s `@OnEvent` handlers; not yet listening. */
@@ -208,7 +197,5 @@ export async function createKafkaConsumer(
   options: KafkaEventServerOptions,
   logger: LoggerService | false = false,
 ): Promise<INestMicroservice> {
-  const microservice = await NestFactory.createMicroservice(module, { strategy: new KafkaEventServer(options), logger });
-  microservice.useGlobalFilters(new PassThroughRpcErrors());
-  return microservice;
+  return NestFactory.createMicroservice(module, { strategy: new KafkaEventServer(options), logger });
 }

@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { AccountCreatedEvent } from '@onair/contracts';
 import { TestContext, waitUntil } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,17 +26,18 @@ class PrivateKafka {
   get brokers() {
     return [`127.0.0.1:${this.port}`];
   }
-  private infra(action: 'up' | 'down') {
-    execFileSync(join(this.repoRoot, 'tools/onair'), ['infra', action, 'kafka'], {
+  // Asynchronous on purpose: the identity app under test lives in this process and must keep
+  // serving (and its HTTP keep-alive timers keep running) while the broker starts or stops.
+  private async infra(action: 'up' | 'down') {
+    await promisify(execFile)(join(this.repoRoot, 'tools/onair'), ['infra', action, 'kafka'], {
       env: { ...process.env, ONAIR_STATE: this.state, ONAIR_KAFKA_PORT: String(this.port), ONAIR_KAFKA_CONTROLLER_PORT: String(this.port + 1) },
-      stdio: 'pipe',
       timeout: 120_000,
     });
   }
   start = () => this.infra('up');
   stop = () => this.infra('down');
-  remove() {
-    this.stop();
+  async remove() {
+    await this.stop();
     rmSync(this.state, { recursive: true, force: true });
   }
 }
@@ -66,7 +68,7 @@ describe('outbox and idempotent consumer across a broker outage and a consumer c
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    kafka.start();
+    await kafka.start();
     await pg.connect();
     app = await createIdentityApp(
       loadConfig({
@@ -87,7 +89,7 @@ describe('outbox and idempotent consumer across a broker outage and a consumer c
     child?.kill('SIGKILL');
     await app?.close();
     await pg.end();
-    kafka.remove();
+    await kafka.remove();
     await ctx.cleanup();
   }, 120_000);
 
@@ -139,7 +141,7 @@ describe('outbox and idempotent consumer across a broker outage and a consumer c
     expect(committedAtCrash).toBeLessThan(appliedAtCrash);
 
     // 2. The broker goes away while accounts keep being created: the API still answers 201.
-    kafka.stop();
+    await kafka.stop();
     const notReady = await fetch(`${base}/readyz`);
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toMatchObject({ checks: { postgres: true, kafka: false } });
@@ -148,7 +150,7 @@ describe('outbox and idempotent consumer across a broker outage and a consumer c
     expect(pending.rows[0].n).toBeGreaterThan(0);
 
     // 3. Broker back, consumer restarted, more writes.
-    kafka.start();
+    await kafka.start();
     await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000, 'identity to be ready again');
     child = await startProjectionProcess(projection(0));
     await createAccounts(120, 160);

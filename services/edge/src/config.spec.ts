@@ -1,0 +1,55 @@
+import { loadConfig } from './config.js';
+
+describe('edge configuration', () => {
+  it('defaults to the local platform: port 8080 on loopback, identity and social-graph', () => {
+    const config = loadConfig({});
+    expect(config.httpPort).toBe(8080);
+    expect(config.httpHost).toBe('127.0.0.1');
+    expect([...config.services].map(([name, url]) => [name, url.origin])).toEqual([
+      ['identity', 'http://127.0.0.1:7101'],
+      ['social-graph', 'http://127.0.0.1:7102'],
+    ]);
+    expect(config.routes.map((r) => [r.prefix, r.service, r.target.origin])).toEqual([
+      ['/v1/accounts', 'identity', 'http://127.0.0.1:7101'],
+      ['/v1/sessions', 'identity', 'http://127.0.0.1:7101'],
+      ['/v1/users', 'identity', 'http://127.0.0.1:7101'],
+      ['/.well-known/jwks.json', 'identity', 'http://127.0.0.1:7101'],
+      ['/v1/graph', 'social-graph', 'http://127.0.0.1:7102'],
+    ]);
+  });
+
+  it('reads routes as JSON or as prefix=target pairs, a target being an origin or a service name', () => {
+    const env = { EDGE_SERVICES: '{"chat": "http://chat:7105"}' };
+    const asJson = loadConfig({ ...env, EDGE_ROUTES: '{"/v1/chat": "chat", "/v1/rooms": "http://rooms:80"}' });
+    const asPairs = loadConfig({ ...env, EDGE_ROUTES: ' /v1/chat=chat , /v1/rooms=http://rooms:80 ' });
+    for (const config of [asJson, asPairs]) {
+      expect(config.routes.map((r) => [r.prefix, r.service, r.target.href])).toEqual([
+        ['/v1/chat', 'chat', 'http://chat:7105/'],
+        ['/v1/rooms', undefined, 'http://rooms/'],
+      ]);
+    }
+  });
+
+  it('accepts a catch-all / route (the web client, later)', () => {
+    expect(loadConfig({ EDGE_ROUTES: '/=http://web:3000' }).routes[0].prefix).toBe('/');
+  });
+
+  it.each([
+    ['a route to an unknown service', { EDGE_ROUTES: '/v1/x=nobody' }, /neither a service/],
+    ['a prefix with a trailing slash', { EDGE_ROUTES: '/v1/x/=http://a:1' }, /EDGE_ROUTES/],
+    ['a prefix with ..', { EDGE_ROUTES: '/v1/../x=http://a:1' }, /segments/],
+    ['a prefix shadowing the edge', { EDGE_ROUTES: '/docs=http://a:1' }, /edge's own paths/],
+    ['a prefix under an edge path', { EDGE_ROUTES: '/openapi/x=http://a:1' }, /edge's own paths/],
+    ['a duplicated prefix', { EDGE_ROUTES: '/v1/x=http://a:1,/v1/x=http://b:1' }, /twice/],
+    ['a target with a path', { EDGE_ROUTES: '/v1/x=http://a:1/base' }, /neither/],
+    ['a non-http target', { EDGE_ROUTES: '/v1/x=ftp://a:1' }, /neither/],
+    ['broken JSON', { EDGE_ROUTES: '{"/v1/x": ' }, /JSON object/],
+    ['an item without =', { EDGE_ROUTES: '/v1/x' }, /key=value/],
+    ['a bad service name', { EDGE_SERVICES: 'Chat Service=http://a:1' }, /EDGE_SERVICES/],
+    ['a service URL with credentials', { EDGE_SERVICES: 'chat=http://u:p@a:1' }, /origin only/],
+    ['a port out of range', { HTTP_PORT: '70000' }, /HTTP_PORT/],
+    ['a bind address that is not one', { HTTP_HOST: 'example.org' }, /HTTP_HOST/],
+  ])('refuses %s at boot', (_what, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

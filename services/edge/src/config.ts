@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/** Paths the edge answers itself; no route may shadow them (a catch-all `/` route skips them). */
+export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs'] as const;
+
+const LOCAL_SERVICES = 'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102';
+const LOCAL_ROUTES = [
+  '/v1/accounts=identity',
+  '/v1/sessions=identity',
+  '/v1/users=identity',
+  '/.well-known/jwks.json=identity',
+  '/v1/graph=social-graph',
+].join(',');
+
+const ServiceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a lower-case name such as social-graph');
+
+/** An upstream origin: http(s), host and port, nothing else (the request path is kept as is). */
+const Origin = z
+  .url({ protocol: /^https?$/ })
+  .transform((raw) => new URL(raw))
+  .refine((u) => (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username && !u.password, {
+    message: 'an origin only, such as http://127.0.0.1:7101 (no path, query or credentials)',
+  });
+
+// Segments of unreserved characters; no empty, "." or ".." segment and no trailing slash.
+const Prefix = z
+  .string()
+  .regex(/^(\/|(\/[A-Za-z0-9_~.-]+)+)$/, 'a path such as /v1/accounts')
+  .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), { message: 'no "." or ".." segments' })
+  .refine((p) => p === '/' || !EDGE_OWN_PATHS.some((own) => p === own || p.startsWith(`${own}/`) || own.startsWith(`${p}/`)), {
+    message: `must not overlap the edge's own paths (${EDGE_OWN_PATHS.join(', ')})`,
+  });
+
+/** `{"a":"b"}` or `a=b,c=d` into entries; the value is split at the first `=` only. */
+function pairs(raw: string, ctx: z.RefinementCtx): Array<[string, string]> {
+  const text = raw.trim();
+  if (text.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return Object.entries(parsed).map(([k, v]) => [k, String(v)]);
+      }
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'not a JSON object of strings' });
+    return [];
+  }
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const eq = item.indexOf('=');
+      if (eq <= 0) ctx.addIssue({ code: 'custom', message: `"${item}" is not key=value` });
+      return [item.slice(0, eq).trim(), item.slice(eq + 1).trim()];
+    });
+}
+
+const PairList = z.string().transform(pairs);
+
+const Env = z.object({
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Where to listen: loopback on a laptop, 0.0.0.0 in a container. */
+  HTTP_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+  /** name=origin of each service whose OpenAPI document the edge serves. */
+  EDGE_SERVICES: PairList.prefault(LOCAL_SERVICES),
+  /** prefix=origin or prefix=service name; the longest matching prefix wins. */
+  EDGE_ROUTES: PairList.prefault(LOCAL_ROUTES),
+  /** An upstream that stays silent this long (before answering) gets a 504. */
+  EDGE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
+  EDGE_OPENAPI_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** Origin written into served OpenAPI documents; by default the one the client used. */
+  EDGE_PUBLIC_URL: Origin.optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export interface Route {
+  prefix: string;
+  target: URL;
+  /** The service name when the route named one. */
+  service?: string;
+}
+
+export interface EdgeConfig {
+  httpPort: number;
+  httpHost: string;
+  services: Map<string, URL>;
+  routes: Route[];
+  upstreamTimeoutMs: number;
+  openApiCacheMs: number;
+  publicUrl?: URL;
+  otlpEndpoint?: string;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const EDGE_CONFIG = Symbol('EdgeConfig');
+
+function parseServices(entries: Array<[string, string]>, problems: string[]): Map<string, URL> {
+  const services = new Map<string, URL>();
+  for (const [name, url] of entries) {
+    const n = ServiceName.safeParse(name);
+    const u = Origin.safeParse(url);
+    if (!n.success) problems.push(`EDGE_SERVICES: "${name}": ${n.error.issues[0].message}`);
+    if (!u.success) problems.push(`EDGE_SERVICES: ${name}: ${u.error.issues[0].message}`);
+    if (services.has(name)) problems.push(`EDGE_SERVICES: ${name} appears twice`);
+    if (n.success && u.success) services.set(name, u.data);
+  }
+  return services;
+}
+
+function parseRoutes(entries: Array<[string, string]>, services: Map<string, URL>, problems: string[]): Route[] {
+  const routes: Route[] = [];
+  for (const [prefix, target] of entries) {
+    const p = Prefix.safeParse(prefix);
+    if (!p.success) problems.push(`EDGE_ROUTES: "${prefix}": ${p.error.issues[0].message}`);
+    if (routes.some((r) => r.prefix === prefix)) problems.push(`EDGE_ROUTES: ${prefix} appears twice`);
+    const named = services.get(target);
+    const url = named ? undefined : Origin.safeParse(target);
+    if (url && !url.success) problems.push(`EDGE_ROUTES: ${prefix}: "${target}" is neither a service in EDGE_SERVICES nor an origin`);
+    const resolved = named ?? (url?.success ? url.data : undefined);
+    if (p.success && resolved) routes.push({ prefix, target: resolved, service: named ? target : undefined });
+  }
+  return routes;
+}
+
+/** Reads and validates the environment once, at boot; a bad value stops the process. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): EdgeConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`edge: invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const services = parseServices(e.EDGE_SERVICES, problems);
+  const routes = parseRoutes(e.EDGE_ROUTES, services, problems);
+  if (problems.length) throw new Error(`edge: invalid configuration: ${problems.join('; ')}`);
+  return {
+    httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
+    services,
+    routes,
+    upstreamTimeoutMs: e.EDGE_UPSTREAM_TIMEOUT_MS,
+    openApiCacheMs: e.EDGE_OPENAPI_CACHE_MS,
+    publicUrl: e.EDGE_PUBLIC_URL,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { HttpErrorFilter } from '@onair/http';
+import { httpTracing, JsonLogger, telemetry } from '@onair/telemetry';
+import type { Express, Request, Response } from 'express';
+import { EDGE_CONFIG, type EdgeConfig } from './config.js';
+import { DocsModule } from './docs/docs.module.js';
+import { setupSwaggerUi } from './docs/swagger-ui.js';
+import { probeUpstreams, upstreamsOf } from './health/upstream-health.js';
+import { EdgeProxy } from './proxy/edge-proxy.js';
+import { ProxyModule } from './proxy/proxy.module.js';
+
+@Module({})
+class EdgeModule {
+  static forRoot(config: EdgeConfig): DynamicModule {
+    const configProvider = { provide: EDGE_CONFIG, useValue: config };
+    return { module: EdgeModule, global: true, providers: [configProvider], exports: [configProvider], imports: [ProxyModule, DocsModule] };
+  }
+}
+
+function serveHealth(http: Express, config: EdgeConfig): void {
+  const upstreams = upstreamsOf(config);
+  http.get('/healthz', (_req: Request, res: Response) => res.json({ status: 'ok' }));
+  // Ready means "this edge can take traffic", so it depends on the edge alone. Upstreams are
+  // reported, not required: one service down must cost its own routes (answered 502), not
+  // every route of every edge replica at once; and the edge starts before or after the
+  // services in any order without being held out of rotation.
+  http.get('/readyz', async (_req: Request, res: Response) => {
+    res.json({ status: 'ready', checks: { edge: true }, upstreams: await probeUpstreams(upstreams) });
+  });
+  http.get('/metrics', (req: Request, res: Response) => telemetry().metricsHandler(req, res));
+}
+
+/**
+ * Builds the edge HTTP application (used by main.ts and by the integration tests). The same
+ * pieces as libs/http's `configureHttpApp`, in another order: the proxy runs right after the
+ * tracing middleware and before any body parser or Nest route, so proxied bodies stream
+ * through untouched and routed paths never reach Nest.
+ */
+export async function createEdgeApp(config: EdgeConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(EdgeModule.forRoot(config), {
+    logger: new JsonLogger('edge', config.logLevel),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const proxy = app.get(EdgeProxy);
+  app.disable('x-powered-by');
+  app.use(httpTracing('edge'));
+  app.use(proxy.handleRequest);
+  app.getHttpServer().on('upgrade', proxy.handleUpgrade);
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  serveHealth(app.getHttpAdapter().getInstance(), config);
+  setupSwaggerUi(app, [...config.services.keys()]);
+  return app;
+}

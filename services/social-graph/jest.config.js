@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'social-graph',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,135 @@
+// Test-only: boots the real social-graph (HTTP, gRPC, Kafka consumer) in the suite's own
+// schema and topic prefix, and talks to it the way other services and clients do: fetch for
+// HTTP, a plain grpc-js client generated from the same .proto files for gRPC.
+import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import type { INestApplication } from '@nestjs/common';
+import { freePort } from '@onair/testing';
+import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
+import { defaultProtoDir, loadConfig, SERVICE_PROTO } from './config.js';
+import { ERROR_CODE_TRAILER } from './grpc/grpc-error.filter.js';
+import { createSocialGraphApp } from './social-graph-app.js';
+
+/**
+ * What the harness uses of the suite's TestContext (libs/testing), spelled out so that the
+ * declarations tsc emits for this file do not import libs/testing.
+ */
+export interface Suite {
+  readonly infra: { pgUrl: string; kafkaBrokers: string[] };
+  readonly topicPrefix: string;
+  schema(name: string): string;
+  onCleanup(fn: () => Promise<unknown>): void;
+}
+
+export interface RunningSocialGraph {
+  app: INestApplication;
+  url: string;
+  grpcAddress: string;
+  schema: string;
+}
+
+/** Starts social-graph; it verifies tokens against `jwksUrl` (the suite's real identity). */
+export async function startSocialGraph(ctx: Suite, jwksUrl: string): Promise<RunningSocialGraph> {
+  const grpcPort = await freePort();
+  const schema = ctx.schema('social_graph');
+  const app = await createSocialGraphApp(
+    loadConfig({
+      HTTP_PORT: '0',
+      GRPC_PORT: String(grpcPort),
+      DATABASE_URL: ctx.infra.pgUrl,
+      DATABASE_SCHEMA: schema,
+      KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
+      KAFKA_TOPIC_PARTITIONS: '2',
+      AUTH_JWKS_URL: jwksUrl,
+      LOG_LEVEL: 'error',
+    }),
+  );
+  ctx.onCleanup(() => app.close());
+  await app.startAllMicroservices();
+  await app.listen(0, '127.0.0.1');
+  return { app, url: await app.getUrl(), grpcAddress: `127.0.0.1:${grpcPort}`, schema };
+}
+
+/** A JWKS address nobody answers: for suites that use only gRPC and Kafka (no token is ever checked). */
+export const UNUSED_JWKS_URL = 'http://127.0.0.1:9/.well-known/jwks.json';
+
+type Unary = (
+  request: object,
+  metadata: Metadata,
+  callback: (err: ServiceError | null, response: never) => void,
+) => void;
+
+/** The generated grpc-js client of SocialGraphService, as another OnAir service would use it. */
+export function socialGraphClient(
+  address: string,
+): Client & Record<string, Unary> & { streamFollowers(request: object): NodeJS.ReadableStream } {
+  const protoDir = defaultProtoDir(__dirname);
+  const definition = loadSync(join(protoDir, SERVICE_PROTO), {
+    includeDirs: [protoDir],
+    keepCase: false,
+    longs: String,
+    defaults: true,
+  });
+  const pkg = loadPackageDefinition(definition) as unknown as {
+    onair: {
+      social_graph: {
+        v1: {
+          SocialGraphService: new (
+            address: string,
+            creds: ReturnType<typeof credentials.createInsecure>,
+          ) => never;
+        };
+      };
+    };
+  };
+  return new pkg.onair.social_graph.v1.SocialGraphService(address, credentials.createInsecure());
+}
+
+/** A unary call as a promise. */
+export function unary<T>(
+  client: Record<string, Unary>,
+  method: string,
+  request: object,
+  metadata: Metadata = new Metadata(),
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    client[method](request, metadata, (err, response) => (err ? reject(err) : resolve(response as T))),
+  );
+}
+
+/** Every page of a StreamFollowers call. */
+export function streamAll(
+  client: { streamFollowers(request: object): NodeJS.ReadableStream },
+  request: object,
+): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    const pages: string[][] = [];
+    const call = client.streamFollowers(request);
+    call.on('data', (page: { followerIds: string[] }) => pages.push(page.followerIds));
+    call.on('error', reject);
+    call.on('end', () => resolve(pages));
+  });
+}
+
+/** The stable code of a failed gRPC call (trailer `onair-error-code`). */
+export const grpcErrorCode = (err: ServiceError) => (err.metadata as Metadata).get(ERROR_CODE_TRAILER)[0];
+
+/** Direct SQL on the suite's schema, for set-up at a scale the API would make slow, and for checks. */
+export async function sql(ctx: Suite, schema: string): Promise<PgClient> {
+  const pg = new PgClient({ connectionString: ctx.infra.pgUrl, options: `-c search_path=${schema}` });
+  await pg.connect();
+  ctx.onCleanup(() => pg.end());
+  return pg;
+}
+
+/** HTTP against the service with a user's Authorization header. */
+export function httpClient(base: string) {
+  return (method: string, path: string, auth?: { authorization: string }, body?: unknown) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(auth ?? {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+}
