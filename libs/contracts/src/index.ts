@@ -10,3 +10,20 @@ export {
 export * from './gen/onair/social_graph/v1/follow_events_pb.js';
 export * from './gen/onair/social_graph/v1/block_events_pb.js';
 export * from './gen/onair/social_graph/v1/social_graph_service_pb.js';
+export {
+  BroadcastCreatedEvent,
+  BroadcastWentLiveEvent,
+  BroadcastEndedEvent,
+  BroadcastReplayReadyEvent,
+  BroadcastExpiredEvent,
+  BroadcastStatsUpdatedEvent,
+} from './stream-sessions-events.js';
+export * from './gen/onair/stream_sessions/v1/broadcast_events_pb.js';
+export {
+  PublisherJoinedEvent,
+  PublisherLeftEvent,
+  AudienceReportedEvent,
+  RecordingFinishedEvent,
+  NodeLoadReportedEvent,
+} from './media-events.js';
+export * from './gen/onair/media/v1/media_events_pb.js';

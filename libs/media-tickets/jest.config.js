@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'media-tickets',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

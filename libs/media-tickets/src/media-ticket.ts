@@ -1,0 +1,80 @@
+import { DomainError } from '@onair/errors';
+import type { KeySource } from '@onair/auth';
+import { errors, jwtVerify, SignJWT, type CryptoKey, type KeyObject } from 'jose';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * A media ticket: stream-sessions' short-lived, signed answer to "may this account publish or
+ * watch this broadcast, and on which SFU node". The SFU verifies it locally (stream-sessions'
+ * JWKS) and never calls back: admission decisions (visibility, blocks, circles) happen once,
+ * in stream-sessions.
+ */
+export interface MediaTicket {
+  accountId: string;
+  broadcastId: string;
+  /** publish: send the broadcast's media; consume: receive it. */
+  role: 'publish' | 'consume';
+  /** The SFU node the bearer must connect to. */
+  nodeId: string;
+}
+
+export const MEDIA_TICKET_ISSUER = 'onair-stream-sessions';
+export const MEDIA_TICKET_AUDIENCE = 'onair-sfu';
+const ALG = 'EdDSA';
+
+export class MediaTicketInvalidError extends DomainError {
+  readonly code = 'MEDIA.TICKET_INVALID';
+  readonly kind = 'unauthenticated' as const;
+  constructor(reason = 'the media ticket is not valid') {
+    super(reason);
+  }
+}
+
+export class MediaTicketExpiredError extends DomainError {
+  readonly code = 'MEDIA.TICKET_EXPIRED';
+  readonly kind = 'unauthenticated' as const;
+  constructor() {
+    super('the media ticket has expired; ask stream-sessions for a new one');
+  }
+}
+
+export class MediaTicketWrongNodeError extends DomainError {
+  readonly code = 'MEDIA.TICKET_WRONG_NODE';
+  readonly kind = 'forbidden' as const;
+  constructor(nodeId: string) {
+    super(`this ticket is for SFU node ${nodeId}`);
+  }
+}
+
+export async function signMediaTicket(
+  ticket: MediaTicket,
+  key: { kid: string; privateKey: CryptoKey | KeyObject | Uint8Array },
+  ttlSeconds = 60,
+): Promise<string> {
+  return new SignJWT({ bid: ticket.broadcastId, role: ticket.role, node: ticket.nodeId })
+    .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
+    .setSubject(ticket.accountId)
+    .setIssuer(MEDIA_TICKET_ISSUER)
+    .setAudience(MEDIA_TICKET_AUDIENCE)
+    .setIssuedAt()
+    .setJti(randomUUID())
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(key.privateKey);
+}
+
+/** Verifies a ticket for this node; throws a stable-coded error otherwise. */
+export async function verifyMediaTicket(token: string, keys: KeySource, nodeId: string): Promise<MediaTicket> {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, keys, { issuer: MEDIA_TICKET_ISSUER, audience: MEDIA_TICKET_AUDIENCE, algorithms: [ALG] }));
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw new MediaTicketExpiredError();
+    throw new MediaTicketInvalidError();
+  }
+  const { sub, bid, role, node } = payload;
+  if (typeof sub !== 'string' || typeof bid !== 'string' || typeof node !== 'string' || (role !== 'publish' && role !== 'consume')) {
+    throw new MediaTicketInvalidError();
+  }
+  if (node !== nodeId) throw new MediaTicketWrongNodeError(node);
+  return { accountId: sub, broadcastId: bid, role, nodeId: node };
+}
