@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { newUser, startIdentity, type RunningIdentity, type TestUser } from './identity-process.js';
+import { newUser, startIdentity, type RunningIdentity, type TestUser } from './service-process.js';
 import { testInfra, type TestInfra } from './test-infra.js';
 
 /**

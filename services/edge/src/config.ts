@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Paths the edge answers itself; no route may shadow them (a catch-all `/` route skips them). */
-export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs'] as const;
+export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs', '/broadcast', '/watch', '/assets'] as const;
 
 const LOCAL_SERVICES = 'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102';
 const LOCAL_ROUTES = [

@@ -7,6 +7,7 @@ import { httpTracing, JsonLogger, telemetry } from '@onair/telemetry';
 import type { Express, Request, Response } from 'express';
 import { EDGE_CONFIG, type EdgeConfig } from './config.js';
 import { DocsModule } from './docs/docs.module.js';
+import { PagesModule } from './pages/pages.module.js';
 import { setupSwaggerUi } from './docs/swagger-ui.js';
 import { probeUpstreams, upstreamsOf } from './health/upstream-health.js';
 import { EdgeProxy } from './proxy/edge-proxy.js';
@@ -16,7 +17,7 @@ import { ProxyModule } from './proxy/proxy.module.js';
 class EdgeModule {
   static forRoot(config: EdgeConfig): DynamicModule {
     const configProvider = { provide: EDGE_CONFIG, useValue: config };
-    return { module: EdgeModule, global: true, providers: [configProvider], exports: [configProvider], imports: [ProxyModule, DocsModule] };
+    return { module: EdgeModule, global: true, providers: [configProvider], exports: [configProvider], imports: [ProxyModule, DocsModule, PagesModule] };
   }
 }
 

@@ -34,26 +34,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface RunningService {
+  name: string;
+  url: string;
+  port: number;
+  process: ChildProcess;
+}
+
 /**
- * Starts the real identity service (its build in services/identity/dist) as a process, in the
- * suite's own schema and topic prefix: other services' tests get real accounts and real
- * tokens through identity's public API, exactly as in production.
+ * Starts a real OnAir service from its build (services/<name>/dist) as a process, in the
+ * suite's own schema and topic prefix, and waits for its /readyz. Other services' tests and the
+ * end-to-end tests talk to it over its public API, exactly as in production.
  */
-export async function startIdentity(ctx: TestContext, env: Record<string, string> = {}): Promise<RunningIdentity> {
+export async function startServiceProcess(ctx: TestContext, name: string, env: Record<string, string> = {}): Promise<RunningService> {
   const port = await freePort();
-  const avatars = mkdtempSync(join(tmpdir(), 'onair-avatars-'));
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services/identity/dist/src/main.js')], {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, `services/${name}/dist/src/main.js`)], {
     env: {
       PATH: process.env.PATH,
       HTTP_PORT: String(port),
       DATABASE_URL: ctx.infra.pgUrl,
-      DATABASE_SCHEMA: ctx.schema('identity'),
+      DATABASE_SCHEMA: ctx.schema(name.replace(/-/g, '_')),
       KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
       LOG_LEVEL: 'warn',
-      // Cheaper hashes keep suites fast; production uses the default cost.
-      PASSWORD_SCRYPT_LOG_N: '12',
-      AVATAR_DIR: avatars,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,17 +68,25 @@ export async function startIdentity(ctx: TestContext, env: Record<string, string
   ctx.onCleanup(async () => {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    rmSync(avatars, { recursive: true, force: true });
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`identity exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (ready) break;
-    if (Date.now() > deadline) throw new Error(`identity not ready within 60 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`${name} not ready within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, jwksUrl: `${url}/.well-known/jwks.json`, process: child };
+  return { name, url, port, process: child };
+}
+
+/** The real identity service for a suite, with cheap password hashes and its own avatar folder. */
+export async function startIdentity(ctx: TestContext, env: Record<string, string> = {}): Promise<RunningIdentity> {
+  const avatars = mkdtempSync(join(tmpdir(), 'onair-avatars-'));
+  ctx.onCleanup(async () => rmSync(avatars, { recursive: true, force: true }));
+  // Cheaper hashes keep suites fast; production uses the default cost.
+  const service = await startServiceProcess(ctx, 'identity', { PASSWORD_SCRYPT_LOG_N: '12', AVATAR_DIR: avatars, ...env });
+  return { url: service.url, jwksUrl: `${service.url}/.well-known/jwks.json`, process: service.process };
 }
 
 /** Signs up and signs in a fresh user through identity's HTTP API. */

@@ -1,0 +1,79 @@
+// /broadcast: sign in, name the broadcast, go live from the camera (VP8 simulcast + Opus).
+import { Device } from 'mediasoup-client';
+import { api, requestTicket, signIn, signallingSocketUrl, type Session } from './api.js';
+import { Signalling } from './signalling.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = (text: string) => ($('status').textContent = text);
+
+// Three spatial layers; viewers get the one their bandwidth allows (chosen by the SFU).
+const SIMULCAST = [
+  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+
+let session: Session | undefined;
+let broadcastId: string | undefined;
+let signalling: Signalling | undefined;
+
+async function goLive() {
+  if (!session) throw new Error('sign in first');
+  const title = ($('title') as HTMLInputElement).value.trim() || 'Untitled broadcast';
+  const created = await api<{ id: string }>('POST', '/v1/broadcasts', { title, topics: [], language: 'en', visibility: 'public' }, session);
+  broadcastId = created.id;
+  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 }, audio: true });
+  ($('preview') as HTMLVideoElement).srcObject = media;
+
+  const grant = await requestTicket(session, broadcastId, 'publish');
+  signalling = await Signalling.open(signallingSocketUrl(grant));
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: await signalling.request('getRouterRtpCapabilities') });
+  const params = await signalling.request('createWebRtcTransport', { direction: 'send' });
+  const transport = device.createSendTransport(params);
+  transport.on('connect', ({ dtlsParameters }, done, fail) => {
+    signalling!.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+  });
+  transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
+    signalling!.request<{ id: string }>('produce', { transportId: transport.id, kind, rtpParameters, appData }).then(({ id }) => done({ id }), fail);
+  });
+  // Video first: mediasoup-client negotiates the first m-section with it.
+  await transport.produce({ track: media.getVideoTracks()[0], encodings: SIMULCAST, codecOptions: { videoGoogleStartBitrate: 1000 } });
+  await transport.produce({ track: media.getAudioTracks()[0] });
+
+  const watch = `${location.origin}/watch/${broadcastId}`;
+  const link = $('watch') as HTMLAnchorElement;
+  link.href = watch;
+  link.textContent = watch;
+  ($('end') as HTMLButtonElement).disabled = false;
+  document.body.dataset.broadcastId = broadcastId;
+  document.body.dataset.state = 'live';
+  status('live');
+}
+
+async function end() {
+  if (!session || !broadcastId) return;
+  await api('POST', `/v1/broadcasts/${broadcastId}/end`, {}, session);
+  signalling?.close();
+  document.body.dataset.state = 'ended';
+  status('ended');
+}
+
+function guard(fn: () => Promise<void>) {
+  return () =>
+    fn().catch((err: Error) => {
+      document.body.dataset.state = 'error';
+      status(`error: ${err.message}`);
+    });
+}
+
+$('signin').addEventListener(
+  'click',
+  guard(async () => {
+    session = await signIn(($('login') as HTMLInputElement).value, ($('password') as HTMLInputElement).value);
+    status(`signed in as ${session.handle}`);
+    ($('golive') as HTMLButtonElement).disabled = false;
+  }),
+);
+$('golive').addEventListener('click', guard(goLive));
+$('end').addEventListener('click', guard(end));

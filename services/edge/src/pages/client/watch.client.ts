@@ -1,0 +1,63 @@
+// /watch/<broadcastId>: sign in, get a consume ticket, receive the broadcast over WebRTC.
+import { Device } from 'mediasoup-client';
+import type { Consumer, Transport } from 'mediasoup-client/types';
+import { requestTicket, signIn, signallingSocketUrl } from './api.js';
+import { Signalling } from './signalling.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = (text: string) => ($('status').textContent = text);
+const broadcastId = decodeURIComponent(location.pathname.split('/').pop() ?? '');
+const player = $('player') as HTMLVideoElement;
+const stream = new MediaStream();
+const consumers: Consumer[] = [];
+
+/** For people and for the end-to-end test: decoded video frames so far. */
+(window as unknown as { onair: unknown }).onair = {
+  async framesDecoded(): Promise<number> {
+    let frames = 0;
+    for (const consumer of consumers.filter((c) => c.kind === 'video')) {
+      (await consumer.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp') frames += s.framesDecoded ?? 0;
+      });
+    }
+    return frames;
+  },
+};
+
+async function consume(signalling: Signalling, device: Device, transport: Transport, producerId: string) {
+  const params = await signalling.request('consume', { transportId: transport.id, producerId, rtpCapabilities: device.rtpCapabilities });
+  const consumer = await transport.consume(params);
+  consumers.push(consumer);
+  stream.addTrack(consumer.track);
+  player.srcObject = stream;
+  await signalling.request('resumeConsumer', { consumerId: consumer.id });
+}
+
+async function watch(login: string, password: string) {
+  const session = await signIn(login, password);
+  const grant = await requestTicket(session, broadcastId, 'consume');
+  const signalling = await Signalling.open(signallingSocketUrl(grant));
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: await signalling.request('getRouterRtpCapabilities') });
+  const params = await signalling.request('createWebRtcTransport', { direction: 'recv' });
+  const transport = device.createRecvTransport(params);
+  transport.on('connect', ({ dtlsParameters }, done, fail) => {
+    signalling.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+  });
+  signalling.on('producerAdded', ({ producerId }) => void consume(signalling, device, transport, producerId));
+  signalling.on('broadcastEnded', () => {
+    document.body.dataset.state = 'ended';
+    status('the broadcast has ended');
+  });
+  const { producers } = await signalling.request<{ producers: Array<{ producerId: string }> }>('join', { rtpCapabilities: device.rtpCapabilities });
+  for (const { producerId } of producers) await consume(signalling, device, transport, producerId);
+  document.body.dataset.state = 'watching';
+  status('watching');
+}
+
+$('signin').addEventListener('click', () => {
+  watch(($('login') as HTMLInputElement).value, ($('password') as HTMLInputElement).value).catch((err: Error) => {
+    document.body.dataset.state = 'error';
+    status(`error: ${err.message}`);
+  });
+});
