@@ -6,6 +6,8 @@ source "$ONAIR_ROOT/tools/lib/workspace.sh"
 PLATFORM_SERVICES=(
   "identity:7101:services/identity/dist/src/main.js"
   "social-graph:7102:services/social-graph/dist/src/main.js"
+  "stream-sessions:7103:services/stream-sessions/dist/src/main.js"
+  "sfu-worker:7104:services/sfu-worker/dist/src/main.js"
   "edge:8080:services/edge/dist/src/main.js"
 )
 
@@ -40,7 +42,10 @@ _svc_env() {
   set -a; source "$ONAIR_STATE/env"; set +a
   echo "HTTP_PORT=$port GRPC_PORT=$((port + 10)) DATABASE_URL=$ONAIR_PG_URL DATABASE_SCHEMA=${name//-/_}" \
     "KAFKA_BROKERS=$ONAIR_KAFKA_BROKERS AUTH_JWKS_URL=http://127.0.0.1:$(_svc_port identity)/.well-known/jwks.json EDGE_SERVICES=$(_svc_origins)" \
-    "AVATAR_DIR=$ONAIR_STATE/$name/avatars LOG_LEVEL=info"
+    "AVATAR_DIR=$ONAIR_STATE/$name/avatars REPLAY_DIR=$ONAIR_STATE/replays SOCIAL_GRAPH_GRPC_URL=127.0.0.1:$(($(_svc_port social-graph) + 10))" \
+    "FFMPEG_BIN=${ONAIR_FFMPEG_BIN:-/usr/bin/ffmpeg} MEDIA_TICKET_JWKS_URL=http://127.0.0.1:$(_svc_port stream-sessions)/.well-known/media-jwks.json" \
+    "SFU_SIGNALLING_URL=ws://127.0.0.1:$(_svc_port edge)/v1/sfu/signal" \
+    "LOG_LEVEL=info"
 }
 
 _svc_ready() { curl -fsS -m 2 "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; }
@@ -49,8 +54,12 @@ service_up() {
   local name=$1 port=$2 entry=$3 dir pidf logf
   dir=$(_svc_dir); pidf="$dir/$name.pid"; logf="$dir/$name.log"
   mkdir -p "$dir"
-  # Running the current build already: nothing to do. A newer build: restart.
-  if pid_alive "$pidf" && [ "$ONAIR_ROOT/$entry" -ot "$pidf" ] && _svc_ready "$port"; then return 0; fi
+  local env fingerprint
+  env=$(_svc_env "$name" "$port")
+  # What the process runs: its environment and the built code (the service's and the libs').
+  # Compared by content, not mtime: nx rewrites dist files when it restores them from its cache.
+  fingerprint=$( { echo "$env"; cd "$ONAIR_ROOT" && find "services/$name/dist" libs/*/dist -type f -name '*.js' -print0 | sort -z | xargs -0 cat; } | sha256sum)
+  if pid_alive "$pidf" && [ "$(cat "$dir/$name.fingerprint" 2>/dev/null)" = "$fingerprint" ] && _svc_ready "$port"; then return 0; fi
   stop_pid "$pidf" 15
   port_open "$port" && fail "$name" "port $port is taken by another process" "$logf"
   step "$name: starting on 127.0.0.1:$port (log: $logf)"
@@ -58,8 +67,9 @@ service_up() {
   # background subshell of a script is no process-group leader). kafkajs 2.2.4 trips Node 24's
   # TimeoutNegativeWarning on every connection; it is harmless and would flood the log.
   # shellcheck disable=SC2046
-  (cd "$ONAIR_ROOT" && exec env $(_svc_env "$name" "$port") setsid node --disable-warning=TimeoutNegativeWarning "$entry" >>"$logf" 2>&1 </dev/null) &
+  (cd "$ONAIR_ROOT" && exec env $env setsid node --disable-warning=TimeoutNegativeWarning "$entry" >>"$logf" 2>&1 </dev/null) &
   echo $! >"$pidf"
+  echo "$fingerprint" >"$dir/$name.fingerprint"
   wait_until 60 _svc_ready "$port" || {
     pid_alive "$pidf" || fail "$name" "the process exited during start" "$logf"
     fail "$name" "/readyz did not answer 200 within 60 s" "$logf"

@@ -30,8 +30,9 @@ run_all_tests() {
     local counts
     counts=$(node -e '
       const r = require(process.argv[1]);
-      const suitesNotRun = r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
-      console.log(r.numPassedTests, r.numFailedTests + suitesNotRun);' "$results")
+      // A suite can fail outside its tests (it did not load, a hook threw): count it once.
+      const suiteFailures = r.testResults.filter((s) => s.status === "failed" && !s.assertionResults.some((a) => a.status === "failed")).length;
+      console.log(r.numPassedTests, r.numFailedTests + suiteFailures);' "$results")
     passed=$((passed + ${counts% *})); failed=$((failed + ${counts#* }))
   else
     echo "jest wrote no results" >&2; failed=$((failed + 1))

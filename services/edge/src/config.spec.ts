@@ -1,13 +1,15 @@
 import { loadConfig } from './config.js';
 
 describe('edge configuration', () => {
-  it('defaults to the local platform: port 8080 on loopback, identity and social-graph', () => {
+  it('defaults to the local platform: port 8080 on loopback, every service', () => {
     const config = loadConfig({});
     expect(config.httpPort).toBe(8080);
     expect(config.httpHost).toBe('127.0.0.1');
     expect([...config.services].map(([name, url]) => [name, url.origin])).toEqual([
       ['identity', 'http://127.0.0.1:7101'],
       ['social-graph', 'http://127.0.0.1:7102'],
+      ['stream-sessions', 'http://127.0.0.1:7103'],
+      ['sfu-worker', 'http://127.0.0.1:7104'],
     ]);
     expect(config.routes.map((r) => [r.prefix, r.service, r.target.origin])).toEqual([
       ['/v1/accounts', 'identity', 'http://127.0.0.1:7101'],
@@ -15,6 +17,8 @@ describe('edge configuration', () => {
       ['/v1/users', 'identity', 'http://127.0.0.1:7101'],
       ['/.well-known/jwks.json', 'identity', 'http://127.0.0.1:7101'],
       ['/v1/graph', 'social-graph', 'http://127.0.0.1:7102'],
+      ['/v1/broadcasts', 'stream-sessions', 'http://127.0.0.1:7103'],
+      ['/v1/sfu', 'sfu-worker', 'http://127.0.0.1:7104'],
     ]);
   });
 

@@ -3,13 +3,16 @@ import { z } from 'zod';
 /** Paths the edge answers itself; no route may shadow them (a catch-all `/` route skips them). */
 export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs', '/broadcast', '/watch', '/assets'] as const;
 
-const LOCAL_SERVICES = 'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102';
+const LOCAL_SERVICES =
+  'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102,stream-sessions=http://127.0.0.1:7103,sfu-worker=http://127.0.0.1:7104';
 const LOCAL_ROUTES = [
   '/v1/accounts=identity',
   '/v1/sessions=identity',
   '/v1/users=identity',
   '/.well-known/jwks.json=identity',
   '/v1/graph=social-graph',
+  '/v1/broadcasts=stream-sessions',
+  '/v1/sfu=sfu-worker',
 ].join(',');
 
 const ServiceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a lower-case name such as social-graph');

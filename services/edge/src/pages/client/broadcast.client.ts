@@ -28,14 +28,15 @@ async function goLive() {
   const grant = await requestTicket(session, broadcastId, 'publish');
   signalling = await Signalling.open(signallingSocketUrl(grant));
   const device = new Device();
-  await device.load({ routerRtpCapabilities: await signalling.request('getRouterRtpCapabilities') });
+  const { rtpCapabilities } = await signalling.request('getRouterRtpCapabilities');
+  await device.load({ routerRtpCapabilities: rtpCapabilities });
   const params = await signalling.request('createWebRtcTransport', { direction: 'send' });
   const transport = device.createSendTransport(params);
   transport.on('connect', ({ dtlsParameters }, done, fail) => {
     signalling!.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
   });
   transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
-    signalling!.request<{ id: string }>('produce', { transportId: transport.id, kind, rtpParameters, appData }).then(({ id }) => done({ id }), fail);
+    signalling!.request<{ id: string }>('produce', { transportId: transport.id, kind, rtpParameters, appData: { ...appData } }).then(({ id }) => done({ id }), fail);
   });
   // Video first: mediasoup-client negotiates the first m-section with it.
   await transport.produce({ track: media.getVideoTracks()[0], encodings: SIMULCAST, codecOptions: { videoGoogleStartBitrate: 1000 } });

@@ -16,6 +16,8 @@ export class Signalling {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Array<(data: any) => void>>();
+  /** Notifications nobody listened for yet (e.g. `joined`, sent right after the upgrade). */
+  private readonly unheard = new Map<string, unknown>();
 
   private constructor(private readonly socket: WebSocket) {
     socket.addEventListener('message', (e) => this.onMessage(String(e.data)));
@@ -34,9 +36,9 @@ export class Signalling {
     });
   }
 
-  request<T = any>(method: string, data: unknown = {}): Promise<T> {
+  request<T = any>(method: string, data: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
-    this.socket.send(JSON.stringify({ id, method, data }));
+    this.socket.send(JSON.stringify({ id, method, params: data }));
     return new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (d: unknown) => void, reject }));
   }
 
@@ -44,12 +46,30 @@ export class Signalling {
     this.listeners.set(notification, [...(this.listeners.get(notification) ?? []), listener]);
   }
 
+  /** The first `notification` (already received, or the next one). */
+  next<T = any>(notification: string): Promise<T> {
+    if (this.unheard.has(notification)) {
+      const data = this.unheard.get(notification) as T;
+      this.unheard.delete(notification);
+      return Promise.resolve(data);
+    }
+    return new Promise((resolve) => {
+      const once = (data: T) => {
+        this.listeners.set(notification, (this.listeners.get(notification) ?? []).filter((l) => l !== once));
+        resolve(data);
+      };
+      this.on(notification, once);
+    });
+  }
+
   close(): void {
     this.socket.close(1000, 'leaving');
   }
 
   private emit(name: string, data: unknown) {
-    for (const l of this.listeners.get(name) ?? []) l(data);
+    const listeners = this.listeners.get(name) ?? [];
+    if (listeners.length === 0) this.unheard.set(name, data);
+    for (const l of listeners) l(data);
   }
 
   private onMessage(raw: string) {
@@ -58,7 +78,7 @@ export class Signalling {
       const p = this.pending.get(frame.id)!;
       this.pending.delete(frame.id);
       if (frame.ok === false || frame.error) p.reject(new SignallingError(frame.error?.code ?? 'SFU.ERROR', frame.error?.message ?? 'error'));
-      else p.resolve(frame.data);
+      else p.resolve(frame.result);
     } else if (frame.notification) {
       this.emit(frame.notification, frame.data);
     }

@@ -37,19 +37,22 @@ async function watch(login: string, password: string) {
   const session = await signIn(login, password);
   const grant = await requestTicket(session, broadcastId, 'consume');
   const signalling = await Signalling.open(signallingSocketUrl(grant));
+  // The SFU's first frame: who we are and the producers already in the room.
+  const { producers } = await signalling.next<{ producers: Array<{ producerId: string }> }>('joined');
   const device = new Device();
-  await device.load({ routerRtpCapabilities: await signalling.request('getRouterRtpCapabilities') });
+  const { rtpCapabilities } = await signalling.request('getRouterRtpCapabilities');
+  await device.load({ routerRtpCapabilities: rtpCapabilities });
   const params = await signalling.request('createWebRtcTransport', { direction: 'recv' });
   const transport = device.createRecvTransport(params);
   transport.on('connect', ({ dtlsParameters }, done, fail) => {
     signalling.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
   });
   signalling.on('producerAdded', ({ producerId }) => void consume(signalling, device, transport, producerId));
+  signalling.on('consumerClosed', ({ consumerId }) => consumers.find((c) => c.id === consumerId)?.close());
   signalling.on('broadcastEnded', () => {
     document.body.dataset.state = 'ended';
     status('the broadcast has ended');
   });
-  const { producers } = await signalling.request<{ producers: Array<{ producerId: string }> }>('join', { rtpCapabilities: device.rtpCapabilities });
   for (const { producerId } of producers) await consume(signalling, device, transport, producerId);
   document.body.dataset.state = 'watching';
   status('watching');

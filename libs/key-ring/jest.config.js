@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'key-ring',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,109 @@
+import type { INestApplication } from '@nestjs/common';
+import { freePort, launchChromium, startServiceProcess, TestContext } from '@onair/testing';
+import { startTelemetry } from '@onair/telemetry';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { loadConfig } from '../config.js';
+import { createEdgeApp } from '../edge-app.js';
+
+startTelemetry({ serviceName: 'edge' });
+
+/**
+ * The whole platform end to end: identity, social-graph, stream-sessions and sfu-worker as
+ * real processes on real PostgreSQL, Kafka and mediasoup, behind the edge; one headless
+ * Chromium page goes live from its fake camera, another watches and decodes frames.
+ */
+describe('live video end to end in headless Chromium', () => {
+  const ctx = TestContext.create('e2e_live');
+  const replays = mkdtempSync(join(tmpdir(), 'onair-replays-'));
+  let edge: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    const edgePort = await freePort();
+    const identity = await ctx.startIdentity();
+    const graphGrpc = await freePort();
+    const graph = await startServiceProcess(ctx, 'social-graph', { GRPC_PORT: String(graphGrpc), AUTH_JWKS_URL: identity.jwksUrl });
+    const sessions = await startServiceProcess(ctx, 'stream-sessions', {
+      AUTH_JWKS_URL: identity.jwksUrl,
+      SOCIAL_GRAPH_GRPC_URL: `127.0.0.1:${graphGrpc}`,
+      REPLAY_DIR: replays,
+    });
+    const sfu = await startServiceProcess(ctx, 'sfu-worker', {
+      MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
+      SFU_SIGNALLING_URL: `ws://127.0.0.1:${edgePort}/v1/sfu/signal`,
+      SFU_RTC_PORT_BASE: String(await freePort()),
+      SFU_WORKERS: '1',
+      SFU_NODE_ID: `${ctx.id}-node`,
+      REPLAY_DIR: replays,
+      FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
+      SFU_DRAIN_TIMEOUT_MS: '1000',
+    });
+    const services = { identity: identity.url, 'social-graph': graph.url, 'stream-sessions': sessions.url, 'sfu-worker': sfu.url };
+    edge = await createEdgeApp(
+      loadConfig({
+        LOG_LEVEL: 'error',
+        EDGE_SERVICES: Object.entries(services).map(([n, u]) => `${n}=${u}`).join(','),
+        EDGE_ROUTES: '/v1/accounts=identity,/v1/sessions=identity,/v1/users=identity,/v1/graph=social-graph,/v1/broadcasts=stream-sessions,/v1/sfu=sfu-worker',
+      }),
+    );
+    await edge.listen(edgePort, '127.0.0.1');
+    base = await edge.getUrl();
+  }, 180_000);
+
+  afterAll(async () => {
+    // Browsers first: their proxied WebSockets would keep the edge's server from closing.
+    await ctx.cleanup();
+    await edge?.close();
+    rmSync(replays, { recursive: true, force: true });
+  }, 120_000);
+
+  const signIn = async (page: Page, user: { handle: string; password: string }) => {
+    await page.fill('#login', user.handle);
+    await page.fill('#password', user.password);
+    await page.click('#signin');
+  };
+
+  it('publishes from one page and decodes growing video frames in another', async () => {
+    const [broadcaster, viewer] = [await ctx.newUser(), await ctx.newUser()];
+    const browser = await launchChromium(ctx);
+    const studio = await (await browser.newContext()).newPage();
+    const errors: string[] = [];
+    studio.on('pageerror', (e) => errors.push(e.message));
+    await studio.goto(`${base}/broadcast`);
+    await signIn(studio, broadcaster);
+    await studio.waitForFunction("document.getElementById('golive').disabled === false");
+    await studio.fill('#title', 'Sunset over the river');
+    // The SFU node announces itself over Kafka every few seconds; until stream-sessions has heard
+    // of one, going live answers NO_SFU_AVAILABLE: retry like a person would.
+    for (let attempt = 0; ; attempt++) {
+      await studio.click('#golive');
+      await studio.waitForFunction("['live', 'error'].includes(document.body.dataset.state)", undefined, { timeout: 30_000 });
+      if ((await studio.evaluate('document.body.dataset.state')) === 'live') break;
+      const status = await studio.textContent('#status');
+      if (!status?.includes('NO_SFU_AVAILABLE') || attempt > 20) throw new Error(`could not go live: ${status}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const broadcastId = (await studio.evaluate('document.body.dataset.broadcastId')) as string;
+
+    const player = await (await browser.newContext()).newPage();
+    player.on('pageerror', (e) => errors.push(e.message));
+    await player.goto(`${base}/watch/${broadcastId}`);
+    await signIn(player, viewer);
+    await player.waitForFunction("document.body.dataset.state === 'watching'", undefined, { timeout: 30_000 });
+    const framesDecoded = () => player.evaluate('window.onair.framesDecoded()') as Promise<number>;
+    const deadline = Date.now() + 30_000;
+    while ((await framesDecoded()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const first = await framesDecoded();
+    await new Promise((r) => setTimeout(r, 2000));
+    const later = await framesDecoded();
+    expect(first).toBeGreaterThan(0);
+    expect(later).toBeGreaterThan(first);
+    expect(errors).toEqual([]);
+
+    await studio.click('#end');
+    await studio.waitForFunction("document.body.dataset.state === 'ended'", undefined, { timeout: 15_000 });
+  }, 180_000);
+});

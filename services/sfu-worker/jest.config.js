@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'sfu-worker',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

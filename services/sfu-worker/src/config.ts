@@ -1,0 +1,116 @@
+import { availableParallelism, hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+const Ip = z.union([z.ipv4(), z.ipv6()]);
+
+const Env = z.object({
+  HTTP_PORT: Port.default(7104),
+  KAFKA_BROKERS: z.string().min(1),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/)
+    .default(''),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** stream-sessions' JWKS: the keys that sign media tickets. */
+  MEDIA_TICKET_JWKS_URL: z.url({ protocol: /^https?$/ }),
+  /** This node's name in media tickets and load reports. */
+  SFU_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/)
+    .optional(),
+  /** mediasoup Workers (one process each, one core each). */
+  SFU_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
+  /** Worker i's WebRtcServer listens on UDP and TCP port SFU_RTC_PORT_BASE + i. */
+  SFU_RTC_PORT_BASE: z.coerce.number().int().min(1024).max(65000).default(40000),
+  SFU_LISTEN_IP: Ip.default('127.0.0.1'),
+  /** The address in ICE candidates: the node's public (or pod host) address. */
+  SFU_ANNOUNCED_IP: Ip.default('127.0.0.1'),
+  /** A Router never carries more Consumers than this (recording consumers included). */
+  SFU_MAX_CONSUMERS_PER_ROUTER: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Minimum time between key-frame requests forwarded to a publisher (mediasoup keyFrameRequestDelay). */
+  SFU_KEYFRAME_REQUEST_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** Where clients open the signalling WebSocket; published in NodeLoadReported. */
+  SFU_SIGNALLING_URL: z.url({ protocol: /^wss?$/ }).optional(),
+  SFU_REPORT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** On SIGTERM: new participants are refused at once, live rooms get this long to end by themselves. */
+  SFU_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  SFU_RECORDING: z.enum(['true', 'false']).default('true'),
+  REPLAY_DIR: z.string().min(1).default('./replays'),
+  FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface MediaConfig {
+  nodeId: string;
+  workers: number;
+  rtcPortBase: number;
+  listenIp: string;
+  announcedIp: string;
+  maxConsumersPerRouter: number;
+  keyFrameRequestDelayMs: number;
+}
+
+export interface RecordingConfig {
+  enabled: boolean;
+  replayDir: string;
+  ffmpegBin: string;
+}
+
+export interface SfuWorkerConfig {
+  httpPort: number;
+  kafka: { brokers: string[]; topicPrefix: string; defaultPartitions: number };
+  mediaTicketJwksUrl: string;
+  media: MediaConfig;
+  recording: RecordingConfig;
+  signallingUrl: string;
+  reportIntervalMs: number;
+  drainTimeoutMs: number;
+  otlpEndpoint?: string;
+  logLevel: LogLevel;
+}
+
+/** The path of the signalling WebSocket (the edge routes `/v1/sfu` here). */
+export const SIGNALLING_PATH = '/v1/sfu/signal';
+
+/** Reads and validates the environment once, at boot; a bad value stops the process. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): SfuWorkerConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`sfu-worker: invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const workers = e.SFU_WORKERS ?? availableParallelism();
+  if (e.SFU_RTC_PORT_BASE + workers - 1 > 65535) {
+    throw new Error('sfu-worker: invalid configuration: SFU_RTC_PORT_BASE: base + SFU_WORKERS exceeds 65535');
+  }
+  return {
+    httpPort: e.HTTP_PORT,
+    kafka: {
+      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      defaultPartitions: e.KAFKA_TOPIC_PARTITIONS,
+    },
+    mediaTicketJwksUrl: e.MEDIA_TICKET_JWKS_URL,
+    media: {
+      nodeId: e.SFU_NODE_ID ?? hostname(),
+      workers,
+      rtcPortBase: e.SFU_RTC_PORT_BASE,
+      listenIp: e.SFU_LISTEN_IP,
+      announcedIp: e.SFU_ANNOUNCED_IP,
+      maxConsumersPerRouter: e.SFU_MAX_CONSUMERS_PER_ROUTER,
+      keyFrameRequestDelayMs: e.SFU_KEYFRAME_REQUEST_DELAY_MS,
+    },
+    recording: { enabled: e.SFU_RECORDING === 'true', replayDir: resolve(e.REPLAY_DIR), ffmpegBin: e.FFMPEG_BIN },
+    signallingUrl: e.SFU_SIGNALLING_URL ?? `ws://${e.SFU_ANNOUNCED_IP}:${e.HTTP_PORT}${SIGNALLING_PATH}`,
+    reportIntervalMs: e.SFU_REPORT_INTERVAL_MS,
+    drainTimeoutMs: e.SFU_DRAIN_TIMEOUT_MS,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

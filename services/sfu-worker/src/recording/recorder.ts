@@ -1,0 +1,183 @@
+import { Logger } from '@nestjs/common';
+import type { types } from 'mediasoup';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Room } from '../room/room.js';
+import { finalizePlaylist, summarizePlaylist, type PlaylistSummary } from './hls-playlist.js';
+import { recordingSdp, type RecordedStream } from './recording-sdp.js';
+import type { ReplayStore } from './replay-store.js';
+
+/** The recording's simulcast layer: the middle one (360p from a 180p/360p/720p publisher). */
+const RECORDED_SPATIAL_LAYER = 1;
+const SEGMENT_SECONDS = 2;
+/** Key frames asked for right after ffmpeg listens (it cannot decode VP8 before one), then rarely, to recover from loss. */
+const KEY_FRAME_REQUESTS_MS = [0, 500, 1000];
+const KEY_FRAME_RECOVERY_MS = 10_000;
+
+/**
+ * One recording of one broadcast: for each of the publisher's Producers a PlainTransport
+ * (comedia off, RTCP on its own port) whose Consumer sends RTP to ffmpeg, which transcodes VP8
+ * to H.264 360p (libx264 ultrafast: cheap, and playable by any HLS player, unlike VP8) and
+ * Opus to AAC, and writes HLS with 2 s segments (key frames forced every 2 s) into the replay
+ * store. `stop()` ends ffmpeg, which writes the last segment, and makes the playlist VOD.
+ */
+export class Recorder {
+  private readonly log = new Logger('Recorder');
+  private readonly timers: NodeJS.Timeout[] = [];
+  private exited: Promise<number | null>;
+  private stderrTail = '';
+
+  private constructor(
+    readonly room: Room,
+    private readonly dir: string,
+    private readonly sdpDir: string,
+    private readonly transports: types.PlainTransport[],
+    private readonly consumers: types.Consumer[],
+    private readonly ffmpeg: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => ffmpeg.once('exit', (code) => resolve(code)));
+    ffmpeg.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000)));
+  }
+
+  static async start(room: Room, store: ReplayStore, ffmpegBin: string): Promise<Recorder> {
+    const dir = await store.dirFor(room.broadcastId);
+    const sdpDir = await mkdtemp(join(tmpdir(), 'onair-recording-'));
+    const transports: types.PlainTransport[] = [];
+    const consumers: types.Consumer[] = [];
+    const streams: RecordedStream[] = [];
+    try {
+      for (const producer of room.producers.values()) {
+        const rtpPort = await freePortPair();
+        const transport = await room.router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
+        transports.push(transport);
+        await transport.connect({ ip: '127.0.0.1', port: rtpPort, rtcpPort: rtpPort + 1 });
+        const release = room.reserveConsumer(room.router);
+        const consumer = await transport
+          .consume({ producerId: producer.id, rtpCapabilities: recordingCapabilities(room.router, producer.kind), paused: true })
+          .finally(release);
+        if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: RECORDED_SPATIAL_LAYER });
+        consumers.push(consumer);
+        streams.push({ kind: producer.kind, rtpPort, rtpParameters: consumer.rtpParameters });
+      }
+      const sdp = join(sdpDir, 'input.sdp');
+      await writeFile(sdp, recordingSdp(streams));
+      const ffmpeg = spawn(ffmpegBin, ffmpegArgs(sdp, dir, streams), { stdio: ['ignore', 'ignore', 'pipe'] });
+      const recorder = new Recorder(room, dir, sdpDir, transports, consumers, ffmpeg);
+      await recorder.listening(streams.map((s) => s.rtpPort));
+      await recorder.flow();
+      return recorder;
+    } catch (err) {
+      for (const t of transports) t.close();
+      await rm(sdpDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Stops ffmpeg (it writes its last segment) and leaves a VOD playlist. */
+  async stop(): Promise<PlaylistSummary> {
+    for (const t of this.timers) clearTimeout(t);
+    // ffmpeg 5.1 acts on SIGINT between packets only, and a second SIGINT would abort its
+    // writes (an empty playlist). Once the publisher is gone no packet comes: ffmpeg's RTP
+    // input then gives up after 10 s without packets and ends cleanly (last segment, trailer).
+    if (this.ffmpeg.exitCode === null) this.ffmpeg.kill('SIGINT');
+    for (const t of this.transports) t.close();
+    const kill = setTimeout(() => this.ffmpeg.kill('SIGKILL'), 30_000);
+    const code = await this.exited;
+    clearTimeout(kill);
+    if (code !== 0 && code !== 255) this.log.warn(`ffmpeg for ${this.room.broadcastId} exited with ${code}: ${this.stderrTail}`);
+    await rm(this.sdpDir, { recursive: true, force: true });
+    const playlist = join(this.dir, 'index.m3u8');
+    const text = await readFile(playlist, 'utf8').catch(() => '');
+    if (!text) return { segments: 0, durationMs: 0, ended: false };
+    const vod = finalizePlaylist(text);
+    await writeFile(playlist, vod);
+    return summarizePlaylist(vod);
+  }
+
+  /** ffmpeg has bound every RTP port (our own bind fails) or exited. */
+  private async listening(ports: number[]): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (this.ffmpeg.exitCode !== null) throw new Error(`ffmpeg exited at start: ${this.stderrTail}`);
+      const bound = await Promise.all(ports.map((p) => portTaken(p)));
+      if (bound.every(Boolean)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('ffmpeg did not open its RTP ports within 10 s');
+  }
+
+  private async flow(): Promise<void> {
+    for (const consumer of this.consumers) await consumer.resume();
+    const video = this.consumers.find((c) => c.kind === 'video');
+    if (!video) return;
+    const ask = () => void video.requestKeyFrame().catch(() => undefined);
+    for (const ms of KEY_FRAME_REQUESTS_MS) this.timers.push(setTimeout(ask, ms));
+    const recovery = setInterval(ask, KEY_FRAME_RECOVERY_MS);
+    recovery.unref();
+    this.timers.push(recovery);
+  }
+}
+
+/** Only the producer's codec, without RTX: ffmpeg neither retransmits nor reads RTX. */
+function recordingCapabilities(router: types.Router, kind: types.MediaKind): types.RtpCapabilities {
+  return {
+    codecs: (router.rtpCapabilities.codecs ?? []).filter((c) => c.kind === kind && !c.mimeType.endsWith('/rtx')),
+    headerExtensions: [],
+  };
+}
+
+function ffmpegArgs(sdp: string, dir: string, streams: RecordedStream[]): string[] {
+  const hasVideo = streams.some((s) => s.kind === 'video');
+  const hasAudio = streams.some((s) => s.kind === 'audio');
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'warning',
+    '-protocol_whitelist', 'file,udp,rtp',
+    // Arrival time as timestamps: RTP timestamps of two streams are only related once RTCP
+    // sender reports arrive, and the jump then made ffmpeg duplicate thousands of frames.
+    '-use_wallclock_as_timestamps', '1',
+    '-i', sdp,
+    ...(hasVideo
+      ? // Constant 30 fps: frames arrive in bursts under load, and arrival-time stamps that close
+        // together made players see non-increasing timestamps.
+        ['-map', '0:v:0', '-fps_mode', 'cfr', '-r', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-vf', 'scale=-2:360',
+         '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`]
+      : []),
+    // Arrival-time stamps jitter; the resampler turns them into continuous audio.
+    ...(hasAudio ? ['-map', '0:a:0', '-af', 'aresample=async=1000', '-c:a', 'aac', '-b:a', '96k'] : []),
+    '-f', 'hls',
+    '-hls_time', String(SEGMENT_SECONDS),
+    '-hls_playlist_type', 'event',
+    // A publisher who comes back continues the same playlist rather than overwriting it.
+    '-hls_flags', 'append_list+independent_segments',
+    '-hls_segment_filename', join(dir, 'segment-%05d.ts'),
+    join(dir, 'index.m3u8'),
+  ];
+}
+
+/** An even UDP port whose successor is free too (RTP + RTCP for ffmpeg). */
+async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createSocket('udp4');
+      s.once('error', reject);
+      s.bind(0, '127.0.0.1', () => {
+        const p = s.address().port;
+        s.close(() => resolve(p));
+      });
+    });
+    const even = port % 2 === 0 ? port : port + 1;
+    if (even + 1 < 65536 && !(await portTaken(even)) && !(await portTaken(even + 1))) return even;
+  }
+  throw new Error('no free UDP port pair for the recording');
+}
+
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => resolve(true));
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
+  });
+}

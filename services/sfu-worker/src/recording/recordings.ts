@@ -1,0 +1,93 @@
+import { Logger } from '@nestjs/common';
+import { RecordingFinishedEvent } from '@onair/contracts';
+import type { BroadcastId } from '../ids.js';
+import type { MediaEventsPublisher } from '../reporting/media-events.publisher.js';
+import type { Room } from '../room/room.js';
+import type { Rooms } from '../room/rooms.js';
+import { Recorder } from './recorder.js';
+import type { ReplayStore } from './replay-store.js';
+
+/** A publisher sends video and audio within moments; record what has arrived after this wait. */
+const SECOND_PRODUCER_WAIT_MS = 1500;
+
+/**
+ * Records every broadcast whose publisher is on this node: starts when the publisher's
+ * Producers are up, finishes (VOD playlist, RecordingFinished) when the publisher leaves or
+ * the broadcast ends. A publisher who returns continues the same playlist.
+ */
+export class Recordings {
+  private readonly log = new Logger('Recordings');
+  private readonly active = new Map<BroadcastId, Promise<Recorder | undefined>>();
+  private readonly waiting = new Map<BroadcastId, NodeJS.Timeout>();
+  private readonly finishing = new Set<Promise<void>>();
+
+  constructor(
+    rooms: Rooms,
+    private readonly store: ReplayStore,
+    private readonly ffmpegBin: string,
+    private readonly events: MediaEventsPublisher,
+    private readonly nodeId: string,
+  ) {
+    rooms.on('roomOpened', (room) => this.watch(room));
+  }
+
+  private watch(room: Room): void {
+    room.on('producerAdded', () => this.schedule(room));
+    room.on('publisherLeft', () => this.finish(room));
+    room.on('closed', () => this.finish(room));
+  }
+
+  private schedule(room: Room): void {
+    if (this.active.has(room.broadcastId) || room.closed) return;
+    const kinds = new Set([...room.producers.values()].map((p) => p.kind));
+    if (kinds.size === 2) return this.start(room);
+    if (!this.waiting.has(room.broadcastId)) {
+      this.waiting.set(room.broadcastId, setTimeout(() => this.start(room), SECOND_PRODUCER_WAIT_MS));
+    }
+  }
+
+  private start(room: Room): void {
+    clearTimeout(this.waiting.get(room.broadcastId));
+    this.waiting.delete(room.broadcastId);
+    if (this.active.has(room.broadcastId) || room.closed || room.producers.size === 0) return;
+    const starting = Recorder.start(room, this.store, this.ffmpegBin).catch((err: Error) => {
+      this.log.error(`recording of ${room.broadcastId} did not start: ${err.message}`);
+      return undefined;
+    });
+    this.active.set(room.broadcastId, starting);
+  }
+
+  private finish(room: Room): void {
+    clearTimeout(this.waiting.get(room.broadcastId));
+    this.waiting.delete(room.broadcastId);
+    const starting = this.active.get(room.broadcastId);
+    if (!starting) return;
+    this.active.delete(room.broadcastId);
+    const done = this.complete(room.broadcastId, starting).finally(() => this.finishing.delete(done));
+    this.finishing.add(done);
+  }
+
+  private async complete(broadcastId: BroadcastId, starting: Promise<Recorder | undefined>): Promise<void> {
+    const recorder = await starting;
+    if (!recorder) return;
+    try {
+      const summary = await recorder.stop();
+      if (summary.segments === 0) return this.log.warn(`recording of ${broadcastId} holds no segment`);
+      await this.store.commit(broadcastId);
+      this.events.publish(RecordingFinishedEvent, {
+        broadcastId,
+        nodeId: this.nodeId,
+        playlist: this.store.playlistKey(broadcastId),
+        durationMs: BigInt(summary.durationMs),
+        segments: summary.segments,
+      });
+    } catch (err) {
+      this.log.error(`recording of ${broadcastId} did not finish: ${(err as Error).message}`);
+    }
+  }
+
+  /** Waits for every recording being finished (shutdown: rooms are closed first). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.finishing]);
+  }
+}

@@ -1,0 +1,138 @@
+import type { types } from 'mediasoup';
+import { EventEmitter } from 'node:events';
+import type { BroadcastId, ParticipantId } from '../ids.js';
+import type { Relay } from '../relay/relay.js';
+import type { PooledWorker, WorkerPool } from '../worker-pool/worker-pool.js';
+import { ProducerNotFoundError, RoomFullError } from './room.errors.js';
+
+/** Why a room closed; participants are told with a notification or a close code. */
+export type RoomCloseReason = 'broadcast-ended' | 'empty' | 'worker-died' | 'shutdown';
+
+/** What a Room needs of a participant: a mediasoup Room knows nothing of sockets. */
+export interface RoomMember {
+  readonly id: ParticipantId;
+  readonly accountId: string;
+  readonly role: 'publisher' | 'viewer';
+  notify(notification: string, data: Record<string, unknown>): void;
+  /** The room is gone; the member closes its transports (already closed with the router). */
+  roomClosed(reason: RoomCloseReason): void;
+}
+
+interface RoomEvents {
+  publisherJoined: [accountId: string];
+  publisherLeft: [accountId: string];
+  producerAdded: [producer: types.Producer];
+  closed: [reason: RoomCloseReason];
+}
+
+/**
+ * One broadcast on this node: a Router on one worker, its participants, the publisher's
+ * Producers. Closing the room closes the Router, and mediasoup closes every Transport,
+ * Producer and Consumer with it.
+ */
+export class Room extends EventEmitter<RoomEvents> {
+  private readonly members = new Map<ParticipantId, RoomMember>();
+  private readonly producerOwners = new Map<string, RoomMember>();
+  readonly producers = new Map<string, types.Producer>();
+  /** Consumers being created: counted against the cap before mediasoup knows them. */
+  private readonly pending = new Map<types.Router, number>();
+  closed = false;
+
+  constructor(
+    readonly broadcastId: BroadcastId,
+    readonly router: types.Router,
+    readonly worker: PooledWorker,
+    private readonly pool: WorkerPool,
+    private readonly relay: Relay,
+    readonly maxConsumersPerRouter: number,
+  ) {
+    super();
+    // A dead worker closes its routers: the room goes with them.
+    router.observer.once('close', () => this.close('worker-died'));
+  }
+
+  get participants(): RoomMember[] {
+    return [...this.members.values()];
+  }
+
+  get viewers(): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.role === 'viewer') n++;
+    return n;
+  }
+
+  join(member: RoomMember): void {
+    this.members.set(member.id, member);
+  }
+
+  leave(member: RoomMember): void {
+    this.members.delete(member.id);
+    if (this.members.size === 0) this.close('empty');
+  }
+
+  /** The Router a new viewer transport goes on: ours, or the relay's overflow when ours is full. */
+  async routerForViewer(): Promise<types.Router> {
+    if (!this.isFull(this.router)) return this.router;
+    return (await this.relay.overflowRouter(this)) ?? this.router;
+  }
+
+  /** Holds a consumer slot on `router` while the consumer is created; throws when the router is full. */
+  reserveConsumer(router: types.Router): () => void {
+    if (this.isFull(router)) throw new RoomFullError(this.maxConsumersPerRouter);
+    this.pending.set(router, (this.pending.get(router) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pending.set(router, (this.pending.get(router) ?? 1) - 1);
+    };
+  }
+
+  private isFull(router: types.Router): boolean {
+    return this.pool.consumerCount(router) + (this.pending.get(router) ?? 0) >= this.maxConsumersPerRouter;
+  }
+
+  producer(producerId: string): types.Producer {
+    const producer = this.producers.get(producerId);
+    if (!producer) throw new ProducerNotFoundError(producerId);
+    return producer;
+  }
+
+  /** The publisher's Producer is up: viewers are told, and the first one means the publisher joined. */
+  addProducer(owner: RoomMember, producer: types.Producer): void {
+    const first = this.producers.size === 0;
+    this.producers.set(producer.id, producer);
+    this.producerOwners.set(producer.id, owner);
+    producer.observer.once('close', () => this.removeProducer(producer));
+    if (first) this.emit('publisherJoined', owner.accountId);
+    this.emit('producerAdded', producer);
+    this.broadcast('producerAdded', { producerId: producer.id, kind: producer.kind }, owner);
+  }
+
+  private removeProducer(producer: types.Producer): void {
+    const owner = this.producerOwners.get(producer.id);
+    this.producers.delete(producer.id);
+    this.producerOwners.delete(producer.id);
+    if (this.closed) return;
+    this.broadcast('producerClosed', { producerId: producer.id }, owner);
+    if (this.producers.size === 0 && owner) this.emit('publisherLeft', owner.accountId);
+  }
+
+  close(reason: RoomCloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    const publisher = [...this.producerOwners.values()][0];
+    if (reason === 'broadcast-ended') this.broadcast('broadcastEnded', { broadcastId: this.broadcastId });
+    for (const member of this.members.values()) member.roomClosed(reason);
+    this.members.clear();
+    this.router.close();
+    this.producers.clear();
+    this.producerOwners.clear();
+    if (publisher) this.emit('publisherLeft', publisher.accountId);
+    this.emit('closed', reason);
+  }
+
+  private broadcast(notification: string, data: Record<string, unknown>, except?: RoomMember): void {
+    for (const member of this.members.values()) if (member !== except) member.notify(notification, data);
+  }
+}

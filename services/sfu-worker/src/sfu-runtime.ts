@@ -1,0 +1,104 @@
+import { timestampNow } from '@bufbuild/protobuf/wkt';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { remoteKeys } from '@onair/auth';
+import { PublisherJoinedEvent, PublisherLeftEvent } from '@onair/contracts';
+import type { SfuWorkerConfig } from './config.js';
+import { DirectoryReplayStore } from './recording/replay-store.js';
+import { Recordings } from './recording/recordings.js';
+import { NoRelay } from './relay/relay.js';
+import { LoadReporter } from './reporting/load-reporter.js';
+import { MediaEventsPublisher } from './reporting/media-events.publisher.js';
+import { BroadcastEndedConsumer } from './room/broadcast-ended.consumer.js';
+import { Rooms } from './room/rooms.js';
+import { SignallingServer } from './signalling/signalling.server.js';
+import { WorkerPool } from './worker-pool/worker-pool.js';
+
+export const SFU_CONFIG = Symbol('SfuWorkerConfig');
+
+/**
+ * The node's parts and their order: workers first, Kafka next, signalling last; on shutdown
+ * the reverse, with live rooms drained (SFU_DRAIN_TIMEOUT_MS) and recordings finalised.
+ */
+@Injectable()
+export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly log = new Logger('SfuRuntime');
+  readonly pool: WorkerPool;
+  readonly rooms: Rooms;
+  readonly events: MediaEventsPublisher;
+  readonly reporter: LoadReporter;
+  readonly recordings?: Recordings;
+  readonly broadcastEnded: BroadcastEndedConsumer;
+  readonly signalling: SignallingServer;
+
+  constructor(@Inject(SFU_CONFIG) readonly config: SfuWorkerConfig) {
+    const { media } = config;
+    const kafka = { clientId: `sfu-worker-${media.nodeId}`, ...config.kafka };
+    this.pool = new WorkerPool(media);
+    this.rooms = new Rooms(this.pool, new NoRelay(), media);
+    this.events = new MediaEventsPublisher(kafka, `sfu-worker/${media.nodeId}`);
+    this.reporter = new LoadReporter(this.pool, this.rooms, this.events, {
+      nodeId: media.nodeId,
+      signallingUrl: config.signallingUrl,
+      maxConsumersPerRouter: media.maxConsumersPerRouter,
+      intervalMs: config.reportIntervalMs,
+    });
+    if (config.recording.enabled) {
+      const store = new DirectoryReplayStore(config.recording.replayDir);
+      this.recordings = new Recordings(this.rooms, store, config.recording.ffmpegBin, this.events, media.nodeId);
+    }
+    this.broadcastEnded = new BroadcastEndedConsumer(kafka, media.nodeId, this.rooms);
+    this.signalling = new SignallingServer(this.rooms, remoteKeys(config.mediaTicketJwksUrl), {
+      nodeId: media.nodeId,
+      keyFrameRequestDelayMs: media.keyFrameRequestDelayMs,
+    });
+    this.rooms.on('roomOpened', (room) => {
+      room.on('publisherJoined', (publisherId) =>
+        this.events.publish(PublisherJoinedEvent, { broadcastId: room.broadcastId, nodeId: media.nodeId, publisherId, at: timestampNow() }),
+      );
+      room.on('publisherLeft', (publisherId) =>
+        this.events.publish(PublisherLeftEvent, { broadcastId: room.broadcastId, nodeId: media.nodeId, publisherId, at: timestampNow() }),
+      );
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.pool.start();
+    await this.events.start();
+    await this.broadcastEnded.start();
+    this.reporter.start();
+  }
+
+  async ready(): Promise<Record<string, boolean>> {
+    return {
+      workers: this.pool.workers.some((w) => !w.worker.closed),
+      kafka: await this.events.ready(),
+      accepting: !this.signalling.draining,
+    };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.signalling.draining = true;
+    const deadline = Date.now() + this.config.drainTimeoutMs;
+    if (this.rooms.all.length > 0 && this.config.drainTimeoutMs > 0) {
+      this.log.log(`draining ${this.rooms.all.length} rooms for up to ${this.config.drainTimeoutMs} ms`);
+    }
+    while (this.rooms.all.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    this.rooms.closeAll();
+    await this.recordings?.settled();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.reporter.stop();
+    this.signalling.close();
+    await this.broadcastEnded.stop();
+    this.pool.close();
+    await this.events.stop();
+  }
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { configureHttpApp } from '@onair/http';
+import { JsonLogger } from '@onair/telemetry';
+import type { Server } from 'node:http';
+import type { SfuWorkerConfig } from './config.js';
+import { SFU_CONFIG, SfuRuntime } from './sfu-runtime.js';
+
+@Module({})
+class SfuWorkerModule {
+  static forRoot(config: SfuWorkerConfig): DynamicModule {
+    return { module: SfuWorkerModule, providers: [{ provide: SFU_CONFIG, useValue: config }, SfuRuntime], exports: [SfuRuntime] };
+  }
+}
+
+/**
+ * Builds the sfu-worker: mediasoup workers, the signalling WebSocket on the HTTP server's
+ * upgrade, Kafka events, health and metrics. Workers start in `init()`/`listen()` (used by
+ * main.ts and by the integration tests).
+ */
+export async function createSfuWorkerApp(config: SfuWorkerConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(SfuWorkerModule.forRoot(config), {
+    logger: new JsonLogger('sfu-worker', config.logLevel),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const runtime = app.get(SfuRuntime);
+  configureHttpApp(app, {
+    serviceName: 'sfu-worker',
+    version: '1',
+    description: 'mediasoup SFU node: WebSocket signalling at /v1/sfu/signal (see SIGNALLING.md), recording, load reports.',
+    readiness: () => runtime.ready(),
+  });
+  (app.getHttpServer() as Server).on('upgrade', runtime.signalling.handleUpgrade);
+  return app;
+}

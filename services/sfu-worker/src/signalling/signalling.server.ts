@@ -1,0 +1,171 @@
+import { Logger } from '@nestjs/common';
+import type { KeySource } from '@onair/auth';
+import { DomainError, ValidationFailedError, type ErrorKind } from '@onair/errors';
+import { MediaTicketInvalidError, verifyMediaTicket, type MediaTicket } from '@onair/media-tickets';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { SIGNALLING_PATH } from '../config.js';
+import type { BroadcastId } from '../ids.js';
+import { Participant } from '../participant/participant.js';
+import type { Rooms } from '../room/rooms.js';
+import { handleRequest } from './signalling.methods.js';
+import { DrainingError, MalformedFrameError, TicketWrongBroadcastError } from './signalling.errors.js';
+import { errorFrame, MAX_FRAME_BYTES, notificationFrame, RequestFrame, responseFrame, type ErrorPayload } from './signalling-protocol.js';
+
+/** WebSocket close codes for a refused join: 4000 + the HTTP status of the error's kind. */
+const CLOSE_CODE: Partial<Record<ErrorKind, number>> = {
+  unauthenticated: 4401,
+  forbidden: 4403,
+  gone: 4410,
+  unavailable: 4503,
+};
+
+const PING_INTERVAL_MS = 20_000;
+
+export interface SignallingOptions {
+  nodeId: string;
+  keyFrameRequestDelayMs: number;
+}
+
+/**
+ * The signalling WebSocket (`/v1/sfu/signal?ticket=…`, SIGNALLING.md). The media ticket is
+ * verified locally on upgrade; the connection then is one Participant of the ticket's room.
+ */
+export class SignallingServer {
+  private readonly log = new Logger('Signalling');
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly pinger: NodeJS.Timeout;
+  draining = false;
+
+  constructor(
+    private readonly rooms: Rooms,
+    private readonly keys: KeySource,
+    private readonly options: SignallingOptions,
+  ) {
+    this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
+  }
+
+  /** For the HTTP server's `upgrade` event. */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(req.url ?? '/', 'http://sfu');
+    if (url.pathname !== SIGNALLING_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, url));
+  };
+
+  close(): void {
+    clearInterval(this.pinger);
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+
+  private async accept(ws: WebSocket, url: URL): Promise<void> {
+    // Requests sent right after the handshake wait for the ticket check.
+    const early: RawData[] = [];
+    const hold = (data: RawData) => early.push(data);
+    ws.on('message', hold);
+    (ws as WebSocket & { isAlive?: boolean }).isAlive = true;
+    ws.on('pong', () => ((ws as WebSocket & { isAlive?: boolean }).isAlive = true));
+    let participant: Participant;
+    try {
+      participant = await this.join(ws, url);
+    } catch (err) {
+      const error = describe(err, this.log);
+      send(ws, errorFrame(null, error));
+      ws.close(CLOSE_CODE[(err as DomainError).kind] ?? 4400, error.code);
+      return;
+    }
+    ws.off('message', hold);
+    ws.on('message', (data, isBinary) => void this.onFrame(ws, participant, data, isBinary));
+    ws.on('close', () => participant.close());
+    for (const data of early) void this.onFrame(ws, participant, data, false);
+  }
+
+  private async join(ws: WebSocket, url: URL): Promise<Participant> {
+    if (this.draining) throw new DrainingError();
+    const token = url.searchParams.get('ticket');
+    if (!token) throw new MediaTicketInvalidError('the ticket query parameter is missing');
+    const ticket: MediaTicket = await verifyMediaTicket(token, this.keys, this.options.nodeId);
+    const asked = url.searchParams.get('broadcastId');
+    if (asked !== null && asked !== ticket.broadcastId) throw new TicketWrongBroadcastError(ticket.broadcastId);
+    let room = await this.rooms.open(ticket.broadcastId as BroadcastId);
+    // The last participant may have left (closing the room) while this one was on its way.
+    if (room.closed) room = await this.rooms.open(ticket.broadcastId as BroadcastId);
+    const role = ticket.role === 'publish' ? 'publisher' : 'viewer';
+    if (ws.readyState !== WebSocket.OPEN) throw new MediaTicketInvalidError('the socket closed during the ticket check');
+    const participant = new Participant(
+      ticket.accountId,
+      role,
+      room,
+      {
+        notify: (notification, data) => send(ws, notificationFrame(notification, data)),
+        close: (code, reason) => ws.close(code, reason),
+      },
+      this.options.keyFrameRequestDelayMs,
+    );
+    room.join(participant);
+    // A publisher reconnecting (new network) replaces its previous connection.
+    for (const other of room.participants) {
+      if (role === 'publisher' && other !== participant && other.role === 'publisher' && other instanceof Participant) other.replaced();
+    }
+    participant.notify('joined', {
+      participantId: participant.id,
+      broadcastId: ticket.broadcastId,
+      role,
+      producers: [...room.producers.values()].map((p) => ({ producerId: p.id, kind: p.kind })),
+    });
+    return participant;
+  }
+
+  private async onFrame(ws: WebSocket, participant: Participant, data: RawData, isBinary: boolean): Promise<void> {
+    let id: RequestFrame['id'] | null = null;
+    try {
+      if (isBinary) throw new MalformedFrameError('binary frames are not accepted');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(data.toString());
+      } catch {
+        throw new MalformedFrameError('not JSON');
+      }
+      const probe = raw as { id?: unknown } | null;
+      if (probe && (typeof probe.id === 'number' || typeof probe.id === 'string')) id = probe.id;
+      const frame = RequestFrame.safeParse(raw);
+      if (!frame.success) {
+        throw new ValidationFailedError(frame.error.issues.map((i) => ({ field: i.path.join('.') || 'frame', issue: i.message })));
+      }
+      const result = await handleRequest(participant, frame.data.method, frame.data.params ?? {});
+      send(ws, responseFrame(frame.data.id, result));
+      if (frame.data.method === 'leave') {
+        participant.close();
+        ws.close(1000, 'SFU.LEFT');
+      }
+    } catch (err) {
+      send(ws, errorFrame(id, describe(err, this.log)));
+    }
+  }
+
+  private ping(): void {
+    for (const ws of this.wss.clients as Set<WebSocket & { isAlive?: boolean }>) {
+      if (ws.isAlive === false) {
+        ws.terminate();
+        continue;
+      }
+      ws.isAlive = false;
+      ws.ping();
+    }
+  }
+}
+
+function send(ws: WebSocket, frame: string): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+}
+
+/** A stable-coded error for the client; anything unexpected is logged and not leaked. */
+function describe(err: unknown, log: Logger): ErrorPayload {
+  if (err instanceof DomainError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return { code: 'SFU.INTERNAL', message: 'internal error' };
+}

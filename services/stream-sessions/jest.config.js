@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'stream-sessions',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

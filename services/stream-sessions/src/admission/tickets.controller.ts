@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthenticatedUser } from '@onair/auth';
+import { openApiSchema, ZodBodyPipe } from '@onair/http';
+import { z } from 'zod';
+import type { AccountId } from '../broadcasts/broadcast-record.js';
+import { ApiBroadcastIdParam, BroadcastParamSchema, type BroadcastParam } from '../broadcasts/broadcast.schemas.js';
+import { TicketsService } from './tickets.service.js';
+
+const TicketBody = z.strictObject({ role: z.enum(['publish', 'consume']) });
+type TicketBody = z.infer<typeof TicketBody>;
+
+const TicketView = {
+  type: 'object',
+  properties: {
+    ticket: { type: 'string', description: 'EdDSA JWT for the SFU; verify with /.well-known/media-jwks.json' },
+    role: { type: 'string', enum: ['publish', 'consume'] },
+    broadcastId: { type: 'string', format: 'uuid' },
+    nodeId: { type: 'string' },
+    signallingUrl: { type: 'string', description: 'the WebSocket of the SFU node to present the ticket to' },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+@ApiTags('admission')
+@ApiBearerAuth()
+@Controller('v1/broadcasts/:broadcastId/tickets')
+export class TicketsController {
+  constructor(private readonly tickets: TicketsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiBroadcastIdParam()
+  @ApiBody({ schema: openApiSchema(TicketBody) })
+  @ApiResponse({ status: 201, description: 'A media ticket valid for a short time, naming the SFU node', schema: TicketView })
+  @ApiResponse({ status: 403, description: 'STREAM_SESSIONS.PUBLISH_NOT_ALLOWED or STREAM_SESSIONS.NOT_ADMITTED' })
+  @ApiResponse({ status: 404, description: 'STREAM_SESSIONS.BROADCAST_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'STREAM_SESSIONS.BROADCAST_NOT_LIVE or STREAM_SESSIONS.BROADCAST_OVER' })
+  @ApiResponse({ status: 503, description: 'STREAM_SESSIONS.NO_SFU_AVAILABLE or STREAM_SESSIONS.SOCIAL_GRAPH_UNAVAILABLE' })
+  issue(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param(new ZodBodyPipe(BroadcastParamSchema)) { broadcastId }: BroadcastParam,
+    @Body(new ZodBodyPipe(TicketBody)) body: TicketBody,
+  ) {
+    return this.tickets.issue(broadcastId, user.accountId as AccountId, body.role);
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { signMediaTicket } from '@onair/media-tickets';
+import { DataSource } from 'typeorm';
+import { findBroadcast, type AccountId, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
+import { BroadcastNotFoundError } from '../broadcasts/broadcast.errors.js';
+import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
+import { SfuNodes, type SfuNode } from '../sfu-nodes/sfu-nodes.js';
+import {
+  BroadcastNotLiveError,
+  BroadcastOverError,
+  NoSfuAvailableError,
+  PublishNotAllowedError,
+} from './admission.errors.js';
+import { AudiencePolicy } from './audience-policy.js';
+import { MediaKeys } from './media-keys.js';
+
+export type TicketRole = 'publish' | 'consume';
+
+export interface IssuedTicket {
+  ticket: string;
+  role: TicketRole;
+  broadcastId: BroadcastId;
+  nodeId: string;
+  signallingUrl: string;
+  expiresAt: string;
+}
+
+/**
+ * Admission: the one place that decides who may publish or watch, answered with a short-lived
+ * media ticket the SFU verifies locally. Publish: the owner, while created or live. Consume:
+ * whoever the audience policy admits, while live, on the node hosting the publisher.
+ */
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audience: AudiencePolicy,
+    private readonly nodes: SfuNodes,
+    private readonly keys: MediaKeys,
+    @Inject(STREAM_SESSIONS_CONFIG) private readonly config: StreamSessionsConfig,
+  ) {}
+
+  async issue(broadcastId: BroadcastId, account: AccountId, role: TicketRole): Promise<IssuedTicket> {
+    const b = await findBroadcast(this.dataSource, broadcastId);
+    if (!b) throw new BroadcastNotFoundError();
+    const node = role === 'publish' ? await this.publishNode(b, account) : await this.consumeNode(b, account);
+    const ttl = this.config.tickets.ttlSeconds;
+    const expiresAt = new Date(Date.now() + ttl * 1000);
+    const ticket = await signMediaTicket({ accountId: account, broadcastId, role, nodeId: node.nodeId }, await this.keys.signingKey(), ttl);
+    return { ticket, role, broadcastId, nodeId: node.nodeId, signallingUrl: node.signallingUrl, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** The node already hosting the publisher (a rejoin), else the least-loaded one. */
+  private async publishNode(b: BroadcastRow, account: AccountId): Promise<SfuNode> {
+    if (account !== b.owner_id) throw new PublishNotAllowedError();
+    if (b.state !== 'created' && b.state !== 'live') throw new BroadcastOverError(b.state);
+    const node = (b.sfu_node_id && (await this.nodes.find(b.sfu_node_id))) || (await this.nodes.leastLoaded());
+    if (!node) throw new NoSfuAvailableError();
+    return node;
+  }
+
+  private async consumeNode(b: BroadcastRow, account: AccountId): Promise<SfuNode> {
+    await this.audience.assertMayWatch(b, account);
+    if (b.state !== 'live' || !b.sfu_node_id) throw new BroadcastNotLiveError(b.state);
+    const node = await this.nodes.find(b.sfu_node_id);
+    if (!node) throw new NoSfuAvailableError();
+    return node;
+  }
+}

@@ -1,0 +1,61 @@
+import { ApiParam } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { BroadcastId } from './broadcast-record.js';
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'no control or format characters');
+
+export const VisibilitySchema = z.union([
+  z.literal('public'),
+  z.literal('followers'),
+  z
+    .string()
+    .regex(/^circle:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'public, followers or circle:<circle id>')
+    .transform((v) => v.toLowerCase() as `circle:${string}`),
+]);
+export type VisibilityText = z.infer<typeof VisibilitySchema>;
+
+/** POST /v1/broadcasts. The location is opt-in; it is rounded to `precision` before anything else sees it. */
+export const CreateBroadcastBody = z.strictObject({
+  title: text(140),
+  topics: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[\p{L}\p{N}_-]{1,32}$/u, 'letters, digits, _ or -, at most 32'),
+    )
+    .max(5)
+    .default([])
+    .transform((t) => [...new Set(t)]),
+  // BCP 47, e.g. en, pt-BR, zh-Hant-TW.
+  language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}$/, 'a BCP 47 language tag'),
+  location: z
+    .strictObject({
+      latitude: z.number().min(-90).max(90),
+      longitude: z.number().min(-180).max(180),
+      precision: z.enum(['neighbourhood', 'city', 'region']),
+    })
+    .optional(),
+  visibility: VisibilitySchema,
+});
+export type CreateBroadcastBody = z.infer<typeof CreateBroadcastBody>;
+
+export const BroadcastParamSchema = z.strictObject({
+  broadcastId: z.uuid().transform((id) => id.toLowerCase() as BroadcastId),
+});
+export type BroadcastParam = z.infer<typeof BroadcastParamSchema>;
+
+export const ApiBroadcastIdParam = () => ApiParam({ name: 'broadcastId', format: 'uuid' });
+
+export const ListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ListQuery = z.infer<typeof ListQuerySchema>;

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const seconds = (def: number, min = 0) => z.coerce.number().min(min).default(def);
+
+const Env = z.object({
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7103),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('stream_sessions'),
+  KAFKA_BROKERS: z.string().min(1),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/)
+    .default(''),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }),
+  /** host:port of social-graph's internal gRPC API. */
+  SOCIAL_GRAPH_GRPC_URL: z
+    .string()
+    .regex(/^[a-zA-Z0-9.-]+:\d{1,5}$/, 'host:port')
+    .default('127.0.0.1:7112'),
+  SOCIAL_GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
+  /** Root of the repository's `proto/` folder; the .proto files are loaded at run time. */
+  PROTO_DIR: z.string().min(1).optional(),
+  /** The replay store: `<REPLAY_DIR>/<broadcastId>/index.m3u8` and its segments, as the SFU writes them. */
+  REPLAY_DIR: z.string().min(1).default('./data/replays'),
+  REPLAY_TTL_HOURS: z.coerce.number().positive().default(24),
+  /** Overrides REPLAY_TTL_HOURS when set (tests). */
+  REPLAY_TTL_SECONDS: z.coerce.number().positive().optional(),
+  PUBLISHER_GRACE_SECONDS: seconds(60),
+  /** BroadcastStatsUpdated is published at most this often per broadcast. */
+  STATS_INTERVAL_SECONDS: seconds(5, 0.1),
+  /** A node's audience report older than this no longer counts. */
+  AUDIENCE_STALE_SECONDS: seconds(20, 1),
+  /** An SFU node that has not reported its load for this long gets no new broadcasts. */
+  SFU_NODE_STALE_SECONDS: seconds(15, 1),
+  /** How often the sweepers (auto-end, stats, replay expiry) look for due work. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  MEDIA_TICKET_TTL_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  MEDIA_KEY_ROTATION_HOURS: z.coerce.number().min(1).default(24 * 7),
+  // Longer than the SFU caches the media JWKS, so a new key is known before tickets carry it.
+  MEDIA_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86400).default(900),
+  MEDIA_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface StreamSessionsConfig {
+  httpPort: number;
+  database: { url: string; schema: string };
+  kafka: { brokers: string[]; topicPrefix: string; defaultPartitions: number };
+  auth: { jwksUrl: string };
+  socialGraph: { address: string; protoDir: string; timeoutMs: number };
+  replays: { dir: string; ttlSeconds: number };
+  lifecycle: { publisherGraceSeconds: number; sweepIntervalMs: number };
+  stats: { intervalSeconds: number; audienceStaleSeconds: number };
+  sfu: { nodeStaleSeconds: number };
+  tickets: { ttlSeconds: number };
+  mediaKeys: { rotationHours: number; publishAheadSeconds: number; cacheSeconds: number };
+  otlpEndpoint?: string;
+  logLevel: LogLevel;
+}
+
+export const STREAM_SESSIONS_CONFIG = Symbol('StreamSessionsConfig');
+
+/** social-graph's contract, relative to the proto root. */
+export const SOCIAL_GRAPH_PROTO = 'onair/social_graph/v1/social_graph_service.proto';
+
+/** The repository's proto/ folder, found by walking up: the same from `src/` and `dist/src/`. */
+export function defaultProtoDir(from = __dirname): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'proto', SOCIAL_GRAPH_PROTO))) return join(dir, 'proto');
+  }
+  return resolve(from, '../../../proto');
+}
+
+/** Reads and validates the environment once, at boot; a bad value stops the process. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): StreamSessionsConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`stream-sessions: invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const protoDir = resolve(e.PROTO_DIR ?? defaultProtoDir());
+  if (!existsSync(join(protoDir, SOCIAL_GRAPH_PROTO))) {
+    throw new Error(
+      `stream-sessions: invalid configuration: PROTO_DIR: ${join(protoDir, SOCIAL_GRAPH_PROTO)} does not exist`,
+    );
+  }
+  return {
+    httpPort: e.HTTP_PORT,
+    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
+    kafka: {
+      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      defaultPartitions: e.KAFKA_TOPIC_PARTITIONS,
+    },
+    auth: { jwksUrl: e.AUTH_JWKS_URL },
+    socialGraph: { address: e.SOCIAL_GRAPH_GRPC_URL, protoDir, timeoutMs: e.SOCIAL_GRAPH_TIMEOUT_MS },
+    replays: { dir: resolve(e.REPLAY_DIR), ttlSeconds: e.REPLAY_TTL_SECONDS ?? e.REPLAY_TTL_HOURS * 3600 },
+    lifecycle: { publisherGraceSeconds: e.PUBLISHER_GRACE_SECONDS, sweepIntervalMs: e.SWEEP_INTERVAL_MS },
+    stats: { intervalSeconds: e.STATS_INTERVAL_SECONDS, audienceStaleSeconds: e.AUDIENCE_STALE_SECONDS },
+    sfu: { nodeStaleSeconds: e.SFU_NODE_STALE_SECONDS },
+    tickets: { ttlSeconds: e.MEDIA_TICKET_TTL_SECONDS },
+    mediaKeys: {
+      rotationHours: e.MEDIA_KEY_ROTATION_HOURS,
+      publishAheadSeconds: e.MEDIA_KEY_PUBLISH_AHEAD_SECONDS,
+      cacheSeconds: e.MEDIA_KEY_CACHE_SECONDS,
+    },
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,53 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import {
+  BroadcastCreatedEvent,
+  BroadcastEndedEvent,
+  BroadcastExpiredEvent,
+  BroadcastReplayReadyEvent,
+  BroadcastStatsUpdatedEvent,
+  BroadcastWentLiveEvent,
+} from '@onair/contracts';
+import { CreateKafkaOutboxTables1763769600000, KafkaOutboxModule } from '@onair/kafka';
+import { PostgresModule } from '@onair/postgres';
+import { DataSource } from 'typeorm';
+import { CreateBroadcasts1764288000001 } from '../migrations/1764288000001-create-broadcasts.js';
+import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from './config.js';
+
+/** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(config: StreamSessionsConfig): DynamicModule {
+    const configProvider = { provide: STREAM_SESSIONS_CONFIG, useValue: config };
+    return {
+      module: InfrastructureModule,
+      imports: [
+        PostgresModule.forRoot({
+          url: config.database.url,
+          schema: config.database.schema,
+          entities: [],
+          migrations: [CreateKafkaOutboxTables1763769600000, CreateBroadcasts1764288000001],
+        }),
+        KafkaOutboxModule.forRootAsync({
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => ({
+            kafka: { clientId: 'stream-sessions', ...config.kafka },
+            dataSource,
+            databaseUrl: config.database.url,
+            schema: config.database.schema,
+            publishes: [
+              BroadcastCreatedEvent,
+              BroadcastWentLiveEvent,
+              BroadcastEndedEvent,
+              BroadcastReplayReadyEvent,
+              BroadcastExpiredEvent,
+              BroadcastStatsUpdatedEvent,
+            ],
+          }),
+        }),
+      ],
+      providers: [configProvider],
+      exports: [configProvider],
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { AdmissionModule } from '../admission/admission.module.js';
+import { BroadcastsModule } from '../broadcasts/broadcasts.module.js';
+import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
+import { RecordingConsumer } from './recording.consumer.js';
+import { ReplayExpirySweeper } from './replay-expiry.sweeper.js';
+import { DirectoryReplayStore, REPLAY_STORE } from './replay-store.js';
+import { ReplaysController } from './replays.controller.js';
+import { ReplaysService } from './replays.service.js';
+
+@Module({
+  imports: [AdmissionModule, BroadcastsModule],
+  controllers: [ReplaysController, RecordingConsumer],
+  providers: [
+    {
+      provide: REPLAY_STORE,
+      inject: [STREAM_SESSIONS_CONFIG],
+      useFactory: (config: StreamSessionsConfig) => new DirectoryReplayStore(config.replays.dir),
+    },
+    ReplaysService,
+    ReplayExpirySweeper,
+  ],
+})
+export class ReplaysModule {}

@@ -1,0 +1,28 @@
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { NodeLoadReportedEvent, type NodeLoadReported } from '@onair/contracts';
+import { NonRetriableEventError, OnEvent, type KafkaEventContext } from '@onair/kafka';
+import type { NodeId } from '../broadcasts/broadcast-record.js';
+import { SfuNodes } from './sfu-nodes.js';
+
+@Controller()
+export class NodeLoadConsumer {
+  constructor(private readonly nodes: SfuNodes) {}
+
+  @OnEvent(NodeLoadReportedEvent)
+  async onNodeLoad(@Payload() e: NodeLoadReported, @Ctx() ctx: KafkaEventContext): Promise<void> {
+    if (!e.nodeId || !/^(wss?|https?):\/\//.test(e.signallingUrl)) {
+      throw new NonRetriableEventError('STREAM_SESSIONS.MALFORMED_EVENT', 'node load without node id or signalling URL');
+    }
+    const cpu = e.workers.length ? e.workers.reduce((sum, w) => sum + w.cpuPercent, 0) / e.workers.length : 0;
+    await this.nodes.record(ctx.manager, {
+      nodeId: e.nodeId as NodeId,
+      signallingUrl: e.signallingUrl,
+      consumers: e.workers.reduce((sum, w) => sum + w.consumers, 0),
+      consumerCapacity: e.consumerCapacity,
+      cpuPercent: cpu,
+      reportedAt: e.at ? timestampDate(e.at) : new Date(),
+    });
+  }
+}

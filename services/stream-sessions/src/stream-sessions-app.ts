@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthModule } from '@onair/auth';
+import {
+  AudienceReportedEvent,
+  NodeLoadReportedEvent,
+  PublisherJoinedEvent,
+  PublisherLeftEvent,
+  RecordingFinishedEvent,
+} from '@onair/contracts';
+import { configureHttpApp } from '@onair/http';
+import { connectKafkaConsumer, KafkaRuntime } from '@onair/kafka';
+import { postgresReady } from '@onair/postgres';
+import { JsonLogger } from '@onair/telemetry';
+import { DataSource } from 'typeorm';
+import { AdmissionModule } from './admission/admission.module.js';
+import { BroadcastsModule } from './broadcasts/broadcasts.module.js';
+import type { StreamSessionsConfig } from './config.js';
+import { InfrastructureModule } from './infrastructure.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { ReplaysModule } from './replays/replays.module.js';
+import { SfuNodesModule } from './sfu-nodes/sfu-nodes.module.js';
+import { StatsModule } from './stats/stats.module.js';
+
+/** Consumer group of every SFU event stream-sessions applies. */
+export const MEDIA_EVENTS_GROUP = 'stream-sessions.media';
+
+@Module({})
+class StreamSessionsModule {
+  static forRoot(config: StreamSessionsConfig): DynamicModule {
+    return {
+      module: StreamSessionsModule,
+      imports: [
+        InfrastructureModule.forRoot(config),
+        AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl }),
+        BroadcastsModule,
+        AdmissionModule,
+        SfuNodesModule,
+        LifecycleModule,
+        StatsModule,
+        ReplaysModule,
+      ],
+    };
+  }
+}
+
+/**
+ * Builds stream-sessions: the HTTP API (broadcasts, tickets, replays, media JWKS), the SFU
+ * event consumer and the sweepers. Start with `startAllMicroservices()`, then `listen()`.
+ */
+export async function createStreamSessionsApp(config: StreamSessionsConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(StreamSessionsModule.forRoot(config), {
+    logger: new JsonLogger('stream-sessions', config.logLevel),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const dataSource = app.get(DataSource);
+  const kafka = app.get(KafkaRuntime);
+  configureHttpApp(app, {
+    serviceName: 'stream-sessions',
+    version: '1',
+    description: 'Broadcasts: lifecycle, admission with media tickets, live stats and 24-hour replays.',
+    readiness: async () => ({ postgres: await postgresReady(dataSource), kafka: await kafka.ready() }),
+  });
+  connectKafkaConsumer(app, {
+    kafka: { clientId: 'stream-sessions', ...config.kafka },
+    groupId: MEDIA_EVENTS_GROUP,
+    events: [PublisherJoinedEvent, PublisherLeftEvent, AudienceReportedEvent, RecordingFinishedEvent, NodeLoadReportedEvent],
+    dataSource,
+  });
+  return app;
+}
