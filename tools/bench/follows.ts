@@ -3,7 +3,7 @@
 //   follows-stream: <N> edges in <S> s, <R> edges/s, peak RSS <M> MB
 // where the peak RSS is the server process's (VmHWM). The server runs in a process of its own,
 // as deployed, so client and server do not share one event loop or one heap.
-// Needs PostgreSQL (tools/onair infra up postgres) and the built service (nx build).
+// needs: postgres
 // Runs on Node 24 as is (type stripping: erasable TypeScript only).
 import { credentials, loadPackageDefinition, type ClientReadableStream } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';

@@ -72,15 +72,25 @@ pid_alive() {
   return 1
 }
 
-# stop_pid <pidfile> <seconds>: SIGTERM, then SIGKILL after the grace period.
+# Live (not zombie) processes of process group $1.
+_group_running() {
+  local p
+  for p in $(pgrep -g "$1" 2>/dev/null); do proc_running "$p" && return 0; done
+  return 1
+}
+
+# stop_pid <pidfile> <seconds>: SIGTERM, then SIGKILL after the grace period. When the process
+# leads a process group (services are started with setsid), its children are waited for too:
+# a mediasoup worker outliving its service for a moment would still hold the WebRtcServer port.
 stop_pid() {
   local f=$1 grace=${2:-15} pid
   pid_alive "$f" || return 0
   pid=$(tr -dc '0-9' <"$f")
   kill "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + grace))
-  while proc_running "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.3; done
+  while { proc_running "$pid" || _group_running "$pid"; } && [ $SECONDS -lt $deadline ]; do sleep 0.3; done
   proc_running "$pid" && kill -9 "$pid" 2>/dev/null || true
+  _group_running "$pid" && kill -9 -- "-$pid" 2>/dev/null || true
   rm -f "$f"
 }
 

@@ -27,7 +27,7 @@ workspace_install() {
 # Contracts codegen (buf), then every project's build and typecheck through Nx. `nx sync` first
 # keeps TypeScript project references in step with the imports (a no-op when they already are).
 workspace_build() {
-  (cd "$ONAIR_ROOT" && npx nx sync >>"$ONAIR_STATE/logs/build.log" 2>&1 && run_logged "$ONAIR_STATE/logs/build.log" "nx run-many -t build typecheck" \
-    npx nx run-many -t build typecheck --output-style=static) \
+  (cd "$ONAIR_ROOT" && npx nx sync >>"$ONAIR_STATE/logs/build.log" 2>&1 && run_logged "$ONAIR_STATE/logs/build.log" "nx run-many -t build typecheck bundle-pages" \
+    npx nx run-many -t build typecheck bundle-pages --output-style=static) \
     || fail build "TypeScript build failed" "$ONAIR_STATE/logs/build.log"
 }

@@ -144,6 +144,11 @@ export class Participant implements RoomMember {
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
     consumer.on('producerclose', () => this.notify('consumerClosed', { consumerId: consumer.id, producerId }));
+    // mediasoup moved the viewer to another simulcast layer (its bandwidth, its preference, or a
+    // layer the publisher stopped sending): the client can show the quality it gets.
+    consumer.on('layerschange', (layers) =>
+      this.notify('consumerLayersChanged', { consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null }),
+    );
     return {
       id: consumer.id,
       producerId,

@@ -23,7 +23,7 @@ interface CpuMark {
 
 /**
  * Every few seconds: NodeLoadReported (per worker: routers, consumers, CPU from
- * getResourceUsage() deltas, bitrate from transport stats) and AudienceReported for each
+ * getResourceUsage() deltas, bitrate from producer stats and fan-out) and AudienceReported for each
  * broadcast with viewers, plus the same figures as Prometheus gauges. Viewer joins publish
  * nothing by themselves: a viral broadcast costs one event per interval, not one per join.
  */
@@ -91,10 +91,15 @@ export class LoadReporter {
     const last = this.cpu.get(w.index);
     const cpuPercent = last && last.pid === w.worker.pid && now > last.at ? (100 * (cpuMs - last.cpuMs)) / (now - last.at) : 0;
     this.cpu.set(w.index, { pid: w.worker.pid, cpuMs, at: now });
-    const stats = await Promise.all(
-      [...w.transports].map((t) => t.getStats().catch(() => [] as Array<{ sendBitrate?: number; recvBitrate?: number }>)),
+    // Each packet a Producer receives leaves once per Consumer: the worker's bitrate follows from
+    // the producers' receive bitrate, a handful of stats requests however many viewers there are.
+    const fanouts = await Promise.all(
+      [...w.producers].map(async ([producer, { consumers }]) => {
+        const stats = await producer.getStats().catch(() => []);
+        return stats.reduce((sum, s) => sum + (s.bitrate ?? 0), 0) * (1 + consumers);
+      }),
     );
-    const bitrateBps = stats.flat().reduce((sum, s) => sum + (s.sendBitrate ?? 0) + (s.recvBitrate ?? 0), 0);
+    const bitrateBps = fanouts.reduce((sum, b) => sum + b, 0);
     return {
       index: w.index,
       pid: w.worker.pid,

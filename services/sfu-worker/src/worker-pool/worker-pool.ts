@@ -13,8 +13,12 @@ export interface PooledWorker {
   readonly worker: types.Worker;
   readonly webRtcServer: types.WebRtcServer;
   readonly routers: Set<types.Router>;
-  /** Every transport of those routers, for load reports (bitrate from their stats). */
-  readonly transports: Set<types.Transport>;
+  /**
+   * Every Producer of those routers with its Consumers on this worker: load reports derive the
+   * worker's bitrate from the producers' stats (a few requests per report) instead of asking
+   * each of thousands of viewer transports.
+   */
+  readonly producers: Map<types.Producer, { consumers: number }>;
 }
 
 interface PoolEvents {
@@ -84,11 +88,18 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   private track(router: types.Router, slot: PooledWorker): void {
     this.consumers.set(router, 0);
     router.observer.on('newtransport', (transport) => {
-      slot.transports.add(transport);
-      transport.observer.once('close', () => slot.transports.delete(transport));
+      transport.observer.on('newproducer', (producer) => {
+        slot.producers.set(producer, { consumers: 0 });
+        producer.observer.once('close', () => slot.producers.delete(producer));
+      });
       transport.observer.on('newconsumer', (consumer) => {
         this.consumers.set(router, this.consumerCount(router) + 1);
-        consumer.observer.once('close', () => this.consumers.set(router, this.consumerCount(router) - 1));
+        const fanout = [...slot.producers].find(([p]) => p.id === consumer.producerId)?.[1];
+        if (fanout) fanout.consumers++;
+        consumer.observer.once('close', () => {
+          this.consumers.set(router, this.consumerCount(router) - 1);
+          if (fanout) fanout.consumers--;
+        });
       });
     });
   }
@@ -107,7 +118,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
         worker.close();
         throw new Error(`WebRtcServer on ${this.config.listenIp}:${port} (udp+tcp): ${err.message}`);
       });
-    const slot: PooledWorker = { index, worker, webRtcServer, routers: new Set(), transports: new Set() };
+    const slot: PooledWorker = { index, worker, webRtcServer, routers: new Set(), producers: new Map() };
     worker.on('died', (error) => this.onDied(slot, error));
     return slot;
   }

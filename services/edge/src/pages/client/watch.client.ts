@@ -10,9 +10,14 @@ const broadcastId = decodeURIComponent(location.pathname.split('/').pop() ?? '')
 const player = $('player') as HTMLVideoElement;
 const stream = new MediaStream();
 const consumers: Consumer[] = [];
+/** When joining began (ticket request) and when the first video frame was shown (page clock). */
+const join = { startedAt: 0, firstFrameAt: 0 };
 
-/** For people and for the end-to-end test: decoded video frames so far. */
+/** For people, the end-to-end test and `bench join`: decoded frames, time from join to first frame. */
 (window as unknown as { onair: unknown }).onair = {
+  joinToFirstFrameMs(): number | null {
+    return join.firstFrameAt > 0 ? join.firstFrameAt - join.startedAt : null;
+  },
   async framesDecoded(): Promise<number> {
     let frames = 0;
     for (const consumer of consumers.filter((c) => c.kind === 'video')) {
@@ -30,11 +35,15 @@ async function consume(signalling: Signalling, device: Device, transport: Transp
   consumers.push(consumer);
   stream.addTrack(consumer.track);
   player.srcObject = stream;
+  if (consumer.kind === 'video' && !join.firstFrameAt) {
+    player.requestVideoFrameCallback(() => (join.firstFrameAt = performance.now()));
+  }
   await signalling.request('resumeConsumer', { consumerId: consumer.id });
 }
 
 async function watch(login: string, password: string) {
   const session = await signIn(login, password);
+  join.startedAt = performance.now();
   const grant = await requestTicket(session, broadcastId, 'consume');
   const signalling = await Signalling.open(signallingSocketUrl(grant));
   // The SFU's first frame: who we are and the producers already in the room.
