@@ -27,7 +27,10 @@ const Env = z.object({
   SFU_LISTEN_IP: Ip.default('127.0.0.1'),
   /** The address in ICE candidates: the node's public (or pod host) address. */
   SFU_ANNOUNCED_IP: Ip.default('127.0.0.1'),
-  /** A Router never carries more Consumers than this (recording consumers included). */
+  /**
+   * A Router never carries more Consumers than this (recording and pipe consumers included);
+   * past it a room grows onto a piped Router of another worker of this node.
+   */
   SFU_MAX_CONSUMERS_PER_ROUTER: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Minimum time between key-frame requests forwarded to a publisher (mediasoup keyFrameRequestDelay). */
   SFU_KEYFRAME_REQUEST_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),

@@ -12,7 +12,7 @@ import { PublisherJoinedEvent, PublisherLeftEvent } from '@onair/contracts';
 import type { SfuWorkerConfig } from './config.js';
 import { DirectoryReplayStore } from './recording/replay-store.js';
 import { Recordings } from './recording/recordings.js';
-import { NoRelay } from './relay/relay.js';
+import { WorkerPipeRelay } from './relay/relay.js';
 import { LoadReporter } from './reporting/load-reporter.js';
 import { MediaEventsPublisher } from './reporting/media-events.publisher.js';
 import { BroadcastEndedConsumer } from './room/broadcast-ended.consumer.js';
@@ -41,7 +41,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     const { media } = config;
     const kafka = { clientId: `sfu-worker-${media.nodeId}`, ...config.kafka };
     this.pool = new WorkerPool(media);
-    this.rooms = new Rooms(this.pool, new NoRelay(), media);
+    this.rooms = new Rooms(this.pool, new WorkerPipeRelay(this.pool), media);
     this.events = new MediaEventsPublisher(kafka, `sfu-worker/${media.nodeId}`);
     this.reporter = new LoadReporter(this.pool, this.rooms, this.events, {
       nodeId: media.nodeId,

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { LoadReporter } from '../../../services/sfu-worker/dist/src/reporting/load-reporter.js';
 import { MediaEventsPublisher } from '../../../services/sfu-worker/dist/src/reporting/media-events.publisher.js';
 import { Participant } from '../../../services/sfu-worker/dist/src/participant/participant.js';
-import { NoRelay } from '../../../services/sfu-worker/dist/src/relay/relay.js';
+import { WorkerPipeRelay } from '../../../services/sfu-worker/dist/src/relay/relay.js';
 import { Rooms } from '../../../services/sfu-worker/dist/src/room/rooms.js';
 import { MEDIA_CODECS } from '../../../services/sfu-worker/dist/src/worker-pool/media-codecs.js';
 import { WorkerPool } from '../../../services/sfu-worker/dist/src/worker-pool/worker-pool.js';
@@ -76,7 +76,7 @@ export async function platformTarget(): Promise<FanoutTarget> {
   };
   const pool = new WorkerPool(media);
   await pool.start();
-  const rooms = new Rooms(pool, new NoRelay(), media);
+  const rooms = new Rooms(pool, new WorkerPipeRelay(pool), media);
   // Fanning out involves no Kafka: the publisher is never started, so its reports go nowhere,
   // but the reporter still samples every transport each interval, as on a node.
   const events = new MediaEventsPublisher({ brokers: ['127.0.0.1:9'], clientId: 'bench', topicPrefix: '', defaultPartitions: 1 }, 'bench');

@@ -64,9 +64,10 @@ export class Participant implements RoomMember {
     if ([...this.transports.values()].some((t) => t.direction === direction && !t.transport.closed)) {
       throw new TransportExistsError(direction);
     }
-    const router = direction === 'recv' ? await this.room.routerForViewer() : this.room.router;
+    // A viewer may land on an overflow Router of another worker: that worker's WebRtcServer.
+    const { router, worker } = direction === 'recv' ? await this.room.routerForViewer() : this.room.routers[0];
     const transport = await router.createWebRtcTransport({
-      webRtcServer: this.room.worker.webRtcServer,
+      webRtcServer: worker.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -76,7 +77,7 @@ export class Participant implements RoomMember {
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') transport.close();
     });
-    this.attachTransport(transport, direction);
+    this.attachTransport(transport, direction, router);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -87,14 +88,14 @@ export class Participant implements RoomMember {
 
   /**
    * Adopts a transport created outside signalling (the tests' PlainTransport fed by ffmpeg;
-   * an ingest path later). It must live on this room's Router.
+   * an ingest path later). It must live on `router`, one of this room's Routers.
    */
-  attachTransport(transport: types.Transport, direction: Direction): void {
+  attachTransport(transport: types.Transport, direction: Direction, router: types.Router = this.room.router): void {
     if (this.closed) {
       transport.close();
       return;
     }
-    this.transports.set(transport.id, { transport, direction, router: this.room.router });
+    this.transports.set(transport.id, { transport, direction, router });
     transport.observer.once('close', () => this.transports.delete(transport.id));
   }
 

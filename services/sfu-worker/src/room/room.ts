@@ -1,9 +1,12 @@
 import type { types } from 'mediasoup';
 import { EventEmitter } from 'node:events';
 import type { BroadcastId, ParticipantId } from '../ids.js';
-import type { Relay } from '../relay/relay.js';
+import type { Relay, RoomRouter } from '../relay/relay.js';
 import type { PooledWorker, WorkerPool } from '../worker-pool/worker-pool.js';
 import { ProducerNotFoundError, RoomFullError } from './room.errors.js';
+
+/** A publisher has at most one Producer per kind: each overflow Router pipes at most this many. */
+const MAX_PRODUCERS = 2;
 
 /** Why a room closed; participants are told with a notification or a close code. */
 export type RoomCloseReason = 'broadcast-ended' | 'empty' | 'worker-died' | 'shutdown';
@@ -36,6 +39,9 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly producers = new Map<string, types.Producer>();
   /** Consumers being created: counted against the cap before mediasoup knows them. */
   private readonly pending = new Map<types.Router, number>();
+  /** Routers on other workers fed from ours through pipes, once ours is full. */
+  private readonly overflow = new Map<types.Router, PooledWorker>();
+  private growing?: Promise<RoomRouter | undefined>;
   closed = false;
 
   constructor(
@@ -70,10 +76,38 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.members.size === 0) this.close('empty');
   }
 
-  /** The Router a new viewer transport goes on: ours, or the relay's overflow when ours is full. */
-  async routerForViewer(): Promise<types.Router> {
-    if (!this.isFull(this.router)) return this.router;
-    return (await this.relay.overflowRouter(this)) ?? this.router;
+  /** Every Router carrying this room: ours first, then the overflow ones. */
+  get routers(): RoomRouter[] {
+    return [{ router: this.router, worker: this.worker }, ...[...this.overflow].map(([router, worker]) => ({ router, worker }))];
+  }
+
+  /**
+   * The Router a new viewer transport goes on: the first with room, else a new overflow Router
+   * from the relay (one at a time, however many viewers ask at once); when the room cannot
+   * grow, ours, where consuming answers SFU.ROOM_FULL.
+   */
+  async routerForViewer(): Promise<RoomRouter> {
+    const free = this.routers.find(({ router }) => !this.isFull(router));
+    if (free) return free;
+    this.growing ??= this.grow().finally(() => (this.growing = undefined));
+    return (await this.growing) ?? this.routers[0];
+  }
+
+  private async grow(): Promise<RoomRouter | undefined> {
+    const added = await this.relay.overflowRouter(this);
+    if (!added) return undefined;
+    if (this.closed) {
+      added.router.close();
+      return undefined;
+    }
+    this.overflow.set(added.router, added.worker);
+    added.router.observer.once('close', () => this.overflow.delete(added.router));
+    return added;
+  }
+
+  /** Our Router can take one more set of pipe Consumers (one per Producer) within the cap. */
+  hasRoomForPipes(): boolean {
+    return this.pool.consumerCount(this.router) + MAX_PRODUCERS <= this.maxConsumersPerRouter;
   }
 
   /** Holds a consumer slot on `router` while the consumer is created; throws when the router is full. */
@@ -89,7 +123,16 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   private isFull(router: types.Router): boolean {
-    return this.pool.consumerCount(router) + (this.pending.get(router) ?? 0) >= this.maxConsumersPerRouter;
+    return this.pool.consumerCount(router) + (this.pending.get(router) ?? 0) + this.pipeReserve(router) >= this.maxConsumersPerRouter;
+  }
+
+  /**
+   * Slots our Router keeps for the pipes of overflow Routers still to come (one per other
+   * worker), so that growing never takes it past the cap.
+   */
+  private pipeReserve(router: types.Router): number {
+    if (router !== this.router) return 0;
+    return MAX_PRODUCERS * Math.max(0, this.pool.workers.length - 1 - this.overflow.size);
   }
 
   producer(producerId: string): types.Producer {
@@ -105,6 +148,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.producerOwners.set(producer.id, owner);
     producer.observer.once('close', () => this.removeProducer(producer));
     if (first) this.emit('publisherJoined', owner.accountId);
+    for (const router of this.overflow.keys()) void this.relay.pipe(this, producer, router).catch(() => router.close());
     this.emit('producerAdded', producer);
     this.broadcast('producerAdded', { producerId: producer.id, kind: producer.kind }, owner);
   }
@@ -125,6 +169,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (reason === 'broadcast-ended') this.broadcast('broadcastEnded', { broadcastId: this.broadcastId });
     for (const member of this.members.values()) member.roomClosed(reason);
     this.members.clear();
+    for (const router of this.overflow.keys()) router.close();
     this.router.close();
     this.producers.clear();
     this.producerOwners.clear();

@@ -71,16 +71,27 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   /** A new Router (VP8 + Opus) on the worker with the fewest consumers, then fewest routers. */
   async createRouter(): Promise<{ router: types.Router; slot: PooledWorker }> {
     const slot = this.leastLoaded();
+    if (!slot) throw new NoWorkerError();
+    return { router: await this.createRouterOn(slot), slot };
+  }
+
+  /** Like createRouter, on a worker not in `avoid`; undefined when every live worker is. */
+  async createRouterAvoiding(avoid: ReadonlySet<PooledWorker>): Promise<{ router: types.Router; slot: PooledWorker } | undefined> {
+    const slot = this.leastLoaded(avoid);
+    return slot && { router: await this.createRouterOn(slot), slot };
+  }
+
+  private async createRouterOn(slot: PooledWorker): Promise<types.Router> {
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
     slot.routers.add(router);
     router.observer.once('close', () => slot.routers.delete(router));
     this.track(router, slot);
-    return { router, slot };
+    return router;
   }
 
-  private leastLoaded(): PooledWorker {
-    const alive = this.workers.filter((s) => !s.worker.closed);
-    if (alive.length === 0) throw new NoWorkerError();
+  private leastLoaded(avoid: ReadonlySet<PooledWorker> = new Set()): PooledWorker | undefined {
+    const alive = this.workers.filter((s) => !s.worker.closed && !avoid.has(s));
+    if (alive.length === 0) return undefined;
     const load = (s: PooledWorker) => this.workerConsumers(s) * 1000 + s.routers.size;
     return alive.reduce((best, s) => (load(s) < load(best) ? s : best));
   }
