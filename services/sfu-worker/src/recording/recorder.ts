@@ -145,8 +145,11 @@ function ffmpegArgs(sdp: string, dir: string, streams: RecordedStream[]): string
         ['-map', '0:v:0', '-fps_mode', 'cfr', '-r', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-vf', 'scale=-2:360',
          '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`]
       : []),
-    // Arrival-time stamps jitter; the resampler turns them into continuous audio.
-    ...(hasAudio ? ['-map', '0:a:0', '-af', 'aresample=async=1000', '-c:a', 'aac', '-b:a', '96k'] : []),
+    // Arrival-time stamps jitter; the resampler turns them into continuous audio (silence for
+    // gaps, trimmed overlaps). Packets queued while ffmpeg starts arrive at once with one stamp,
+    // and the resampler's output could then step back a few ms: the stamps are rewritten from
+    // the sample count (from the first one on), which can only increase.
+    ...(hasAudio ? ['-map', '0:a:0', '-af', 'aresample=async=1000,asetpts=N/SR/TB+STARTPTS', '-c:a', 'aac', '-b:a', '96k'] : []),
     '-f', 'hls',
     '-hls_time', String(SEGMENT_SECONDS),
     '-hls_playlist_type', 'event',
