@@ -105,5 +105,7 @@ describe('live video end to end in headless Chromium', () => {
 
     await studio.click('#end');
     await studio.waitForFunction("document.body.dataset.state === 'ended'", undefined, { timeout: 15_000 });
+    // broadcast.ended.v1 reaches the SFU over Kafka; it tells the viewer and closes the room.
+    await player.waitForFunction("document.body.dataset.state === 'ended'", undefined, { timeout: 30_000 });
   }, 180_000);
 });

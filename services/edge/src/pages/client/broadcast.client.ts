@@ -19,13 +19,22 @@ let signalling: Signalling | undefined;
 
 async function goLive() {
   if (!session) throw new Error('sign in first');
+  // One attempt at a time, and a fresh state for it: a second click while the first attempt
+  // is still connecting would otherwise put two broadcasts live from one page.
+  ($('golive') as HTMLButtonElement).disabled = true;
+  document.body.dataset.state = 'starting';
+  status('going live…');
   const title = ($('title') as HTMLInputElement).value.trim() || 'Untitled broadcast';
-  const created = await api<{ id: string }>('POST', '/v1/broadcasts', { title, topics: [], language: 'en', visibility: 'public' }, session);
-  broadcastId = created.id;
+  // A retry (say, no SFU node was ready yet) goes live with the broadcast already created.
+  if (!broadcastId) {
+    const created = await api<{ id: string }>('POST', '/v1/broadcasts', { title, topics: [], language: 'en', visibility: 'public' }, session);
+    broadcastId = created.id;
+  }
   const media = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 }, audio: true });
   ($('preview') as HTMLVideoElement).srcObject = media;
 
   const grant = await requestTicket(session, broadcastId, 'publish');
+  signalling?.close(); // a failed attempt's connection
   signalling = await Signalling.open(signallingSocketUrl(grant));
   const device = new Device();
   const { rtpCapabilities } = await signalling.request('getRouterRtpCapabilities');
@@ -65,6 +74,9 @@ function guard(fn: () => Promise<void>) {
     fn().catch((err: Error) => {
       document.body.dataset.state = 'error';
       status(`error: ${err.message}`);
+      // Going live failed before it was live: the person may try again.
+      const live = !($('end') as HTMLButtonElement).disabled;
+      ($('golive') as HTMLButtonElement).disabled = live || !session;
     });
 }
 
