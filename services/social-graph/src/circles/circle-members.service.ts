@@ -88,14 +88,15 @@ export class CircleMembersService {
   }
 
   /** For other services (private broadcasts); the owner is not a member of their own circle. */
-  async isMember(circleId: CircleId, accountId: AccountId): Promise<boolean> {
-    const [row]: Array<{ circle: boolean; member: boolean }> = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM circle WHERE id = $1) AS circle,
-              EXISTS (SELECT 1 FROM circle_member WHERE circle_id = $1 AND member_id = $2) AS member`,
+  /** Whether `accountId` is in the circle, and whose circle it is; CircleNotFoundError if none. */
+  async membership(circleId: CircleId, accountId: AccountId): Promise<{ member: boolean; ownerId: AccountId }> {
+    const [row]: Array<{ owner_id: AccountId; member: boolean }> = await this.dataSource.query(
+      `SELECT c.owner_id, EXISTS (SELECT 1 FROM circle_member WHERE circle_id = $1 AND member_id = $2) AS member
+         FROM circle c WHERE c.id = $1`,
       [circleId, accountId],
     );
-    if (!row.circle) throw new CircleNotFoundError(circleId);
-    return row.member;
+    if (!row) throw new CircleNotFoundError(circleId);
+    return { member: row.member, ownerId: row.owner_id };
   }
 
   private async ownedCircle(

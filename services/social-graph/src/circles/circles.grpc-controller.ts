@@ -14,6 +14,6 @@ export class CirclesGrpcController {
   @GrpcMethod(GRPC_SERVICE, 'IsCircleMember')
   async isCircleMember(request: Plain<IsCircleMemberRequest>): Promise<Plain<IsCircleMemberResponse>> {
     const { circleId, accountId } = parseRequest(IsCircleMemberSchema, request);
-    return { member: await this.members.isMember(circleId, accountId) };
+    return this.members.membership(circleId, accountId);
   }
 }

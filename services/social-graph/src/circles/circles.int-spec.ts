@@ -44,7 +44,7 @@ describe('circles: named groups of one’s followers', () => {
       (m: { accountId: string }) => m.accountId,
     );
   const isMember = (circleId: string, who: TestUser) =>
-    unary<{ member: boolean }>(grpc, 'isCircleMember', { circleId, accountId: who.id });
+    unary<{ member: boolean; ownerId: string }>(grpc, 'isCircleMember', { circleId, accountId: who.id });
 
   it('creates, lists, renames and reads a circle', async () => {
     const res = await call('POST', '/v1/graph/circles', ann.authHeader, { name: '  Close friends ' });
@@ -104,10 +104,10 @@ describe('circles: named groups of one’s followers', () => {
     );
   });
 
-  it('answers IsCircleMember over gRPC, with NOT_FOUND for an unknown circle', async () => {
-    expect(await isMember(friends, bob)).toEqual({ member: true });
-    expect(await isMember(friends, dan)).toEqual({ member: false });
-    expect(await isMember(friends, ann)).toEqual({ member: false }); // the owner is not a member
+  it('answers IsCircleMember over gRPC with the owner, and NOT_FOUND for an unknown circle', async () => {
+    expect(await isMember(friends, bob)).toEqual({ member: true, ownerId: ann.id });
+    expect(await isMember(friends, dan)).toEqual({ member: false, ownerId: ann.id });
+    expect(await isMember(friends, ann)).toEqual({ member: false, ownerId: ann.id }); // the owner is not a member
     const unknown = (await isMember(randomUUID(), bob).catch((e) => e)) as ServiceError;
     expect(unknown.code).toBe(status.NOT_FOUND);
     expect(grpcErrorCode(unknown)).toBe('SOCIAL_GRAPH.CIRCLE_NOT_FOUND');
@@ -123,7 +123,7 @@ describe('circles: named groups of one’s followers', () => {
     await call('PUT', `/v1/graph/blocks/${cat.id}`, ann.authHeader);
     await call('PUT', `/v1/graph/blocks/${ann.id}`, dan.authHeader);
     expect(await members(friends)).toEqual([]);
-    expect(await isMember(friends, bob)).toEqual({ member: false });
+    expect(await isMember(friends, bob)).toMatchObject({ member: false });
     // Following again does not restore a membership.
     await call('POST', `/v1/graph/follows/${ann.id}`, bob.authHeader);
     expect(await members(friends)).toEqual([]);

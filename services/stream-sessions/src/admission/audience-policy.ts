@@ -25,7 +25,7 @@ export class AudiencePolicy {
       case 'followers':
         return this.graph.isFollowing(viewer, b.owner_id);
       case 'circle':
-        return (await this.graph.isCircleMember(b.circle_id!, viewer)) === true;
+        return (await this.graph.circleMembership(b.circle_id!, viewer))?.member === true;
     }
   }
 }

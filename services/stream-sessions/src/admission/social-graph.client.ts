@@ -43,10 +43,10 @@ export class SocialGraphClient implements OnApplicationShutdown {
     return (await this.call<{ following: boolean }>('isFollowing', { followerId, followeeId })).following;
   }
 
-  /** Undefined when the circle does not exist (any more). */
-  async isCircleMember(circleId: string, accountId: string): Promise<boolean | undefined> {
+  /** Whether `accountId` is in the circle and whose circle it is; undefined when it does not exist (any more). */
+  async circleMembership(circleId: string, accountId: string): Promise<{ member: boolean; ownerId: string } | undefined> {
     try {
-      return (await this.call<{ member: boolean }>('isCircleMember', { circleId, accountId })).member;
+      return await this.call<{ member: boolean; ownerId: string }>('isCircleMember', { circleId, accountId });
     } catch (err) {
       if ((err as ServiceError).code === status.NOT_FOUND) return undefined;
       throw err;

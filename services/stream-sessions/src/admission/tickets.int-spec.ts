@@ -131,6 +131,9 @@ describe('admission: media tickets for publishers and viewers', () => {
     // Only followers can be members of a circle.
     expect((await graph('POST', `/v1/graph/follows/${ann.id}`, dan)).status).toBe(201);
     expect((await graph('PUT', `/v1/graph/circles/${circle.id}/members/${dan.id}`, ann)).status).toBeLessThan(300);
+    // Only its owner can make a broadcast visible to a circle: for anyone else it does not exist.
+    const foreign = await call('POST', '/v1/broadcasts', bob, newBroadcast({ visibility: `circle:${circle.id}` }));
+    await expectRefused(foreign, 400, 'STREAM_SESSIONS.CIRCLE_NOT_FOUND');
     const b = await create(ann, { visibility: `circle:${circle.id}` });
     expect(b.visibility).toBe(`circle:${circle.id}`);
     await goLive(b.id, ann, 'node-a');

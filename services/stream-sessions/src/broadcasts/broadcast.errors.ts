@@ -20,7 +20,7 @@ export class CircleNotFoundError extends DomainError {
   readonly code = 'STREAM_SESSIONS.CIRCLE_NOT_FOUND';
   readonly kind = 'invalid' as const;
   constructor() {
-    super('the circle of the visibility does not exist', { field: 'visibility' });
+    super('the visibility names no circle of yours', { field: 'visibility' });
   }
 }
 

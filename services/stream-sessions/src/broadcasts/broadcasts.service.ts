@@ -27,8 +27,9 @@ export class BroadcastsService {
 
   async create(owner: AccountId, body: CreateBroadcastBody): Promise<BroadcastView> {
     const circleId = body.visibility.startsWith('circle:') ? body.visibility.slice('circle:'.length) : null;
-    // The owner is never a member of their own circle: NOT_FOUND is the only answer that matters.
-    if (circleId && (await this.graph.isCircleMember(circleId, owner)) === undefined) throw new CircleNotFoundError();
+    // Only a circle of the broadcaster's own: someone else's circle answers as one that does not
+    // exist, so the API tells nobody which circle ids are real.
+    if (circleId && (await this.graph.circleMembership(circleId, owner))?.ownerId !== owner) throw new CircleNotFoundError();
     const where = body.location && roundLocation(body.location.latitude, body.location.longitude, body.location.precision);
     return this.dataSource.transaction(async (manager) => {
       const [row]: BroadcastRow[] = await manager.query(
