@@ -61,6 +61,8 @@ export interface RunningSfu {
   port: number;
   replayDir: string;
   signallingUrl(ticket: string, extra?: string): string;
+  /** A participant admitted with a fresh ticket for the broadcast; its `joined` has arrived. */
+  join(broadcastId: string, role?: 'publish' | 'consume', accountId?: string): Promise<SignalClient>;
 }
 
 /** Starts an sfu-worker on free ports with `env` overriding the test defaults. */
@@ -88,13 +90,16 @@ export async function startSfuWorker(ctx: Suite, issuer: TicketIssuer, env: Reco
   ctx.onCleanup(() => app.close());
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
+  const signallingUrl = (ticket: string, extra = '') => `ws://127.0.0.1:${port}/v1/sfu/signal?ticket=${ticket}${extra}`;
   return {
     app,
     runtime: app.get(SfuRuntime),
     nodeId,
     port,
     replayDir,
-    signallingUrl: (ticket, extra = '') => `ws://127.0.0.1:${port}/v1/sfu/signal?ticket=${ticket}${extra}`,
+    signallingUrl,
+    join: async (broadcastId, role = 'consume', accountId = randomUUID()) =>
+      SignalClient.join(ctx, signallingUrl(await issuer.sign({ broadcastId, role, accountId, nodeId }))),
   };
 }
 

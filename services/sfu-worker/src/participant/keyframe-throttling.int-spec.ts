@@ -1,7 +1,7 @@
 import { startTelemetry } from '@onair/telemetry';
 import { TestContext, waitUntil } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { SignalClient, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
 import { plainViewer, publishSimulcast, type Layer } from './simulcast-feed.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
@@ -27,19 +27,17 @@ describe('key-frame requests to the publisher', () => {
 
   /** VIEWERS join over about 2.4 s; the key-frame requests the publisher received meanwhile. */
   async function requestsForJoins(sfu: RunningSfu): Promise<{ requests: number; seconds: number }> {
-    const join = async (broadcastId: string, role: 'publish' | 'consume') =>
-      SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role, nodeId: sfu.nodeId })));
     const broadcastId = randomUUID();
-    const feed = await publishSimulcast(ctx, sfu, await join(broadcastId, 'publish'), broadcastId, { layers: ONE_LAYER, keyFrameInterval: 1 });
+    const feed = await publishSimulcast(ctx, sfu, await sfu.join(broadcastId, 'publish'), broadcastId, { layers: ONE_LAYER, keyFrameInterval: 1 });
     // The first viewer, with its own key-frame request, is let in and settled before counting.
-    const first = await plainViewer(ctx, sfu, await join(broadcastId, 'consume'), broadcastId);
+    const first = await plainViewer(ctx, sfu, await sfu.join(broadcastId, 'consume'), broadcastId);
     await first.consume(feed.producerId);
     await waitUntil(() => first.keyFrames() > 0, 15_000, 'the first viewer receiving key frames');
     await new Promise((r) => setTimeout(r, 1500));
     const before = feed.keyFrameRequests(ONE_LAYER[0].ssrc);
     const startedAt = Date.now();
     for (let i = 0; i < VIEWERS; i++) {
-      const viewer = await plainViewer(ctx, sfu, await join(broadcastId, 'consume'), broadcastId);
+      const viewer = await plainViewer(ctx, sfu, await sfu.join(broadcastId, 'consume'), broadcastId);
       await viewer.consume(feed.producerId);
       await new Promise((r) => setTimeout(r, JOIN_GAP_MS));
     }

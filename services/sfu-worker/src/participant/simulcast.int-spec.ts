@@ -1,7 +1,7 @@
 import { startTelemetry } from '@onair/telemetry';
 import { TestContext, waitUntil } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { ok, SignalClient, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
 import { plainViewer, publishSimulcast, THREE_LAYERS } from './simulcast-feed.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
@@ -22,14 +22,11 @@ describe('simulcast layer selection', () => {
   });
   afterAll(() => ctx.cleanup());
 
-  const join = async (broadcastId: string, role: 'publish' | 'consume') =>
-    SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role, nodeId: sfu.nodeId })));
-
   it('sends the best layer the publisher sends, honours a preferred layer, and steps down when the top layer stops', async () => {
     const broadcastId = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
+    const publisher = await sfu.join(broadcastId, 'publish');
     const feed = await publishSimulcast(ctx, sfu, publisher, broadcastId);
-    const client = await join(broadcastId, 'consume');
+    const client = await sfu.join(broadcastId, 'consume');
     const viewer = await plainViewer(ctx, sfu, client, broadcastId);
     const consumer = await viewer.consume(feed.producerId);
     expect(consumer.type).toBe('simulcast');
@@ -57,9 +54,9 @@ describe('simulcast layer selection', () => {
 
   it('refuses a layer outside 0..2 with REQUEST.VALIDATION_FAILED and an unknown consumer with SFU.CONSUMER_NOT_FOUND', async () => {
     const broadcastId = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
+    const publisher = await sfu.join(broadcastId, 'publish');
     const feed = await publishSimulcast(ctx, sfu, publisher, broadcastId);
-    const client = await join(broadcastId, 'consume');
+    const client = await sfu.join(broadcastId, 'consume');
     const consumer = await (await plainViewer(ctx, sfu, client, broadcastId)).consume(feed.producerId);
     const bad = await client.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: 7 });
     expect(bad.error?.code).toBe('REQUEST.VALIDATION_FAILED');

@@ -1,7 +1,7 @@
 import { startTelemetry } from '@onair/telemetry';
 import { TestContext, waitUntil } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { ok, publishTestPattern, SignalClient, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, publishTestPattern, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
@@ -23,12 +23,9 @@ describe('relaying a broadcast across the workers of a node', () => {
   });
   afterAll(() => ctx.cleanup());
 
-  const join = async (broadcastId: string, role: 'publish' | 'consume') =>
-    SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role, nodeId: sfu.nodeId })));
-
   /** A viewer's transport (its ICE candidate names the worker's WebRtcServer port) and its two consumes. */
   async function viewer(broadcastId: string, producers: string[]) {
-    const client = await join(broadcastId, 'consume');
+    const client = await sfu.join(broadcastId, 'consume');
     const rtpCapabilities = ok(await client.request('getRouterRtpCapabilities')).rtpCapabilities;
     const recv = ok(await client.request('createWebRtcTransport', { direction: 'recv' }));
     const answers = [];
@@ -38,7 +35,7 @@ describe('relaying a broadcast across the workers of a node', () => {
 
   it('puts viewers past the first Router on a piped Router of the other worker, up to the cap of each', async () => {
     const broadcastId = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
+    const publisher = await sfu.join(broadcastId, 'publish');
     const { videoProducerId, audioProducerId } = await publishTestPattern(ctx, sfu, publisher, broadcastId);
     const producers = [videoProducerId, audioProducerId];
     const room = sfu.runtime.rooms.get(broadcastId as never)!;

@@ -2,7 +2,7 @@ import { AudienceReportedEvent, NodeLoadReportedEvent, PublisherJoinedEvent, Pub
 import { startTelemetry } from '@onair/telemetry';
 import { EventCollector, TestContext, waitUntil } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { ok, publishTestPattern, SignalClient, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, publishTestPattern, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
@@ -17,14 +17,11 @@ describe('events the SFU publishes to Kafka', () => {
   });
   afterAll(() => ctx.cleanup());
 
-  const join = async (broadcastId: string, role: 'publish' | 'consume', accountId = randomUUID()) =>
-    SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role, accountId, nodeId: sfu.nodeId })));
-
   it('publishes PublisherJoined at the first producer and PublisherLeft when the publisher socket is gone', async () => {
     const [joined, left] = await Promise.all([EventCollector.start(ctx, PublisherJoinedEvent), EventCollector.start(ctx, PublisherLeftEvent)]);
     const broadcastId = randomUUID();
     const publisherId = randomUUID();
-    const publisher = await join(broadcastId, 'publish', publisherId);
+    const publisher = await sfu.join(broadcastId, 'publish', publisherId);
     await publishTestPattern(ctx, sfu, publisher, broadcastId, { media: false });
     const [event] = await joined.waitFor(1);
     expect(event.key).toBe(broadcastId);
@@ -42,9 +39,9 @@ describe('events the SFU publishes to Kafka', () => {
   it('reports the audience every interval per broadcast with viewers, not per join, then a final zero', async () => {
     const audience = await EventCollector.start(ctx, AudienceReportedEvent);
     const broadcastId = randomUUID();
-    const viewers = await Promise.all([join(broadcastId, 'consume'), join(broadcastId, 'consume'), join(broadcastId, 'consume')]);
+    const viewers = await Promise.all([sfu.join(broadcastId, 'consume'), sfu.join(broadcastId, 'consume'), sfu.join(broadcastId, 'consume')]);
     const quiet = randomUUID();
-    await join(quiet, 'publish'); // a room without viewers reports nothing
+    await sfu.join(quiet, 'publish'); // a room without viewers reports nothing
     await waitUntil(() => audience.events.filter((e) => e.message.viewers === 3).length >= 2, 15_000, 'two reports of 3 viewers');
     const reports = audience.events.filter((e) => e.message.broadcastId === broadcastId);
     expect(reports.every((e) => e.key === broadcastId && e.message.nodeId === sfu.nodeId)).toBe(true);
@@ -56,9 +53,9 @@ describe('events the SFU publishes to Kafka', () => {
   it('reports node load per worker: routers, consumers, CPU, bitrate, and where to signal', async () => {
     const loads = await EventCollector.start(ctx, NodeLoadReportedEvent);
     const broadcastId = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
+    const publisher = await sfu.join(broadcastId, 'publish');
     const media = await publishTestPattern(ctx, sfu, publisher, broadcastId);
-    const viewer = await join(broadcastId, 'consume');
+    const viewer = await sfu.join(broadcastId, 'consume');
     const caps = ok(await viewer.request('getRouterRtpCapabilities')).rtpCapabilities;
     const recv = ok(await viewer.request('createWebRtcTransport', { direction: 'recv' }));
     ok(await viewer.request('consume', { transportId: recv.id, producerId: media.videoProducerId, rtpCapabilities: caps }));

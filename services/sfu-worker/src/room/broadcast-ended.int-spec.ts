@@ -20,9 +20,6 @@ describe('broadcast.ended.v1 closes the room', () => {
   });
   afterAll(() => ctx.cleanup());
 
-  const join = async (broadcastId: string, role: 'publish' | 'consume') =>
-    SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role, nodeId: sfu.nodeId })));
-
   async function publishEnded(broadcastId: string, eventId = randomUUID()) {
     const producer = createIdempotentProducer(ctx.kafka());
     await producer.connect();
@@ -35,10 +32,10 @@ describe('broadcast.ended.v1 closes the room', () => {
   it('tells every participant, closes their sockets and the Router, and refuses the broadcast from then on', async () => {
     const broadcastId = randomUUID();
     const other = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
+    const publisher = await sfu.join(broadcastId, 'publish');
     await publishTestPattern(ctx, sfu, publisher, broadcastId, { media: false });
-    const viewer = await join(broadcastId, 'consume');
-    const bystander = await join(other, 'consume');
+    const viewer = await sfu.join(broadcastId, 'consume');
+    const bystander = await sfu.join(other, 'consume');
     const router = sfu.runtime.rooms.get(broadcastId as never)!.router;
 
     const eventId = randomUUID();

@@ -1,7 +1,7 @@
 import { startTelemetry } from '@onair/telemetry';
 import { TestContext } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { ok, publishTestPattern, SignalClient, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, publishTestPattern, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
@@ -16,11 +16,8 @@ describe('the consumer cap of a router', () => {
   });
   afterAll(() => ctx.cleanup());
 
-  const join = async (broadcastId: string, role: 'publish' | 'consume') =>
-    SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role, nodeId: sfu.nodeId })));
-
   async function viewerWithTransport(broadcastId: string) {
-    const viewer = await join(broadcastId, 'consume');
+    const viewer = await sfu.join(broadcastId, 'consume');
     const caps = ok(await viewer.request('getRouterRtpCapabilities')).rtpCapabilities;
     const recv = ok(await viewer.request('createWebRtcTransport', { direction: 'recv' }));
     const consume = (producerId: string) => viewer.request('consume', { transportId: recv.id, producerId, rtpCapabilities: caps });
@@ -29,7 +26,7 @@ describe('the consumer cap of a router', () => {
 
   it('refuses the consumer past the cap with SFU.ROOM_FULL, also when asked concurrently, and admits again when one goes', async () => {
     const broadcastId = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
+    const publisher = await sfu.join(broadcastId, 'publish');
     const { videoProducerId, audioProducerId } = await publishTestPattern(ctx, sfu, publisher, broadcastId, { media: false });
     const router = sfu.runtime.rooms.get(broadcastId as never)!.router;
 

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import {
   ok,
   publishTestPattern,
-  SignalClient,
   startSfuWorker,
   startTicketIssuer,
   type RunningSfu,
@@ -29,12 +28,9 @@ describe('signalling over WebSocket with real mediasoup', () => {
   });
   afterAll(() => ctx.cleanup());
 
-  const join = async (broadcastId: string, role: 'publish' | 'consume') =>
-    SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role, nodeId: sfu.nodeId })));
-
   it('takes a publisher and a viewer from router capabilities to produce, consume and resume', async () => {
     const broadcastId = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
+    const publisher = await sfu.join(broadcastId, 'publish');
     expect((await publisher.notification('joined')).data).toMatchObject({ broadcastId, role: 'publisher', producers: [] });
 
     const caps = ok(await publisher.request('getRouterRtpCapabilities')).rtpCapabilities;
@@ -54,7 +50,7 @@ describe('signalling over WebSocket with real mediasoup', () => {
     const restarted = ok(await publisher.request('restartIce', { transportId: send.id }));
     expect(restarted.iceParameters.usernameFragment).not.toBe(send.iceParameters.usernameFragment);
 
-    const viewer = await join(broadcastId, 'consume');
+    const viewer = await sfu.join(broadcastId, 'consume');
     const media = await publishTestPattern(ctx, sfu, publisher, broadcastId, { media: false });
     const added = await viewer.notification('producerAdded', 2);
     expect(added.data).toMatchObject({ producerId: media.audioProducerId, kind: 'audio' });
@@ -71,7 +67,7 @@ describe('signalling over WebSocket with real mediasoup', () => {
     expect(ok(await viewer.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: 0 }))).toEqual({});
 
     // A late viewer learns the producers in its joined notification.
-    const late = await join(broadcastId, 'consume');
+    const late = await sfu.join(broadcastId, 'consume');
     expect((await late.notification('joined')).data!.producers).toHaveLength(2);
 
     // The publisher leaves: viewers hear producerClosed and consumerClosed; the socket ends.
@@ -83,8 +79,8 @@ describe('signalling over WebSocket with real mediasoup', () => {
 
   it('keeps each role to its side: a viewer cannot produce or send, a publisher cannot consume', async () => {
     const broadcastId = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
-    const viewer = await join(broadcastId, 'consume');
+    const publisher = await sfu.join(broadcastId, 'publish');
+    const viewer = await sfu.join(broadcastId, 'consume');
     const produce = await viewer.request('produce', {
       transportId: 'whatever',
       kind: 'video',
@@ -101,7 +97,7 @@ describe('signalling over WebSocket with real mediasoup', () => {
   });
 
   it('answers bad frames with stable error codes and keeps serving the socket', async () => {
-    const client = await join(randomUUID(), 'consume');
+    const client = await sfu.join(randomUUID(), 'consume');
     const n = client.frames.length;
     client.ws.send('this is not json');
     expect(await client.nextFrame(n)).toMatchObject({ id: null, ok: false, error: { code: 'SIGNAL.MALFORMED_FRAME' } });
@@ -132,7 +128,7 @@ describe('signalling over WebSocket with real mediasoup', () => {
 
   it('refuses media parameters mediasoup cannot take with a stable code', async () => {
     const broadcastId = randomUUID();
-    const publisher = await join(broadcastId, 'publish');
+    const publisher = await sfu.join(broadcastId, 'publish');
     const send = ok(await publisher.request('createWebRtcTransport', { direction: 'send' }));
     const h264 = await publisher.request('produce', {
       transportId: send.id,

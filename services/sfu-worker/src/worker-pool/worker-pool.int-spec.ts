@@ -1,7 +1,7 @@
 import { startTelemetry } from '@onair/telemetry';
 import { TestContext, waitUntil } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { ok, SignalClient, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
@@ -16,15 +16,12 @@ describe('the worker pool: one mediasoup worker per core, each with a WebRtcServ
   });
   afterAll(() => ctx.cleanup());
 
-  const join = async (broadcastId: string, role: 'publish' | 'consume' = 'consume') =>
-    SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role, nodeId: sfu.nodeId })));
-
   it('spreads rooms over the workers and gives each transport its worker port and the announced address', async () => {
     const base = sfu.runtime.config.media.rtcPortBase;
     const ports = new Set<number>();
     for (let i = 0; i < 2; i++) {
       const broadcastId = randomUUID();
-      const publisher = await join(broadcastId, 'publish');
+      const publisher = await sfu.join(broadcastId, 'publish');
       const t = ok(await publisher.request('createWebRtcTransport', { direction: 'send' }));
       expect(t.iceCandidates.every((c: { ip: string }) => c.ip === '203.0.113.7')).toBe(true);
       ports.add(t.iceCandidates[0].port);
@@ -35,7 +32,7 @@ describe('the worker pool: one mediasoup worker per core, each with a WebRtcServ
 
   it('reports a dead worker, closes its rooms (sockets told to reconnect) and replaces it on the same port', async () => {
     const broadcastId = randomUUID();
-    const viewer = await join(broadcastId);
+    const viewer = await sfu.join(broadcastId);
     const room = sfu.runtime.rooms.get(broadcastId as never)!;
     const dead = room.worker;
     const died = new Promise((r) => sfu.runtime.pool.once('workerDied', r));
@@ -48,7 +45,7 @@ describe('the worker pool: one mediasoup worker per core, each with a WebRtcServ
     expect(replacement.worker.pid).not.toBe(dead.worker.pid);
 
     // The room comes back on a live worker for the next participant.
-    const again = await join(broadcastId, 'publish');
+    const again = await sfu.join(broadcastId, 'publish');
     const t = ok(await again.request('createWebRtcTransport', { direction: 'send' }));
     expect([sfu.runtime.config.media.rtcPortBase, sfu.runtime.config.media.rtcPortBase + 1]).toContain(t.iceCandidates[0].port);
     const metrics = await (await fetch(`http://127.0.0.1:${sfu.port}/metrics`)).text();
