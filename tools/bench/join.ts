@@ -8,7 +8,7 @@
 // needs: platform
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS } from '../../libs/testing/src/chromium.ts';
+import { CHROMIUM_FLAGS, goLiveOnPage, signInOnPage } from '../../libs/testing/src/chromium.ts';
 import { localEnv } from './support/local-env.ts';
 
 const JOINS = Number(process.env.BENCH_JOINS ?? 30);
@@ -33,28 +33,10 @@ async function newAccount(role: string): Promise<Person> {
   return { handle, password };
 }
 
-async function signIn(page: Page, person: Person): Promise<void> {
-  await page.fill('#login', person.handle);
-  await page.fill('#password', person.password);
-  await page.click('#signin');
-}
-
-/** The broadcaster's page, live; NO_SFU_AVAILABLE until a node has reported is retried. */
+/** The broadcaster's page, live. */
 async function goLive(browser: Browser, broadcaster: Person): Promise<{ studio: Page; broadcastId: string }> {
   const studio = await (await browser.newContext()).newPage();
-  await studio.goto(`${EDGE}/broadcast`);
-  await signIn(studio, broadcaster);
-  await studio.waitForFunction("document.getElementById('golive').disabled === false");
-  await studio.fill('#title', 'bench join');
-  for (let attempt = 0; ; attempt++) {
-    await studio.click('#golive');
-    await studio.waitForFunction("['live', 'error'].includes(document.body.dataset.state)", undefined, { timeout: 30_000 });
-    if ((await studio.evaluate('document.body.dataset.state')) === 'live') break;
-    const status = await studio.textContent('#status');
-    if (!status?.includes('NO_SFU_AVAILABLE') || attempt > 30) throw new Error(`could not go live: ${status}`);
-    await sleep(1000);
-  }
-  return { studio, broadcastId: (await studio.evaluate('document.body.dataset.broadcastId')) as string };
+  return { studio, broadcastId: await goLiveOnPage(studio, EDGE, broadcaster, 'bench join') };
 }
 
 /** One viewer: a fresh context (no shared state), sign in, join, first frame; then it leaves. */
@@ -65,7 +47,7 @@ async function joinOnce(browser: Browser, broadcastId: string, viewer: Person): 
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${EDGE}/watch/${broadcastId}`);
-    await signIn(page, viewer);
+    await signInOnPage(page, viewer);
     const handle = await page.waitForFunction('window.onair.joinToFirstFrameMs() ?? (document.body.dataset.state === "error" ? -1 : null)', undefined, {
       timeout: 20_000,
       polling: 20,

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestContext } from './test-context.js';
 
 /**
@@ -29,4 +29,32 @@ export async function launchChromium(ctx: TestContext): Promise<Browser> {
   });
   ctx.onCleanup(() => browser.close());
   return browser;
+}
+
+/** Signs in on an edge page (/broadcast or /watch/<id>) with its sign-in form. */
+export async function signInOnPage(page: Page, person: { handle: string; password: string }): Promise<void> {
+  await page.fill('#login', person.handle);
+  await page.fill('#password', person.password);
+  await page.click('#signin');
+}
+
+/**
+ * Goes live from the edge's /broadcast page (fake camera) as `person`; the broadcast's id.
+ * Until stream-sessions has heard of an SFU node (nodes report every few seconds), going live
+ * answers NO_SFU_AVAILABLE: retried like a person would.
+ */
+export async function goLiveOnPage(page: Page, edgeUrl: string, person: { handle: string; password: string }, title: string): Promise<string> {
+  await page.goto(`${edgeUrl}/broadcast`);
+  await signInOnPage(page, person);
+  await page.waitForFunction("document.getElementById('golive').disabled === false");
+  await page.fill('#title', title);
+  for (let attempt = 0; ; attempt++) {
+    await page.click('#golive');
+    await page.waitForFunction("['live', 'error'].includes(document.body.dataset.state)", undefined, { timeout: 30_000 });
+    if ((await page.evaluate('document.body.dataset.state')) === 'live') break;
+    const status = await page.textContent('#status');
+    if (!status?.includes('NO_SFU_AVAILABLE') || attempt > 30) throw new Error(`could not go live: ${status}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return (await page.evaluate('document.body.dataset.broadcastId')) as string;
 }

@@ -4,4 +4,4 @@ export { EventCollector, waitUntil, type CollectedEvent } from './event-collecto
 export { json } from './http.js';
 export { freePort, startServiceProcess, type RunningIdentity, type RunningService, type TestUser } from './service-process.js';
 export { sweepOpenApi, type SweepFinding, type SweepOptions } from './openapi-sweep.js';
-export { CHROMIUM_FLAGS, launchChromium } from './chromium.js';
+export { CHROMIUM_FLAGS, goLiveOnPage, launchChromium, signInOnPage } from './chromium.js';

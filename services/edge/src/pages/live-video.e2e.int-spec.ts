@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { freePort, launchChromium, startServiceProcess, TestContext } from '@onair/testing';
+import { freePort, goLiveOnPage, launchChromium, signInOnPage, startServiceProcess, TestContext } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { loadConfig } from '../config.js';
 import { createEdgeApp } from '../edge-app.js';
 
@@ -60,38 +59,18 @@ describe('live video end to end in headless Chromium', () => {
     rmSync(replays, { recursive: true, force: true });
   }, 120_000);
 
-  const signIn = async (page: Page, user: { handle: string; password: string }) => {
-    await page.fill('#login', user.handle);
-    await page.fill('#password', user.password);
-    await page.click('#signin');
-  };
-
   it('publishes from one page and decodes growing video frames in another', async () => {
     const [broadcaster, viewer] = [await ctx.newUser(), await ctx.newUser()];
     const browser = await launchChromium(ctx);
     const studio = await (await browser.newContext()).newPage();
     const errors: string[] = [];
     studio.on('pageerror', (e) => errors.push(e.message));
-    await studio.goto(`${base}/broadcast`);
-    await signIn(studio, broadcaster);
-    await studio.waitForFunction("document.getElementById('golive').disabled === false");
-    await studio.fill('#title', 'Sunset over the river');
-    // The SFU node announces itself over Kafka every few seconds; until stream-sessions has heard
-    // of one, going live answers NO_SFU_AVAILABLE: retry like a person would.
-    for (let attempt = 0; ; attempt++) {
-      await studio.click('#golive');
-      await studio.waitForFunction("['live', 'error'].includes(document.body.dataset.state)", undefined, { timeout: 30_000 });
-      if ((await studio.evaluate('document.body.dataset.state')) === 'live') break;
-      const status = await studio.textContent('#status');
-      if (!status?.includes('NO_SFU_AVAILABLE') || attempt > 20) throw new Error(`could not go live: ${status}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    const broadcastId = (await studio.evaluate('document.body.dataset.broadcastId')) as string;
+    const broadcastId = await goLiveOnPage(studio, base, broadcaster, 'Sunset over the river');
 
     const player = await (await browser.newContext()).newPage();
     player.on('pageerror', (e) => errors.push(e.message));
     await player.goto(`${base}/watch/${broadcastId}`);
-    await signIn(player, viewer);
+    await signInOnPage(player, viewer);
     await player.waitForFunction("document.body.dataset.state === 'watching'", undefined, { timeout: 30_000 });
     const framesDecoded = () => player.evaluate('window.onair.framesDecoded()') as Promise<number>;
     const deadline = Date.now() + 30_000;
