@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnv } from '@onair/config';
 
 /** Paths the edge answers itself; no route may shadow them (a catch-all `/` route skips them). */
 export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs', '/broadcast', '/watch', '/assets'] as const;
@@ -130,12 +131,7 @@ function parseRoutes(entries: Array<[string, string]>, services: Map<string, URL
 
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): EdgeConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`edge: invalid configuration: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv('edge', Env, env);
   const problems: string[] = [];
   const services = parseServices(e.EDGE_SERVICES, problems);
   const routes = parseRoutes(e.EDGE_ROUTES, services, problems);

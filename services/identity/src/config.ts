@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnv } from '@onair/config';
 
 const Env = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7101),
@@ -54,12 +55,7 @@ export const IDENTITY_CONFIG = Symbol('IdentityConfig');
 
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): IdentityConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`identity: invalid configuration: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv('identity', Env, env);
   return {
     httpPort: e.HTTP_PORT,
     database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },

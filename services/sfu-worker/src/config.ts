@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseEnv } from '@onair/config';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Ip = z.union([z.ipv4(), z.ipv6()]);
@@ -82,12 +83,7 @@ export const SIGNALLING_PATH = '/v1/sfu/signal';
 
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): SfuWorkerConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`sfu-worker: invalid configuration: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv('sfu-worker', Env, env);
   const workers = e.SFU_WORKERS ?? availableParallelism();
   if (e.SFU_RTC_PORT_BASE + workers - 1 > 65535) {
     throw new Error('sfu-worker: invalid configuration: SFU_RTC_PORT_BASE: base + SFU_WORKERS exceeds 65535');

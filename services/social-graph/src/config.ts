@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { findProtoDir, parseEnv } from '@onair/config';
 
 const Env = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7102),
@@ -48,25 +49,12 @@ export interface SocialGraphConfig {
 /** The service's own contract file, relative to the proto root. */
 export const SERVICE_PROTO = 'onair/social_graph/v1/social_graph_service.proto';
 
-/**
- * The repository's proto/ folder, found by walking up from this file: the same answer from
- * `src/` (tests) and from `dist/src/` (the build).
- */
-export function defaultProtoDir(from = __dirname): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'proto', SERVICE_PROTO))) return join(dir, 'proto');
-  }
-  return resolve(from, '../../../proto');
-}
+/** The repository's proto/ folder, found from this module (PROTO_DIR overrides it). */
+export const defaultProtoDir = (from = __dirname): string => findProtoDir(SERVICE_PROTO, from);
 
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): SocialGraphConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`social-graph: invalid configuration: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv('social-graph', Env, env);
   const protoDir = resolve(e.PROTO_DIR ?? defaultProtoDir());
   if (!existsSync(join(protoDir, SERVICE_PROTO))) {
     throw new Error(

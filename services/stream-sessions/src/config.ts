@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { findProtoDir, parseEnv } from '@onair/config';
 
 const seconds = (def: number, min = 0) => z.coerce.number().min(min).default(def);
 
@@ -72,23 +73,11 @@ export const STREAM_SESSIONS_CONFIG = Symbol('StreamSessionsConfig');
 /** social-graph's contract, relative to the proto root. */
 export const SOCIAL_GRAPH_PROTO = 'onair/social_graph/v1/social_graph_service.proto';
 
-/** The repository's proto/ folder, found by walking up: the same from `src/` and `dist/src/`. */
-export function defaultProtoDir(from = __dirname): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'proto', SOCIAL_GRAPH_PROTO))) return join(dir, 'proto');
-  }
-  return resolve(from, '../../../proto');
-}
 
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): StreamSessionsConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`stream-sessions: invalid configuration: ${problems}`);
-  }
-  const e = parsed.data;
-  const protoDir = resolve(e.PROTO_DIR ?? defaultProtoDir());
+  const e = parseEnv('stream-sessions', Env, env);
+  const protoDir = resolve(e.PROTO_DIR ?? findProtoDir(SOCIAL_GRAPH_PROTO, __dirname));
   if (!existsSync(join(protoDir, SOCIAL_GRAPH_PROTO))) {
     throw new Error(
       `stream-sessions: invalid configuration: PROTO_DIR: ${join(protoDir, SOCIAL_GRAPH_PROTO)} does not exist`,
