@@ -10,7 +10,7 @@ import {
 import { remoteKeys } from '@onair/auth';
 import { PublisherJoinedEvent, PublisherLeftEvent } from '@onair/contracts';
 import type { SfuWorkerConfig } from './config.js';
-import { DirectoryReplayStore } from './recording/replay-store.js';
+import { DirectoryReplayStore } from '@onair/replay-store';
 import { Recordings } from './recording/recordings.js';
 import { WorkerPipeRelay } from './relay/relay.js';
 import { LoadReporter } from './reporting/load-reporter.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Room } from '../room/room.js';
 import { finalizePlaylist, summarizePlaylist, type PlaylistSummary } from './hls-playlist.js';
 import { recordingSdp, type RecordedStream } from './recording-sdp.js';
-import type { ReplayStore } from './replay-store.js';
+import type { ReplayWriter } from '@onair/replay-store';
 
 /** The recording's simulcast layer: the middle one (360p from a 180p/360p/720p publisher). */
 const RECORDED_SPATIAL_LAYER = 1;
@@ -42,7 +42,7 @@ export class Recorder {
     ffmpeg.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000)));
   }
 
-  static async start(room: Room, store: ReplayStore, ffmpegBin: string): Promise<Recorder> {
+  static async start(room: Room, store: ReplayWriter, ffmpegBin: string): Promise<Recorder> {
     const dir = await store.dirFor(room.broadcastId);
     const sdpDir = await mkdtemp(join(tmpdir(), 'onair-recording-'));
     const transports: types.PlainTransport[] = [];

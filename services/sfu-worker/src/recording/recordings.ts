@@ -5,7 +5,7 @@ import type { MediaEventsPublisher } from '../reporting/media-events.publisher.j
 import type { Room } from '../room/room.js';
 import type { Rooms } from '../room/rooms.js';
 import { Recorder } from './recorder.js';
-import type { ReplayStore } from './replay-store.js';
+import type { ReplayWriter } from '@onair/replay-store';
 
 /** A publisher sends video and audio within moments; record what has arrived after this wait. */
 const SECOND_PRODUCER_WAIT_MS = 1500;
@@ -23,7 +23,7 @@ export class Recordings {
 
   constructor(
     rooms: Rooms,
-    private readonly store: ReplayStore,
+    private readonly store: ReplayWriter,
     private readonly ffmpegBin: string,
     private readonly events: MediaEventsPublisher,
     private readonly nodeId: string,

@@ -5,7 +5,8 @@ import { OnEvent, type KafkaEventContext } from '@onair/kafka';
 import type { BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { BroadcastTransitions } from '../broadcasts/broadcast-transitions.js';
 import { lockedBroadcastOf } from '../lifecycle/publisher.consumer.js';
-import { REPLAY_STORE, type ReplayStore } from './replay-store.js';
+import type { ReplayReader } from '@onair/replay-store';
+import { REPLAY_STORE } from './replay-store.token.js';
 
 /**
  * The recording may finish before the broadcast ends (the SFU finalises it when the publisher
@@ -16,7 +17,7 @@ import { REPLAY_STORE, type ReplayStore } from './replay-store.js';
 export class RecordingConsumer {
   constructor(
     private readonly transitions: BroadcastTransitions,
-    @Inject(REPLAY_STORE) private readonly store: ReplayStore,
+    @Inject(REPLAY_STORE) private readonly store: ReplayReader,
   ) {}
 
   @OnEvent(RecordingFinishedEvent)

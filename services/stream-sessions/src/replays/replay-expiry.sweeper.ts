@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import type { BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
 import { PeriodicTask } from '../sweeping/periodic-task.js';
-import { REPLAY_STORE, type ReplayStore } from './replay-store.js';
+import type { ReplayReader } from '@onair/replay-store';
+import { REPLAY_STORE } from './replay-store.token.js';
 
 /**
  * Expires broadcasts whose replay lifetime is over (ended with or without a recording):
@@ -21,7 +22,7 @@ export class ReplayExpirySweeper implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
-    @Inject(REPLAY_STORE) private readonly store: ReplayStore,
+    @Inject(REPLAY_STORE) private readonly store: ReplayReader,
     @Inject(STREAM_SESSIONS_CONFIG) config: StreamSessionsConfig,
   ) {
     this.task = new PeriodicTask('replay-expiry', config.lifecycle.sweepIntervalMs, () => this.sweep(), new Logger('ReplayExpirySweeper'));

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { AccountId, BroadcastId } from '../broadcasts/broadcast-record.js';
 import { ApiBroadcastIdParam } from '../broadcasts/broadcast.schemas.js';
-import { isReplayFileName, PLAYLIST } from './replay-store.js';
+import { isReplayFileName, PLAYLIST } from '@onair/replay-store';
 import { ReplaysService } from './replays.service.js';
 
 const ReplayFileParamsSchema = z.strictObject({

@@ -4,7 +4,8 @@ import { BroadcastsModule } from '../broadcasts/broadcasts.module.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
 import { RecordingConsumer } from './recording.consumer.js';
 import { ReplayExpirySweeper } from './replay-expiry.sweeper.js';
-import { DirectoryReplayStore, REPLAY_STORE } from './replay-store.js';
+import { DirectoryReplayStore } from '@onair/replay-store';
+import { REPLAY_STORE } from './replay-store.token.js';
 import { ReplaysController } from './replays.controller.js';
 import { ReplaysService } from './replays.service.js';
 

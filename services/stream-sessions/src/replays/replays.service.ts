@@ -5,14 +5,15 @@ import { AudiencePolicy } from '../admission/audience-policy.js';
 import { findBroadcast, type AccountId, type BroadcastId } from '../broadcasts/broadcast-record.js';
 import { BroadcastNotFoundError } from '../broadcasts/broadcast.errors.js';
 import { ReplayExpiredError, ReplayFileNotFoundError, ReplayNotReadyError } from './replay.errors.js';
-import { REPLAY_STORE, type ReplayStore } from './replay-store.js';
+import type { ReplayReader } from '@onair/replay-store';
+import { REPLAY_STORE } from './replay-store.token.js';
 
 @Injectable()
 export class ReplaysService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audience: AudiencePolicy,
-    @Inject(REPLAY_STORE) private readonly store: ReplayStore,
+    @Inject(REPLAY_STORE) private readonly store: ReplayReader,
   ) {}
 
   /**

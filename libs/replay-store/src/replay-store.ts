@@ -1,30 +1,56 @@
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
-/** Names the API accepts inside a replay: the playlist and flat HLS segment files, nothing else. */
+/**
+ * The replay layout both sides agree on: `<broadcastId>/index.m3u8` plus flat HLS segment
+ * files. sfu-worker records into it (ReplayWriter); stream-sessions serves the files and
+ * deletes them after 24 hours (ReplayReader). A directory (a volume both mount) today; an
+ * object store later records into a local staging directory and uploads it in `commit`.
+ */
 export const PLAYLIST = 'index.m3u8';
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}\.(ts|m4s|mp4|aac)$/;
 const BROADCAST = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Names allowed inside a replay: the playlist and flat segment files, nothing else. */
 export const isReplayFileName = (name: string) => name === PLAYLIST || SEGMENT.test(name);
 
-/**
- * Where the SFU's recordings live: `<broadcastId>/index.m3u8` plus its segments. A directory
- * (a volume shared with sfu-worker) today; the interface leaves room for an object store.
- */
-export interface ReplayStore {
+/** The recording side (the SFU node hosting the publisher). */
+export interface ReplayWriter {
+  /** A local directory for the broadcast's playlist and segments (created when missing). */
+  dirFor(broadcastId: string): Promise<string>;
+  /** The playlist's path inside the store, as published in RecordingFinished. */
+  playlistKey(broadcastId: string): string;
+  /** The recording in `dirFor` is final (a VOD playlist): make it durable. */
+  commit(broadcastId: string): Promise<void>;
+}
+
+/** The serving side (stream-sessions). */
+export interface ReplayReader {
   /** The file, or undefined when it does not exist. `name` must pass isReplayFileName. */
   open(broadcastId: string, name: string): Promise<{ stream: Readable; size: number } | undefined>;
   /** Deletes every file of the replay; idempotent. */
   remove(broadcastId: string): Promise<void>;
 }
 
-export const REPLAY_STORE = Symbol('ReplayStore');
-
-export class DirectoryReplayStore implements ReplayStore {
+export class DirectoryReplayStore implements ReplayWriter, ReplayReader {
   constructor(private readonly root: string) {}
+
+  async dirFor(broadcastId: string): Promise<string> {
+    const dir = this.path(broadcastId);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  playlistKey(broadcastId: string): string {
+    this.path(broadcastId);
+    return `${broadcastId}/${PLAYLIST}`;
+  }
+
+  async commit(): Promise<void> {
+    // Files in a directory are durable as they are.
+  }
 
   async open(broadcastId: string, name: string) {
     const path = this.path(broadcastId, name);

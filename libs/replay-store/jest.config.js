@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'replay-store',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,1 @@
+export { DirectoryReplayStore, isReplayFileName, PLAYLIST, type ReplayReader, type ReplayWriter } from './replay-store.js';
