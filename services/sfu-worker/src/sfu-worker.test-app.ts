@@ -4,6 +4,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { types } from 'mediasoup';
 import { signMediaTicket, type MediaTicket } from '@onair/media-tickets';
+import { TestContext } from '@onair/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -100,6 +101,35 @@ export async function startSfuWorker(ctx: Suite, issuer: TicketIssuer, env: Reco
     signallingUrl,
     join: async (broadcastId, role = 'consume', accountId = randomUUID()) =>
       SignalClient.join(ctx, signallingUrl(await issuer.sign({ broadcastId, role, accountId, nodeId }))),
+  };
+}
+
+/**
+ * A describe block on its own real SFU node: registers the suite's beforeAll (a ticket issuer,
+ * then the node, with `env` over the test defaults) and afterAll; read `issuer` and `sfu`
+ * inside tests.
+ */
+export function sfuSuite(name: string, env: Record<string, string> = {}) {
+  const ctx = TestContext.create(name);
+  let issuer: TicketIssuer | undefined;
+  let sfu: RunningSfu | undefined;
+  beforeAll(async () => {
+    issuer = await startTicketIssuer(ctx);
+    sfu = await startSfuWorker(ctx, issuer, env);
+  });
+  afterAll(() => ctx.cleanup());
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the suite has not started (use it inside a test)');
+    return value;
+  };
+  return {
+    ctx,
+    get issuer(): TicketIssuer {
+      return started(issuer);
+    },
+    get sfu(): RunningSfu {
+      return started(sfu);
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { startTelemetry } from '@onair/telemetry';
-import { TestContext, waitUntil } from '@onair/testing';
+import { waitUntil } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { ok, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, sfuSuite } from '../sfu-worker.test-app.js';
 import { plainViewer, publishSimulcast, THREE_LAYERS } from './simulcast-feed.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
@@ -12,22 +12,15 @@ startTelemetry({ serviceName: 'sfu-worker' });
  * The frames a viewer receives are checked by their size (the VP8 key-frame header).
  */
 describe('simulcast layer selection', () => {
-  const ctx = TestContext.create('sfu_simulcast');
-  let issuer: TicketIssuer;
-  let sfu: RunningSfu;
-
-  beforeAll(async () => {
-    issuer = await startTicketIssuer(ctx);
-    sfu = await startSfuWorker(ctx, issuer);
-  });
-  afterAll(() => ctx.cleanup());
+  const suite = sfuSuite('sfu_simulcast');
+  const { ctx } = suite;
 
   it('sends the best layer the publisher sends, honours a preferred layer, and steps down when the top layer stops', async () => {
     const broadcastId = randomUUID();
-    const publisher = await sfu.join(broadcastId, 'publish');
-    const feed = await publishSimulcast(ctx, sfu, publisher, broadcastId);
-    const client = await sfu.join(broadcastId, 'consume');
-    const viewer = await plainViewer(ctx, sfu, client, broadcastId);
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const feed = await publishSimulcast(ctx, suite.sfu, publisher, broadcastId);
+    const client = await suite.sfu.join(broadcastId, 'consume');
+    const viewer = await plainViewer(ctx, suite.sfu, client, broadcastId);
     const consumer = await viewer.consume(feed.producerId);
     expect(consumer.type).toBe('simulcast');
 
@@ -54,10 +47,10 @@ describe('simulcast layer selection', () => {
 
   it('refuses a layer outside 0..2 with REQUEST.VALIDATION_FAILED and an unknown consumer with SFU.CONSUMER_NOT_FOUND', async () => {
     const broadcastId = randomUUID();
-    const publisher = await sfu.join(broadcastId, 'publish');
-    const feed = await publishSimulcast(ctx, sfu, publisher, broadcastId);
-    const client = await sfu.join(broadcastId, 'consume');
-    const consumer = await (await plainViewer(ctx, sfu, client, broadcastId)).consume(feed.producerId);
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const feed = await publishSimulcast(ctx, suite.sfu, publisher, broadcastId);
+    const client = await suite.sfu.join(broadcastId, 'consume');
+    const consumer = await (await plainViewer(ctx, suite.sfu, client, broadcastId)).consume(feed.producerId);
     const bad = await client.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: 7 });
     expect(bad.error?.code).toBe('REQUEST.VALIDATION_FAILED');
     const unknown = await client.request('setPreferredLayers', { consumerId: randomUUID(), spatialLayer: 0 });

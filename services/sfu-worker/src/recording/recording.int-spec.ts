@@ -1,26 +1,19 @@
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { PublisherJoinedEvent, PublisherLeftEvent, RecordingFinishedEvent } from '@onair/contracts';
 import { startTelemetry } from '@onair/telemetry';
-import { EventCollector, TestContext } from '@onair/testing';
+import { EventCollector } from '@onair/testing';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { ok, publishTestPattern, SignalClient, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, publishTestPattern, sfuSuite, SignalClient } from '../sfu-worker.test-app.js';
 import { summarizePlaylist } from './hls-playlist.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
 describe('recording a broadcast to HLS in the replay store', () => {
-  const ctx = TestContext.create('sfu_recording');
-  let sfu: RunningSfu;
-  let issuer: TicketIssuer;
-
-  beforeAll(async () => {
-    issuer = await startTicketIssuer(ctx);
-    sfu = await startSfuWorker(ctx, issuer, { SFU_RECORDING: 'true' });
-  });
-  afterAll(() => ctx.cleanup());
+  const suite = sfuSuite('sfu_recording', { SFU_RECORDING: 'true' });
+  const { ctx } = suite;
 
   it('records ~10 s of an ffmpeg-fed broadcast as a VOD playlist covering its duration, playable by ffmpeg', async () => {
     const [joined, left, finished] = await Promise.all([
@@ -29,8 +22,8 @@ describe('recording a broadcast to HLS in the replay store', () => {
       EventCollector.start(ctx, RecordingFinishedEvent),
     ]);
     const broadcastId = randomUUID();
-    const publisher = await SignalClient.join(ctx, sfu.signallingUrl(await issuer.sign({ broadcastId, role: 'publish', nodeId: sfu.nodeId })));
-    const media = await publishTestPattern(ctx, sfu, publisher, broadcastId);
+    const publisher = await SignalClient.join(ctx, suite.sfu.signallingUrl(await suite.issuer.sign({ broadcastId, role: 'publish', nodeId: suite.sfu.nodeId })));
+    const media = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId);
     await new Promise((r) => setTimeout(r, 10_000));
     ok(await publisher.request('leave'));
     await media.stop();
@@ -41,13 +34,13 @@ describe('recording a broadcast to HLS in the replay store', () => {
     const broadcastMs = Number(timestampMs(end.message.at!) - timestampMs(start.message.at!));
     expect(broadcastMs).toBeGreaterThan(9_500);
 
-    const dir = join(sfu.replayDir, broadcastId);
+    const dir = join(suite.sfu.replayDir, broadcastId);
     const text = readFileSync(join(dir, 'index.m3u8'), 'utf8');
     const summary = summarizePlaylist(text);
     expect(text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
     expect(text.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
     expect(done.key).toBe(broadcastId);
-    expect(done.message).toMatchObject({ broadcastId, nodeId: sfu.nodeId, playlist: `${broadcastId}/index.m3u8`, segments: summary.segments });
+    expect(done.message).toMatchObject({ broadcastId, nodeId: suite.sfu.nodeId, playlist: `${broadcastId}/index.m3u8`, segments: summary.segments });
     expect(Number(done.message.durationMs)).toBe(summary.durationMs);
     expect(Math.abs(summary.durationMs - broadcastMs)).toBeLessThanOrEqual(2_000);
     // 2 s segments: every one but the last is ~2 s, and each is on disk.

@@ -1,36 +1,29 @@
 import { AudienceReportedEvent, NodeLoadReportedEvent, PublisherJoinedEvent, PublisherLeftEvent } from '@onair/contracts';
 import { startTelemetry } from '@onair/telemetry';
-import { EventCollector, TestContext, waitUntil } from '@onair/testing';
+import { EventCollector, waitUntil } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { ok, publishTestPattern, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, publishTestPattern, sfuSuite } from '../sfu-worker.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
 describe('events the SFU publishes to Kafka', () => {
-  const ctx = TestContext.create('sfu_events');
-  let issuer: TicketIssuer;
-  let sfu: RunningSfu;
-
-  beforeAll(async () => {
-    issuer = await startTicketIssuer(ctx);
-    sfu = await startSfuWorker(ctx, issuer, { SFU_WORKERS: '2', SFU_SIGNALLING_URL: 'wss://sfu-7.example.org/v1/sfu/signal' });
-  });
-  afterAll(() => ctx.cleanup());
+  const suite = sfuSuite('sfu_events', { SFU_WORKERS: '2', SFU_SIGNALLING_URL: 'wss://sfu-7.example.org/v1/sfu/signal' });
+  const { ctx } = suite;
 
   it('publishes PublisherJoined at the first producer and PublisherLeft when the publisher socket is gone', async () => {
     const [joined, left] = await Promise.all([EventCollector.start(ctx, PublisherJoinedEvent), EventCollector.start(ctx, PublisherLeftEvent)]);
     const broadcastId = randomUUID();
     const publisherId = randomUUID();
-    const publisher = await sfu.join(broadcastId, 'publish', publisherId);
-    await publishTestPattern(ctx, sfu, publisher, broadcastId, { media: false });
+    const publisher = await suite.sfu.join(broadcastId, 'publish', publisherId);
+    await publishTestPattern(ctx, suite.sfu, publisher, broadcastId, { media: false });
     const [event] = await joined.waitFor(1);
     expect(event.key).toBe(broadcastId);
-    expect(event.message).toMatchObject({ broadcastId, publisherId, nodeId: sfu.nodeId });
+    expect(event.message).toMatchObject({ broadcastId, publisherId, nodeId: suite.sfu.nodeId });
     expect(event.headers).toMatchObject({ ce_type: 'sfu.publisher_joined.v1' });
 
     publisher.ws.terminate(); // the network goes, no leave
     const [gone] = await left.waitFor(1);
-    expect(gone.message).toMatchObject({ broadcastId, publisherId, nodeId: sfu.nodeId });
+    expect(gone.message).toMatchObject({ broadcastId, publisherId, nodeId: suite.sfu.nodeId });
     await new Promise((r) => setTimeout(r, 500));
     expect(joined.events).toHaveLength(1); // one per arrival, not one per producer
     expect(left.events).toHaveLength(1);
@@ -39,12 +32,12 @@ describe('events the SFU publishes to Kafka', () => {
   it('reports the audience every interval per broadcast with viewers, not per join, then a final zero', async () => {
     const audience = await EventCollector.start(ctx, AudienceReportedEvent);
     const broadcastId = randomUUID();
-    const viewers = await Promise.all([sfu.join(broadcastId, 'consume'), sfu.join(broadcastId, 'consume'), sfu.join(broadcastId, 'consume')]);
+    const viewers = await Promise.all([suite.sfu.join(broadcastId, 'consume'), suite.sfu.join(broadcastId, 'consume'), suite.sfu.join(broadcastId, 'consume')]);
     const quiet = randomUUID();
-    await sfu.join(quiet, 'publish'); // a room without viewers reports nothing
+    await suite.sfu.join(quiet, 'publish'); // a room without viewers reports nothing
     await waitUntil(() => audience.events.filter((e) => e.message.viewers === 3).length >= 2, 15_000, 'two reports of 3 viewers');
     const reports = audience.events.filter((e) => e.message.broadcastId === broadcastId);
-    expect(reports.every((e) => e.key === broadcastId && e.message.nodeId === sfu.nodeId)).toBe(true);
+    expect(reports.every((e) => e.key === broadcastId && e.message.nodeId === suite.sfu.nodeId)).toBe(true);
     expect(audience.events.some((e) => e.message.broadcastId === quiet)).toBe(false);
     for (const v of viewers) ok(await v.request('leave'));
     await waitUntil(() => audience.events.some((e) => e.message.broadcastId === broadcastId && e.message.viewers === 0), 15_000, 'a final report of 0');
@@ -53,26 +46,26 @@ describe('events the SFU publishes to Kafka', () => {
   it('reports node load per worker: routers, consumers, CPU, bitrate, and where to signal', async () => {
     const loads = await EventCollector.start(ctx, NodeLoadReportedEvent);
     const broadcastId = randomUUID();
-    const publisher = await sfu.join(broadcastId, 'publish');
-    const media = await publishTestPattern(ctx, sfu, publisher, broadcastId);
-    const viewer = await sfu.join(broadcastId, 'consume');
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const media = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId);
+    const viewer = await suite.sfu.join(broadcastId, 'consume');
     const caps = ok(await viewer.request('getRouterRtpCapabilities')).rtpCapabilities;
     const recv = ok(await viewer.request('createWebRtcTransport', { direction: 'recv' }));
     ok(await viewer.request('consume', { transportId: recv.id, producerId: media.videoProducerId, rtpCapabilities: caps }));
     const busy = (e: (typeof loads.events)[number]) => e.message.workers.some((w) => w.consumers === 1 && w.bitrateBps > 100_000n);
     await waitUntil(() => loads.events.some(busy), 20_000, 'a load report with the consumer and the incoming bitrate');
     const report = loads.events.find(busy)!;
-    expect(report.key).toBe(sfu.nodeId);
-    expect(report.message).toMatchObject({ nodeId: sfu.nodeId, signallingUrl: 'wss://sfu-7.example.org/v1/sfu/signal' });
+    expect(report.key).toBe(suite.sfu.nodeId);
+    expect(report.message).toMatchObject({ nodeId: suite.sfu.nodeId, signallingUrl: 'wss://sfu-7.example.org/v1/sfu/signal' });
     expect(report.message.workers).toHaveLength(2);
-    expect(report.message.consumerCapacity).toBe(2 * sfu.runtime.config.media.maxConsumersPerRouter);
+    expect(report.message.consumerCapacity).toBe(2 * suite.sfu.runtime.config.media.maxConsumersPerRouter);
     const worker = report.message.workers.find((w) => w.consumers === 1)!;
     expect(worker.routers).toBeGreaterThanOrEqual(1);
     expect(worker.pid).toBeGreaterThan(0);
     expect(worker.cpuPercent).toBeGreaterThanOrEqual(0);
     await media.stop();
 
-    const metrics = await (await fetch(`http://127.0.0.1:${sfu.port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${suite.sfu.port}/metrics`)).text();
     expect(metrics).toMatch(/sfu_rooms\S* \d/);
     expect(metrics).toMatch(/sfu_worker_consumers\{[^}]*worker="\d"[^}]*\} \d/);
     expect(metrics).toMatch(/sfu_worker_cpu_percent/);

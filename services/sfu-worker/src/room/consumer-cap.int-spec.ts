@@ -1,23 +1,15 @@
 import { startTelemetry } from '@onair/telemetry';
-import { TestContext } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import { ok, publishTestPattern, startSfuWorker, startTicketIssuer, type RunningSfu, type TicketIssuer } from '../sfu-worker.test-app.js';
+import { ok, publishTestPattern, sfuSuite } from '../sfu-worker.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
 describe('the consumer cap of a router', () => {
-  const ctx = TestContext.create('sfu_cap');
-  let issuer: TicketIssuer;
-  let sfu: RunningSfu;
-
-  beforeAll(async () => {
-    issuer = await startTicketIssuer(ctx);
-    sfu = await startSfuWorker(ctx, issuer, { SFU_MAX_CONSUMERS_PER_ROUTER: '3' });
-  });
-  afterAll(() => ctx.cleanup());
+  const suite = sfuSuite('sfu_cap', { SFU_MAX_CONSUMERS_PER_ROUTER: '3' });
+  const { ctx } = suite;
 
   async function viewerWithTransport(broadcastId: string) {
-    const viewer = await sfu.join(broadcastId, 'consume');
+    const viewer = await suite.sfu.join(broadcastId, 'consume');
     const caps = ok(await viewer.request('getRouterRtpCapabilities')).rtpCapabilities;
     const recv = ok(await viewer.request('createWebRtcTransport', { direction: 'recv' }));
     const consume = (producerId: string) => viewer.request('consume', { transportId: recv.id, producerId, rtpCapabilities: caps });
@@ -26,9 +18,9 @@ describe('the consumer cap of a router', () => {
 
   it('refuses the consumer past the cap with SFU.ROOM_FULL, also when asked concurrently, and admits again when one goes', async () => {
     const broadcastId = randomUUID();
-    const publisher = await sfu.join(broadcastId, 'publish');
-    const { videoProducerId, audioProducerId } = await publishTestPattern(ctx, sfu, publisher, broadcastId, { media: false });
-    const router = sfu.runtime.rooms.get(broadcastId as never)!.router;
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const { videoProducerId, audioProducerId } = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId, { media: false });
+    const router = suite.sfu.runtime.rooms.get(broadcastId as never)!.router;
 
     const ann = await viewerWithTransport(broadcastId);
     ok(await ann.consume(videoProducerId));
@@ -39,12 +31,12 @@ describe('the consumer cap of a router', () => {
     expect([a, b].filter((f) => f.ok)).toHaveLength(1);
     const refused = [a, b].find((f) => !f.ok)!;
     expect(refused.error).toMatchObject({ code: 'SFU.ROOM_FULL', details: { maxConsumers: 3 } });
-    expect(sfu.runtime.pool.consumerCount(router)).toBe(3);
+    expect(suite.sfu.runtime.pool.consumerCount(router)).toBe(3);
 
     ok(await ann.viewer.request('leave'));
     await ann.viewer.closed;
     const cat = await viewerWithTransport(broadcastId);
     ok(await cat.consume(videoProducerId));
-    expect(sfu.runtime.pool.consumerCount(router)).toBe(2);
+    expect(suite.sfu.runtime.pool.consumerCount(router)).toBe(2);
   });
 });

@@ -1,14 +1,6 @@
 import { startTelemetry } from '@onair/telemetry';
-import { TestContext } from '@onair/testing';
 import { randomUUID } from 'node:crypto';
-import {
-  ok,
-  publishTestPattern,
-  startSfuWorker,
-  startTicketIssuer,
-  type RunningSfu,
-  type TicketIssuer,
-} from '../sfu-worker.test-app.js';
+import { ok, publishTestPattern, sfuSuite } from '../sfu-worker.test-app.js';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
@@ -18,19 +10,12 @@ const DTLS = {
 };
 
 describe('signalling over WebSocket with real mediasoup', () => {
-  const ctx = TestContext.create('sfu_signal');
-  let issuer: TicketIssuer;
-  let sfu: RunningSfu;
-
-  beforeAll(async () => {
-    issuer = await startTicketIssuer(ctx);
-    sfu = await startSfuWorker(ctx, issuer);
-  });
-  afterAll(() => ctx.cleanup());
+  const suite = sfuSuite('sfu_signal');
+  const { ctx } = suite;
 
   it('takes a publisher and a viewer from router capabilities to produce, consume and resume', async () => {
     const broadcastId = randomUUID();
-    const publisher = await sfu.join(broadcastId, 'publish');
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
     expect((await publisher.notification('joined')).data).toMatchObject({ broadcastId, role: 'publisher', producers: [] });
 
     const caps = ok(await publisher.request('getRouterRtpCapabilities')).rtpCapabilities;
@@ -38,7 +23,7 @@ describe('signalling over WebSocket with real mediasoup', () => {
 
     // A WebRTC transport on the worker's WebRtcServer: its one fixed port, the announced address.
     const send = ok(await publisher.request('createWebRtcTransport', { direction: 'send' }));
-    const port = sfu.runtime.config.media.rtcPortBase;
+    const port = suite.sfu.runtime.config.media.rtcPortBase;
     expect(send.iceCandidates).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ ip: '127.0.0.1', port, protocol: 'udp' }),
@@ -50,8 +35,8 @@ describe('signalling over WebSocket with real mediasoup', () => {
     const restarted = ok(await publisher.request('restartIce', { transportId: send.id }));
     expect(restarted.iceParameters.usernameFragment).not.toBe(send.iceParameters.usernameFragment);
 
-    const viewer = await sfu.join(broadcastId, 'consume');
-    const media = await publishTestPattern(ctx, sfu, publisher, broadcastId, { media: false });
+    const viewer = await suite.sfu.join(broadcastId, 'consume');
+    const media = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId, { media: false });
     const added = await viewer.notification('producerAdded', 2);
     expect(added.data).toMatchObject({ producerId: media.audioProducerId, kind: 'audio' });
 
@@ -62,12 +47,12 @@ describe('signalling over WebSocket with real mediasoup', () => {
     );
     expect(consumer).toMatchObject({ producerId: media.videoProducerId, kind: 'video', type: 'simple' });
     expect(consumer.rtpParameters.codecs[0].mimeType).toBe('video/VP8');
-    expect(sfu.runtime.pool.consumerCount(sfu.runtime.rooms.get(broadcastId as never)!.router)).toBe(1);
+    expect(suite.sfu.runtime.pool.consumerCount(suite.sfu.runtime.rooms.get(broadcastId as never)!.router)).toBe(1);
     expect(ok(await viewer.request('resumeConsumer', { consumerId: consumer.id }))).toEqual({});
     expect(ok(await viewer.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: 0 }))).toEqual({});
 
     // A late viewer learns the producers in its joined notification.
-    const late = await sfu.join(broadcastId, 'consume');
+    const late = await suite.sfu.join(broadcastId, 'consume');
     expect((await late.notification('joined')).data!.producers).toHaveLength(2);
 
     // The publisher leaves: viewers hear producerClosed and consumerClosed; the socket ends.
@@ -79,8 +64,8 @@ describe('signalling over WebSocket with real mediasoup', () => {
 
   it('keeps each role to its side: a viewer cannot produce or send, a publisher cannot consume', async () => {
     const broadcastId = randomUUID();
-    const publisher = await sfu.join(broadcastId, 'publish');
-    const viewer = await sfu.join(broadcastId, 'consume');
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const viewer = await suite.sfu.join(broadcastId, 'consume');
     const produce = await viewer.request('produce', {
       transportId: 'whatever',
       kind: 'video',
@@ -97,7 +82,7 @@ describe('signalling over WebSocket with real mediasoup', () => {
   });
 
   it('answers bad frames with stable error codes and keeps serving the socket', async () => {
-    const client = await sfu.join(randomUUID(), 'consume');
+    const client = await suite.sfu.join(randomUUID(), 'consume');
     const n = client.frames.length;
     client.ws.send('this is not json');
     expect(await client.nextFrame(n)).toMatchObject({ id: null, ok: false, error: { code: 'SIGNAL.MALFORMED_FRAME' } });
@@ -128,7 +113,7 @@ describe('signalling over WebSocket with real mediasoup', () => {
 
   it('refuses media parameters mediasoup cannot take with a stable code', async () => {
     const broadcastId = randomUUID();
-    const publisher = await sfu.join(broadcastId, 'publish');
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
     const send = ok(await publisher.request('createWebRtcTransport', { direction: 'send' }));
     const h264 = await publisher.request('produce', {
       transportId: send.id,
