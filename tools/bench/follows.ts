@@ -9,10 +9,11 @@ import { credentials, loadPackageDefinition, type ClientReadableStream } from '@
 import { loadSync } from '@grpc/proto-loader';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { localEnv } from './support/local-env.ts';
 // The service's own build: the same modules that main.ts starts.
 import { SERVICE_PROTO } from '../../services/social-graph/dist/src/config.js';
 import { createFollowersStreamServer } from '../../services/social-graph/dist/src/social-graph-app.js';
@@ -22,16 +23,6 @@ const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 5000);
 const root = resolve(import.meta.dirname, '../..');
 const protoDir = join(root, 'proto');
 
-/** Connection facts recorded by `tools/onair infra up` in .onair/env; the environment wins. */
-function pgUrl(): string {
-  const file = join(process.env.ONAIR_STATE ?? join(root, '.onair'), 'env');
-  const recorded = existsSync(file)
-    ? /^ONAIR_PG_URL=(.*)$/m.exec(readFileSync(file, 'utf8'))?.[1]
-    : undefined;
-  const url = process.env.ONAIR_PG_URL ?? recorded;
-  if (!url) throw new Error('ONAIR_PG_URL is not set: run "tools/onair infra up postgres"');
-  return url;
-}
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -135,7 +126,7 @@ function streamAll(sg: StreamClient, star: string): Promise<number> {
 }
 
 async function bench(): Promise<void> {
-  const url = pgUrl();
+  const url = localEnv('ONAIR_PG_URL');
   const schema = `bench_follows_${randomBytes(4).toString('hex')}`;
   const star = randomUUID();
   const port = await freePort();

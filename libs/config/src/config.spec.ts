@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { findProtoDir, parseEnv } from './index.js';
+import { findProtoDir, kafkaConfig, kafkaEnv, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from './index.js';
 
 describe('parseEnv', () => {
   const Env = z.object({ PORT: z.coerce.number().int().min(1), NAME: z.string().min(1), MODE: z.enum(['a', 'b']).default('a') });
@@ -25,5 +25,22 @@ describe('findProtoDir', () => {
     mkdirSync(deep, { recursive: true });
     expect(findProtoDir('onair/x/v1/x.proto', deep)).toBe(join(root, 'proto'));
     expect(findProtoDir('onair/none.proto', deep)).toBe(join(root, 'services/proto'));
+  });
+});
+
+describe('the shared variables', () => {
+  const Env = z.object({ ...postgresEnv('svc'), ...kafkaEnv, ...observabilityEnv });
+
+  it('parse into the config objects services pass on', () => {
+    const e = parseEnv('svc', Env, { DATABASE_URL: 'postgres://u:p@h:5432/d', KAFKA_BROKERS: 'a:1, b:2' });
+    expect(postgresConfig(e)).toEqual({ url: 'postgres://u:p@h:5432/d', schema: 'svc' });
+    expect(kafkaConfig(e)).toEqual({ brokers: ['a:1', 'b:2'], topicPrefix: '', defaultPartitions: 6 });
+    expect(e.LOG_LEVEL).toBe('info');
+  });
+
+  it('refuses a bad schema name, topic prefix and log level', () => {
+    expect(() =>
+      parseEnv('svc', Env, { DATABASE_URL: 'postgres://h/d', DATABASE_SCHEMA: 'Bad-Name', KAFKA_BROKERS: 'a:1', KAFKA_TOPIC_PREFIX: 'a b', LOG_LEVEL: 'loud' }),
+    ).toThrow(/DATABASE_SCHEMA: .+; KAFKA_TOPIC_PREFIX: .+; LOG_LEVEL: /);
   });
 });

@@ -1,2 +1,12 @@
+export {
+  kafkaConfig,
+  kafkaEnv,
+  LOG_LEVELS,
+  observabilityEnv,
+  postgresConfig,
+  postgresEnv,
+  type KafkaConfig,
+  type LogLevel,
+} from './common-env.js';
 export { parseEnv, type Environment } from './env.js';
 export { findProtoDir } from './proto-dir.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '@onair/config';
+import { type LogLevel, observabilityEnv, parseEnv } from '@onair/config';
 
 /** Paths the edge answers itself; no route may shadow them (a catch-all `/` route skips them). */
 export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs', '/broadcast', '/watch', '/assets'] as const;
@@ -76,8 +76,7 @@ const Env = z.object({
   EDGE_OPENAPI_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** Origin written into served OpenAPI documents; by default the one the client used. */
   EDGE_PUBLIC_URL: Origin.optional(),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  ...observabilityEnv,
 });
 
 export interface Route {
@@ -96,7 +95,7 @@ export interface EdgeConfig {
   openApiCacheMs: number;
   publicUrl?: URL;
   otlpEndpoint?: string;
-  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  logLevel: LogLevel;
 }
 
 export const EDGE_CONFIG = Symbol('EdgeConfig');

@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { parseEnv } from '@onair/config';
+import { type KafkaConfig, kafkaConfig, kafkaEnv, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
 
 const Env = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7101),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('identity'),
-  KAFKA_BROKERS: z.string().min(1),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  ...postgresEnv('identity'),
+  ...kafkaEnv,
+  ...observabilityEnv,
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   KEY_ROTATION_HOURS: z.coerce.number().min(1).default(24 * 7),
@@ -33,9 +29,9 @@ const Env = z.object({
 export interface IdentityConfig {
   httpPort: number;
   database: { url: string; schema: string };
-  kafka: { brokers: string[]; topicPrefix: string; defaultPartitions: number };
+  kafka: KafkaConfig;
   otlpEndpoint?: string;
-  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  logLevel: LogLevel;
   auth: {
     accessTokenTtlSeconds: number;
     refreshTokenTtlDays: number;
@@ -58,12 +54,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parseEnv('identity', Env, env);
   return {
     httpPort: e.HTTP_PORT,
-    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
-    kafka: {
-      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-      topicPrefix: e.KAFKA_TOPIC_PREFIX,
-      defaultPartitions: e.KAFKA_TOPIC_PARTITIONS,
-    },
+    database: postgresConfig(e),
+    kafka: kafkaConfig(e),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: e.LOG_LEVEL,
     auth: {

@@ -1,19 +1,14 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseEnv } from '@onair/config';
+import { type KafkaConfig, kafkaConfig, kafkaEnv, type LogLevel, observabilityEnv, parseEnv } from '@onair/config';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Ip = z.union([z.ipv4(), z.ipv6()]);
 
 const Env = z.object({
   HTTP_PORT: Port.default(7104),
-  KAFKA_BROKERS: z.string().min(1),
-  KAFKA_TOPIC_PREFIX: z
-    .string()
-    .regex(/^[a-zA-Z0-9._-]*$/)
-    .default(''),
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  ...kafkaEnv,
   /** stream-sessions' JWKS: the keys that sign media tickets. */
   MEDIA_TICKET_JWKS_URL: z.url({ protocol: /^https?$/ }),
   /** This node's name in media tickets and load reports. */
@@ -43,11 +38,10 @@ const Env = z.object({
   SFU_RECORDING: z.enum(['true', 'false']).default('true'),
   REPLAY_DIR: z.string().min(1).default('./replays'),
   FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  ...observabilityEnv,
 });
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type { LogLevel } from '@onair/config';
 
 export interface MediaConfig {
   nodeId: string;
@@ -67,7 +61,7 @@ export interface RecordingConfig {
 
 export interface SfuWorkerConfig {
   httpPort: number;
-  kafka: { brokers: string[]; topicPrefix: string; defaultPartitions: number };
+  kafka: KafkaConfig;
   mediaTicketJwksUrl: string;
   media: MediaConfig;
   recording: RecordingConfig;
@@ -90,11 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     httpPort: e.HTTP_PORT,
-    kafka: {
-      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-      topicPrefix: e.KAFKA_TOPIC_PREFIX,
-      defaultPartitions: e.KAFKA_TOPIC_PARTITIONS,
-    },
+    kafka: kafkaConfig(e),
     mediaTicketJwksUrl: e.MEDIA_TICKET_JWKS_URL,
     media: {
       nodeId: e.SFU_NODE_ID ?? hostname(),

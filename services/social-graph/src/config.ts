@@ -1,30 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { findProtoDir, parseEnv } from '@onair/config';
+import { findProtoDir, type KafkaConfig, kafkaConfig, kafkaEnv, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
 
 const Env = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7102),
   GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(7112),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
-  DATABASE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-    .default('social_graph'),
-  KAFKA_BROKERS: z.string().min(1),
-  KAFKA_TOPIC_PREFIX: z
-    .string()
-    .regex(/^[a-zA-Z0-9._-]*$/)
-    .default(''),
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  ...postgresEnv('social_graph'),
+  ...kafkaEnv,
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }),
   /** Root of the repository's `proto/` folder; the .proto files are loaded at run time. */
   PROTO_DIR: z.string().min(1).optional(),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  ...observabilityEnv,
 });
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type { LogLevel } from '@onair/config';
 
 export interface DatabaseConfig {
   url: string;
@@ -40,7 +30,7 @@ export interface SocialGraphConfig {
   httpPort: number;
   grpc: GrpcConfig;
   database: DatabaseConfig;
-  kafka: { brokers: string[]; topicPrefix: string; defaultPartitions: number };
+  kafka: KafkaConfig;
   auth: { jwksUrl: string };
   otlpEndpoint?: string;
   logLevel: LogLevel;
@@ -64,12 +54,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     httpPort: e.HTTP_PORT,
     grpc: { port: e.GRPC_PORT, protoDir },
-    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
-    kafka: {
-      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-      topicPrefix: e.KAFKA_TOPIC_PREFIX,
-      defaultPartitions: e.KAFKA_TOPIC_PARTITIONS,
-    },
+    database: postgresConfig(e),
+    kafka: kafkaConfig(e),
     auth: { jwksUrl: e.AUTH_JWKS_URL },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: e.LOG_LEVEL,

@@ -1,23 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { findProtoDir, parseEnv } from '@onair/config';
+import { findProtoDir, type KafkaConfig, kafkaConfig, kafkaEnv, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
 
 const seconds = (def: number, min = 0) => z.coerce.number().min(min).default(def);
 
 const Env = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7103),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
-  DATABASE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-    .default('stream_sessions'),
-  KAFKA_BROKERS: z.string().min(1),
-  KAFKA_TOPIC_PREFIX: z
-    .string()
-    .regex(/^[a-zA-Z0-9._-]*$/)
-    .default(''),
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  ...postgresEnv('stream_sessions'),
+  ...kafkaEnv,
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }),
   /** host:port of social-graph's internal gRPC API. */
   SOCIAL_GRAPH_GRPC_URL: z
@@ -46,16 +37,15 @@ const Env = z.object({
   // Longer than the SFU caches the media JWKS, so a new key is known before tickets carry it.
   MEDIA_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86400).default(900),
   MEDIA_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  ...observabilityEnv,
 });
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type { LogLevel } from '@onair/config';
 
 export interface StreamSessionsConfig {
   httpPort: number;
   database: { url: string; schema: string };
-  kafka: { brokers: string[]; topicPrefix: string; defaultPartitions: number };
+  kafka: KafkaConfig;
   auth: { jwksUrl: string };
   socialGraph: { address: string; protoDir: string; timeoutMs: number };
   replays: { dir: string; ttlSeconds: number };
@@ -85,12 +75,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     httpPort: e.HTTP_PORT,
-    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
-    kafka: {
-      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-      topicPrefix: e.KAFKA_TOPIC_PREFIX,
-      defaultPartitions: e.KAFKA_TOPIC_PARTITIONS,
-    },
+    database: postgresConfig(e),
+    kafka: kafkaConfig(e),
     auth: { jwksUrl: e.AUTH_JWKS_URL },
     socialGraph: { address: e.SOCIAL_GRAPH_GRPC_URL, protoDir, timeoutMs: e.SOCIAL_GRAPH_TIMEOUT_MS },
     replays: { dir: resolve(e.REPLAY_DIR), ttlSeconds: e.REPLAY_TTL_SECONDS ?? e.REPLAY_TTL_HOURS * 3600 },

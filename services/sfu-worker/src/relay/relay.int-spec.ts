@@ -50,7 +50,7 @@ describe('relaying a broadcast across the workers of a node', () => {
     const counts = room.routers.map(({ router }) => suite.sfu.runtime.pool.consumerCount(router));
     expect(counts).toEqual([CAP, CAP]); // first: Ann's 2 + 2 pipe consumers; other: Bob's and Cat's
     // The media reaches the other worker through the pipe.
-    const piped = [...other.producers.keys()].find((p) => p.id === videoProducerId)!;
+    const piped = other.producers.get(videoProducerId)!.producer;
     await waitUntil(async () => (await piped.getStats()).some((s) => (s.byteCount ?? 0) > 0), 15_000, 'video arriving through the pipe');
 
     // The broadcast ends: every Router of the room closes, on both workers.

@@ -94,7 +94,7 @@ export class LoadReporter {
     // Each packet a Producer receives leaves once per Consumer: the worker's bitrate follows from
     // the producers' receive bitrate, a handful of stats requests however many viewers there are.
     const fanouts = await Promise.all(
-      [...w.producers].map(async ([producer, { consumers }]) => {
+      [...w.producers.values()].map(async ({ producer, consumers }) => {
         const stats = await producer.getStats().catch(() => []);
         return stats.reduce((sum, s) => sum + (s.bitrate ?? 0), 0) * (1 + consumers);
       }),

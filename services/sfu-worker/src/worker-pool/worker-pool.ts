@@ -18,7 +18,7 @@ export interface PooledWorker {
    * worker's bitrate from the producers' stats (a few requests per report) instead of asking
    * each of thousands of viewer transports.
    */
-  readonly producers: Map<types.Producer, { consumers: number }>;
+  readonly producers: Map<string, { producer: types.Producer; consumers: number }>;
 }
 
 interface PoolEvents {
@@ -100,12 +100,12 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     this.consumers.set(router, 0);
     router.observer.on('newtransport', (transport) => {
       transport.observer.on('newproducer', (producer) => {
-        slot.producers.set(producer, { consumers: 0 });
-        producer.observer.once('close', () => slot.producers.delete(producer));
+        slot.producers.set(producer.id, { producer, consumers: 0 });
+        producer.observer.once('close', () => slot.producers.delete(producer.id));
       });
       transport.observer.on('newconsumer', (consumer) => {
         this.consumers.set(router, this.consumerCount(router) + 1);
-        const fanout = [...slot.producers].find(([p]) => p.id === consumer.producerId)?.[1];
+        const fanout = slot.producers.get(consumer.producerId);
         if (fanout) fanout.consumers++;
         consumer.observer.once('close', () => {
           this.consumers.set(router, this.consumerCount(router) - 1);
