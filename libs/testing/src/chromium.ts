@@ -39,6 +39,20 @@ export async function signInOnPage(page: Page, person: { handle: string; passwor
 }
 
 /**
+ * Waits until an edge page's `data-state` is one of `states`; on timeout the error names the
+ * state and status line the page did reach, which is what tells a failure's cause.
+ */
+export async function waitForPageState(page: Page, states: string[], timeoutMs = 30_000): Promise<string> {
+  try {
+    await page.waitForFunction(`${JSON.stringify(states)}.includes(document.body.dataset.state)`, undefined, { timeout: timeoutMs });
+  } catch (err) {
+    const [state, status] = await Promise.all([page.evaluate('document.body.dataset.state'), page.textContent('#status')]);
+    throw new Error(`${page.url()} did not reach ${states.join('|')} within ${timeoutMs} ms: state ${state}, status "${status}"`, { cause: err });
+  }
+  return (await page.evaluate('document.body.dataset.state')) as string;
+}
+
+/**
  * Goes live from the edge's /broadcast page (fake camera) as `person`; the broadcast's id.
  * Until stream-sessions has heard of an SFU node (nodes report every few seconds), going live
  * answers NO_SFU_AVAILABLE: retried like a person would.
@@ -50,8 +64,7 @@ export async function goLiveOnPage(page: Page, edgeUrl: string, person: { handle
   await page.fill('#title', title);
   for (let attempt = 0; ; attempt++) {
     await page.click('#golive');
-    await page.waitForFunction("['live', 'error'].includes(document.body.dataset.state)", undefined, { timeout: 30_000 });
-    if ((await page.evaluate('document.body.dataset.state')) === 'live') break;
+    if ((await waitForPageState(page, ['live', 'error'], 45_000)) === 'live') break;
     const status = await page.textContent('#status');
     if (!status?.includes('NO_SFU_AVAILABLE') || attempt > 30) throw new Error(`could not go live: ${status}`);
     await new Promise((r) => setTimeout(r, 1000));

@@ -4,7 +4,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { types } from 'mediasoup';
 import { signMediaTicket, type MediaTicket } from '@onair/media-tickets';
-import { TestContext } from '@onair/testing';
+import { freePorts, TestContext } from '@onair/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -79,7 +79,7 @@ export async function startSfuWorker(ctx: Suite, issuer: TicketIssuer, env: Reco
     MEDIA_TICKET_JWKS_URL: issuer.jwksUrl,
     SFU_NODE_ID: nodeId,
     SFU_WORKERS: '1',
-    SFU_RTC_PORT_BASE: String(await freeUdpTcpPorts(Number(env.SFU_WORKERS ?? 1))),
+    SFU_RTC_PORT_BASE: String(await freePorts(Number(env.SFU_WORKERS ?? 1))),
     SFU_REPORT_INTERVAL_MS: '500',
     SFU_RECORDING: 'false',
     REPLAY_DIR: replayDir,
@@ -131,26 +131,6 @@ export function sfuSuite(name: string, env: Record<string, string> = {}) {
       return started(sfu);
     },
   };
-}
-
-/** A base port whose next `n` ports are free for both UDP and TCP (WebRtcServer needs both). */
-async function freeUdpTcpPorts(n: number): Promise<number> {
-  const { createSocket } = await import('node:dgram');
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const tcp = createServer();
-      tcp.once('error', () => resolve(false));
-      tcp.listen(port, '127.0.0.1', () => {
-        const udp = createSocket('udp4');
-        udp.once('error', () => tcp.close(() => resolve(false)));
-        udp.bind(port, '127.0.0.1', () => udp.close(() => tcp.close(() => resolve(true))));
-      });
-    });
-  for (;;) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
-    const checks = await Promise.all(Array.from({ length: n }, (_, i) => free(base + i)));
-    if (checks.every(Boolean)) return base;
-  }
 }
 
 export interface Frame {

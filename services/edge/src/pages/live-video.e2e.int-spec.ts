@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { freePort, goLiveOnPage, launchChromium, signInOnPage, startServiceProcess, TestContext } from '@onair/testing';
+import { freePort, freePorts, goLiveOnPage, launchChromium, signInOnPage, startServiceProcess, TestContext, waitForPageState } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,7 @@ describe('live video end to end in headless Chromium', () => {
     const sfu = await startServiceProcess(ctx, 'sfu-worker', {
       MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
       SFU_SIGNALLING_URL: `ws://127.0.0.1:${edgePort}/v1/sfu/signal`,
-      SFU_RTC_PORT_BASE: String(await freePort()),
+      SFU_RTC_PORT_BASE: String(await freePorts(1)),
       SFU_WORKERS: '1',
       SFU_NODE_ID: `${ctx.id}-node`,
       REPLAY_DIR: replays,
@@ -66,25 +66,59 @@ describe('live video end to end in headless Chromium', () => {
     const errors: string[] = [];
     studio.on('pageerror', (e) => errors.push(e.message));
     const broadcastId = await goLiveOnPage(studio, base, broadcaster, 'Sunset over the river');
+    // "live" on the studio page means viewers are admitted: stream-sessions has it live too.
+    const record = await fetch(`${base}/v1/broadcasts/${broadcastId}`, { headers: broadcaster.authHeader });
+    expect(await record.json()).toMatchObject({ state: 'live' });
 
     const player = await (await browser.newContext()).newPage();
     player.on('pageerror', (e) => errors.push(e.message));
     await player.goto(`${base}/watch/${broadcastId}`);
     await signInOnPage(player, viewer);
-    await player.waitForFunction("document.body.dataset.state === 'watching'", undefined, { timeout: 30_000 });
+    await waitForPageState(player, ['watching']);
     const framesDecoded = () => player.evaluate('window.onair.framesDecoded()') as Promise<number>;
-    const deadline = Date.now() + 30_000;
-    while ((await framesDecoded()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    const first = await framesDecoded();
-    await new Promise((r) => setTimeout(r, 2000));
-    const later = await framesDecoded();
-    expect(first).toBeGreaterThan(0);
+    const first = await framesDecodedAbove(framesDecoded, 0);
+    // Growing: more frames decode after the first ones (a frozen picture would stay put).
+    const later = await framesDecodedAbove(framesDecoded, first);
     expect(later).toBeGreaterThan(first);
     expect(errors).toEqual([]);
 
     await studio.click('#end');
-    await studio.waitForFunction("document.body.dataset.state === 'ended'", undefined, { timeout: 15_000 });
+    await waitForPageState(studio, ['ended'], 15_000);
     // broadcast.ended.v1 reaches the SFU over Kafka; it tells the viewer and closes the room.
-    await player.waitForFunction("document.body.dataset.state === 'ended'", undefined, { timeout: 30_000 });
+    await waitForPageState(player, ['ended']);
   }, 180_000);
+
+  it('keeps a viewer waiting, not failing, while the broadcast has not gone live', async () => {
+    const [broadcaster, viewer] = [await ctx.newUser(), await ctx.newUser()];
+    const created = await fetch(`${base}/v1/broadcasts`, {
+      method: 'POST',
+      headers: { ...broadcaster.authHeader, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Starting soon', topics: [], language: 'en', visibility: 'public' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const player = await (await (await launchChromium(ctx)).newContext()).newPage();
+    await player.goto(`${base}/watch/${id}`);
+    await signInOnPage(player, viewer);
+    await waitForPageState(player, ['waiting']);
+    expect(await player.textContent('#status')).toBe('waiting for the broadcast to start…');
+    // Still waiting a few ticket attempts later.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await player.evaluate('document.body.dataset.state')).toBe('waiting');
+    // The owner calls it off before going live: the page says it has ended.
+    const ended = await fetch(`${base}/v1/broadcasts/${id}/end`, { method: 'POST', headers: { ...broadcaster.authHeader, 'content-type': 'application/json' }, body: '{}' });
+    expect(ended.status).toBe(200);
+    await waitForPageState(player, ['ended']);
+    expect(await player.textContent('#status')).toBe('the broadcast has ended');
+  }, 60_000);
 });
+
+/** Polls the decoded-frame count until it passes `floor` (30 s at most); the last count read. */
+async function framesDecodedAbove(framesDecoded: () => Promise<number>, floor: number): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  let frames = await framesDecoded();
+  while (frames <= floor && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    frames = await framesDecoded();
+  }
+  return frames;
+}

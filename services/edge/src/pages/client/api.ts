@@ -10,6 +10,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: Record<string, unknown> = {},
   ) {
     super(`${code}: ${message}`);
   }
@@ -26,7 +27,7 @@ export async function api<T>(method: string, path: string, body?: unknown, sessi
   });
   const text = await res.text();
   const json = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? `HTTP.${res.status}`, json?.error?.message ?? res.statusText);
+  if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? `HTTP.${res.status}`, json?.error?.message ?? res.statusText, json?.error?.details);
   return json as T;
 }
 
@@ -52,4 +53,17 @@ export function signallingSocketUrl(grant: TicketGrant): string {
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('ticket', grant.ticket);
   return url.toString();
+}
+
+
+export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What stream-sessions shows of a broadcast (the parts these pages read). */
+export interface BroadcastView {
+  id: string;
+  state: 'created' | 'live' | 'ended' | 'replay_ready' | 'expired';
+}
+
+export function getBroadcast(session: Session, broadcastId: string): Promise<BroadcastView> {
+  return api<BroadcastView>('GET', `/v1/broadcasts/${encodeURIComponent(broadcastId)}`, undefined, session);
 }

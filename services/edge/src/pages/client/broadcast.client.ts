@@ -1,6 +1,6 @@
 // /broadcast: sign in, name the broadcast, go live from the camera (VP8 simulcast + Opus).
 import { Device } from 'mediasoup-client';
-import { api, requestTicket, signIn, signallingSocketUrl, type Session } from './api.js';
+import { api, getBroadcast, pause, requestTicket, signIn, signallingSocketUrl, type Session } from './api.js';
 import { Signalling } from './signalling.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -50,6 +50,7 @@ async function goLive() {
   // Video first: mediasoup-client negotiates the first m-section with it.
   await transport.produce({ track: media.getVideoTracks()[0], encodings: SIMULCAST, codecOptions: { videoGoogleStartBitrate: 1000 } });
   await transport.produce({ track: media.getAudioTracks()[0] });
+  await untilAdmittingViewers(session, broadcastId);
 
   const watch = `${location.origin}/watch/${broadcastId}`;
   const link = $('watch') as HTMLAnchorElement;
@@ -59,6 +60,19 @@ async function goLive() {
   document.body.dataset.broadcastId = broadcastId;
   document.body.dataset.state = 'live';
   status('live');
+}
+
+/**
+ * Viewers get tickets once stream-sessions marks the broadcast live, which it does when the SFU's
+ * publisher-joined event reaches it over Kafka: only then is "live" true for the audience.
+ */
+async function untilAdmittingViewers(session: Session, id: string) {
+  status('connecting to the audience…');
+  const giveUpAt = Date.now() + 30_000;
+  while ((await getBroadcast(session, id)).state === 'created') {
+    if (Date.now() > giveUpAt) throw new Error('the platform has not confirmed the broadcast as live within 30 s');
+    await pause(250);
+  }
 }
 
 async function end() {

@@ -1,7 +1,7 @@
 // /watch/<broadcastId>: sign in, get a consume ticket, receive the broadcast over WebRTC.
 import { Device } from 'mediasoup-client';
 import type { Consumer, Transport } from 'mediasoup-client/types';
-import { requestTicket, signIn, signallingSocketUrl } from './api.js';
+import { ApiError, pause, requestTicket, signIn, signallingSocketUrl, type Session, type TicketGrant } from './api.js';
 import { Signalling } from './signalling.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -41,10 +41,33 @@ async function consume(signalling: Signalling, device: Device, transport: Transp
   await signalling.request('resumeConsumer', { consumerId: consumer.id });
 }
 
+class BroadcastOver extends Error {}
+
+/**
+ * A consume ticket; while the broadcast is not live yet (created, or its publisher-joined event
+ * is still on its way to stream-sessions), the page waits for it rather than failing.
+ */
+async function consumeTicket(session: Session): Promise<TicketGrant> {
+  for (;;) {
+    join.startedAt = performance.now();
+    try {
+      return await requestTicket(session, broadcastId, 'consume');
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'STREAM_SESSIONS.BROADCAST_NOT_LIVE') throw err;
+      if (err.details.state !== 'created') throw new BroadcastOver();
+      document.body.dataset.state = 'waiting';
+      status('waiting for the broadcast to start…');
+      await pause(1000);
+    }
+  }
+}
+
 async function watch(login: string, password: string) {
+  status('signing in…');
   const session = await signIn(login, password);
-  join.startedAt = performance.now();
-  const grant = await requestTicket(session, broadcastId, 'consume');
+  status('asking to watch…');
+  const grant = await consumeTicket(session);
+  status('connecting to the SFU…');
   const signalling = await Signalling.open(signallingSocketUrl(grant));
   // The SFU's first frame: who we are and the producers already in the room.
   const { producers } = await signalling.next<{ producers: Array<{ producerId: string }> }>('joined');
@@ -58,17 +81,21 @@ async function watch(login: string, password: string) {
   });
   signalling.on('producerAdded', ({ producerId }) => void consume(signalling, device, transport, producerId));
   signalling.on('consumerClosed', ({ consumerId }) => consumers.find((c) => c.id === consumerId)?.close());
-  signalling.on('broadcastEnded', () => {
-    document.body.dataset.state = 'ended';
-    status('the broadcast has ended');
-  });
+  signalling.on('broadcastEnded', showEnded);
+  status('receiving the broadcast…');
   for (const { producerId } of producers) await consume(signalling, device, transport, producerId);
   document.body.dataset.state = 'watching';
   status('watching');
 }
 
+function showEnded() {
+  document.body.dataset.state = 'ended';
+  status('the broadcast has ended');
+}
+
 $('signin').addEventListener('click', () => {
   watch(($('login') as HTMLInputElement).value, ($('password') as HTMLInputElement).value).catch((err: Error) => {
+    if (err instanceof BroadcastOver) return showEnded();
     document.body.dataset.state = 'error';
     status(`error: ${err.message}`);
   });
