@@ -145,3 +145,17 @@ describe('helm charts', () => {
     }, TIMEOUT_MS);
   });
 });
+
+describe('sfu-worker chart: relaying between SFU pods', () => {
+  const chart = join(HELM_DIR, 'sfu-worker');
+
+  it('passes the shared relay secret from the named Secret, and only when one is named', () => {
+    const on = helmTemplate(chart, ['--set', 'relay.existingSecret=sfu-relay']);
+    if (on.status !== 0) throw new Error(`helm template failed\n${describeRun(on)}`);
+    expect(on.stdout).toMatch(/- name: SFU_RELAY_SECRET\n\s+valueFrom:\n\s+secretKeyRef:\n\s+name: sfu-relay\n\s+key: secret/);
+    expect(on.stdout).toMatch(/SFU_RELAY_MIN_PORT: "41000"/);
+    expect(kubeconform(on.stdout).summary.invalid).toBe(0);
+    const off = helmTemplate(chart);
+    expect(off.stdout).not.toMatch(/SFU_RELAY_SECRET/);
+  }, TIMEOUT_MS);
+});

@@ -6,5 +6,6 @@ export {
   MediaTicketWrongNodeError,
   signMediaTicket,
   verifyMediaTicket,
+  verifyRelayTicket,
   type MediaTicket,
 } from './media-ticket.js';

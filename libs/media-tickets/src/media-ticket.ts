@@ -16,6 +16,11 @@ export interface MediaTicket {
   role: 'publish' | 'consume';
   /** The SFU node the bearer must connect to. */
   nodeId: string;
+  /**
+   * Consume tickets for a node other than the publisher's: the origin node that `nodeId` pulls
+   * the broadcast from (over a relay connection to `relayUrl`), when it has no copy yet.
+   */
+  relayFrom?: { nodeId: string; relayUrl: string };
 }
 
 export const MEDIA_TICKET_ISSUER = 'onair-stream-sessions';
@@ -51,7 +56,8 @@ export async function signMediaTicket(
   key: { kid: string; privateKey: CryptoKey | KeyObject | Uint8Array },
   ttlSeconds = 60,
 ): Promise<string> {
-  return new SignJWT({ bid: ticket.broadcastId, role: ticket.role, node: ticket.nodeId })
+  const relay = ticket.relayFrom && { rly: { node: ticket.relayFrom.nodeId, url: ticket.relayFrom.relayUrl } };
+  return new SignJWT({ bid: ticket.broadcastId, role: ticket.role, node: ticket.nodeId, ...relay })
     .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
     .setSubject(ticket.accountId)
     .setIssuer(MEDIA_TICKET_ISSUER)
@@ -64,6 +70,22 @@ export async function signMediaTicket(
 
 /** Verifies a ticket for this node; throws a stable-coded error otherwise. */
 export async function verifyMediaTicket(token: string, keys: KeySource, nodeId: string): Promise<MediaTicket> {
+  const ticket = await readMediaTicket(token, keys);
+  if (ticket.nodeId !== nodeId) throw new MediaTicketWrongNodeError(ticket.nodeId);
+  return ticket;
+}
+
+/**
+ * Verifies a ticket a node presents to the origin `nodeId` to relay the broadcast: a consume
+ * ticket for another node that names this one as where it pulls from.
+ */
+export async function verifyRelayTicket(token: string, keys: KeySource, nodeId: string): Promise<MediaTicket> {
+  const ticket = await readMediaTicket(token, keys);
+  if (ticket.role !== 'consume' || ticket.relayFrom?.nodeId !== nodeId) throw new MediaTicketWrongNodeError(ticket.relayFrom?.nodeId ?? ticket.nodeId);
+  return ticket;
+}
+
+async function readMediaTicket(token: string, keys: KeySource): Promise<MediaTicket> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, keys, { issuer: MEDIA_TICKET_ISSUER, audience: MEDIA_TICKET_AUDIENCE, algorithms: [ALG] }));
@@ -71,10 +93,15 @@ export async function verifyMediaTicket(token: string, keys: KeySource, nodeId: 
     if (err instanceof errors.JWTExpired) throw new MediaTicketExpiredError();
     throw new MediaTicketInvalidError();
   }
-  const { sub, bid, role, node } = payload;
+  const { sub, bid, role, node, rly } = payload;
   if (typeof sub !== 'string' || typeof bid !== 'string' || typeof node !== 'string' || (role !== 'publish' && role !== 'consume')) {
     throw new MediaTicketInvalidError();
   }
-  if (node !== nodeId) throw new MediaTicketWrongNodeError(node);
-  return { accountId: sub, broadcastId: bid, role, nodeId: node };
+  const ticket: MediaTicket = { accountId: sub, broadcastId: bid, role, nodeId: node };
+  if (rly !== undefined) {
+    const relay = rly as { node?: unknown; url?: unknown } | null;
+    if (typeof relay?.node !== 'string' || typeof relay.url !== 'string') throw new MediaTicketInvalidError();
+    ticket.relayFrom = { nodeId: relay.node, relayUrl: relay.url };
+  }
+  return ticket;
 }

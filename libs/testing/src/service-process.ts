@@ -63,10 +63,11 @@ export interface RunningService {
 /**
  * Starts a real OnAir service from its build (services/<name>/dist) as a process, in the
  * suite's own schema and topic prefix, and waits for its /readyz. Other services' tests and the
- * end-to-end tests talk to it over its public API, exactly as in production.
+ * end-to-end tests talk to it over its public API, exactly as in production. `env.HTTP_PORT`
+ * picks the port (for a service that must know its own address, such as an SFU node's URLs).
  */
 export async function startServiceProcess(ctx: TestContext, name: string, env: Record<string, string> = {}): Promise<RunningService> {
-  const port = await freePort();
+  const port = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, `services/${name}/dist/src/main.js`)], {
     env: {
       PATH: process.env.PATH,

@@ -13,6 +13,17 @@ describe('loadConfig', () => {
     });
     expect(config.media.workers).toBeGreaterThanOrEqual(1);
     expect(config.media.nodeId.length).toBeGreaterThan(0);
+    // No relay secret, no relaying between nodes.
+    expect(config.relay).toBeUndefined();
+  });
+
+  it('relays between nodes with a shared secret, at this node\'s own address by default', () => {
+    const secret = 's'.repeat(32);
+    expect(loadConfig({ ...env, SFU_RELAY_SECRET: secret, SFU_ANNOUNCED_IP: '10.0.0.7', HTTP_PORT: '7200' }).relay).toEqual({
+      secret,
+      url: 'ws://10.0.0.7:7200/v1/sfu/relay',
+    });
+    expect(loadConfig({ ...env, SFU_RELAY_SECRET: secret, SFU_RELAY_URL: 'wss://sfu-3.internal/v1/sfu/relay' }).relay?.url).toBe('wss://sfu-3.internal/v1/sfu/relay');
   });
 
   it.each([
@@ -21,6 +32,8 @@ describe('loadConfig', () => {
     ['zero workers', { SFU_WORKERS: '0' }, 'SFU_WORKERS'],
     ['ports past 65535', { SFU_RTC_PORT_BASE: '65000', SFU_WORKERS: '600' }, 'SFU_WORKERS'],
     ['a node id with a slash', { SFU_NODE_ID: 'a/b' }, 'SFU_NODE_ID'],
+    ['a relay secret shorter than 32 characters', { SFU_RELAY_SECRET: 'short' }, 'SFU_RELAY_SECRET'],
+    ['a relay port range upside down', { SFU_RELAY_MIN_PORT: '45000', SFU_RELAY_MAX_PORT: '44000' }, 'SFU_RELAY_MIN_PORT'],
   ])('fails fast on %s, naming the variable', (_what, override, name) => {
     expect(() => loadConfig({ ...env, ...override })).toThrow(name);
   });

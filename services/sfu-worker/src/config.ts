@@ -28,11 +28,27 @@ const Env = z.object({
    * past it a room grows onto a piped Router of another worker of this node.
    */
   SFU_MAX_CONSUMERS_PER_ROUTER: z.coerce.number().int().min(1).max(100_000).default(500),
+  /**
+   * Other nodes relaying a broadcast from one Router (2 pipe consumers each). Outside the cap
+   * above: one relay serves a whole node of viewers, so it must not be refused for want of a slot
+   * a single viewer took.
+   */
+  SFU_MAX_RELAYS_PER_ROUTER: z.coerce.number().int().min(0).max(10_000).default(32),
   /** Minimum time between key-frame requests forwarded to a publisher (mediasoup keyFrameRequestDelay). */
   SFU_KEYFRAME_REQUEST_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Where clients open the signalling WebSocket; published in NodeLoadReported. */
   SFU_SIGNALLING_URL: z.url({ protocol: /^wss?$/ }).optional(),
   SFU_REPORT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /**
+   * Shared by the SFU nodes of one cluster: a node opening a relay to another presents it.
+   * Unset: this node neither relays from others nor lets others relay from it.
+   */
+  SFU_RELAY_SECRET: z.string().min(32).max(512).optional(),
+  /** Where other nodes open a relay to this one (direct, not through the edge); published in NodeLoadReported. */
+  SFU_RELAY_URL: z.url({ protocol: /^wss?$/ }).optional(),
+  /** UDP ports of the PipeTransports between nodes (and of recording's local PlainTransports). */
+  SFU_RELAY_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(41000),
+  SFU_RELAY_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
   /** On SIGTERM: new participants are refused at once, live rooms get this long to end by themselves. */
   SFU_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(0),
   SFU_RECORDING: z.enum(['true', 'false']).default('true'),
@@ -50,13 +66,21 @@ export interface MediaConfig {
   listenIp: string;
   announcedIp: string;
   maxConsumersPerRouter: number;
+  maxRelaysPerRouter: number;
   keyFrameRequestDelayMs: number;
+  /** The workers' port range: PipeTransports between nodes, recording's PlainTransports. */
+  relayPorts: { min: number; max: number };
 }
 
 export interface RecordingConfig {
   enabled: boolean;
   replayDir: string;
   ffmpegBin: string;
+}
+
+export interface RelayConfig {
+  secret: string;
+  url: string;
 }
 
 export interface SfuWorkerConfig {
@@ -66,6 +90,8 @@ export interface SfuWorkerConfig {
   media: MediaConfig;
   recording: RecordingConfig;
   signallingUrl: string;
+  /** Relaying between nodes; undefined when SFU_RELAY_SECRET is unset. */
+  relay?: RelayConfig;
   reportIntervalMs: number;
   drainTimeoutMs: number;
   otlpEndpoint?: string;
@@ -74,11 +100,16 @@ export interface SfuWorkerConfig {
 
 /** The path of the signalling WebSocket (the edge routes `/v1/sfu` here). */
 export const SIGNALLING_PATH = '/v1/sfu/signal';
+/** The path other nodes relay from (SIGNALLING.md, "Relaying between nodes"); needs the relay secret. */
+export const RELAY_PATH = '/v1/sfu/relay';
 
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): SfuWorkerConfig {
   const e = parseEnv('sfu-worker', Env, env);
   const workers = e.SFU_WORKERS ?? availableParallelism();
+  if (e.SFU_RELAY_MIN_PORT > e.SFU_RELAY_MAX_PORT) {
+    throw new Error('sfu-worker: invalid configuration: SFU_RELAY_MIN_PORT: above SFU_RELAY_MAX_PORT');
+  }
   if (e.SFU_RTC_PORT_BASE + workers - 1 > 65535) {
     throw new Error('sfu-worker: invalid configuration: SFU_RTC_PORT_BASE: base + SFU_WORKERS exceeds 65535');
   }
@@ -93,8 +124,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       listenIp: e.SFU_LISTEN_IP,
       announcedIp: e.SFU_ANNOUNCED_IP,
       maxConsumersPerRouter: e.SFU_MAX_CONSUMERS_PER_ROUTER,
+      maxRelaysPerRouter: e.SFU_MAX_RELAYS_PER_ROUTER,
       keyFrameRequestDelayMs: e.SFU_KEYFRAME_REQUEST_DELAY_MS,
+      relayPorts: { min: e.SFU_RELAY_MIN_PORT, max: e.SFU_RELAY_MAX_PORT },
     },
+    relay: e.SFU_RELAY_SECRET
+      ? { secret: e.SFU_RELAY_SECRET, url: e.SFU_RELAY_URL ?? `ws://${e.SFU_ANNOUNCED_IP}:${e.HTTP_PORT}${RELAY_PATH}` }
+      : undefined,
     recording: { enabled: e.SFU_RECORDING === 'true', replayDir: resolve(e.REPLAY_DIR), ffmpegBin: e.FFMPEG_BIN },
     signallingUrl: e.SFU_SIGNALLING_URL ?? `ws://${e.SFU_ANNOUNCED_IP}:${e.HTTP_PORT}${SIGNALLING_PATH}`,
     reportIntervalMs: e.SFU_REPORT_INTERVAL_MS,

@@ -41,11 +41,12 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     const { media } = config;
     const kafka = { clientId: `sfu-worker-${media.nodeId}`, ...config.kafka };
     this.pool = new WorkerPool(media);
-    this.rooms = new Rooms(this.pool, new WorkerPipeRelay(this.pool), media);
+    this.rooms = new Rooms(this.pool, new WorkerPipeRelay(this.pool), media, config.relay);
     this.events = new MediaEventsPublisher(kafka, `sfu-worker/${media.nodeId}`);
     this.reporter = new LoadReporter(this.pool, this.rooms, this.events, {
       nodeId: media.nodeId,
       signallingUrl: config.signallingUrl,
+      relayUrl: config.relay?.url ?? '',
       maxConsumersPerRouter: media.maxConsumersPerRouter,
       intervalMs: config.reportIntervalMs,
     });
@@ -57,6 +58,8 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     this.signalling = new SignallingServer(this.rooms, remoteKeys(config.mediaTicketJwksUrl), {
       nodeId: media.nodeId,
       keyFrameRequestDelayMs: media.keyFrameRequestDelayMs,
+      relay: config.relay,
+      pipeAddress: { listenIp: media.listenIp, announcedIp: media.announcedIp },
     });
     this.rooms.on('roomOpened', (room) => {
       room.on('publisherJoined', (publisherId) =>

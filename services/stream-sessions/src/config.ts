@@ -30,6 +30,11 @@ const Env = z.object({
   AUDIENCE_STALE_SECONDS: seconds(20, 1),
   /** An SFU node that has not reported its load for this long gets no new broadcasts. */
   SFU_NODE_STALE_SECONDS: seconds(15, 1),
+  // A viewer goes to the publisher's node only below this share of its consumer capacity, else to
+  // another node relaying from it. Load reports arrive every few seconds, so the limit keeps
+  // headroom for the viewers admitted between two reports; past its hard cap the node itself
+  // answers SFU.ROOM_FULL.
+  SFU_NODE_FILL_LIMIT: z.coerce.number().gt(0).max(1).default(0.9),
   /** How often the sweepers (auto-end, stats, replay expiry) look for due work. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   MEDIA_TICKET_TTL_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
@@ -51,7 +56,7 @@ export interface StreamSessionsConfig {
   replays: { dir: string; ttlSeconds: number };
   lifecycle: { publisherGraceSeconds: number; sweepIntervalMs: number };
   stats: { intervalSeconds: number; audienceStaleSeconds: number };
-  sfu: { nodeStaleSeconds: number };
+  sfu: { nodeStaleSeconds: number; fillLimit: number };
   tickets: { ttlSeconds: number };
   mediaKeys: { rotationHours: number; publishAheadSeconds: number; cacheSeconds: number };
   otlpEndpoint?: string;
@@ -82,7 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replays: { dir: resolve(e.REPLAY_DIR), ttlSeconds: e.REPLAY_TTL_SECONDS ?? e.REPLAY_TTL_HOURS * 3600 },
     lifecycle: { publisherGraceSeconds: e.PUBLISHER_GRACE_SECONDS, sweepIntervalMs: e.SWEEP_INTERVAL_MS },
     stats: { intervalSeconds: e.STATS_INTERVAL_SECONDS, audienceStaleSeconds: e.AUDIENCE_STALE_SECONDS },
-    sfu: { nodeStaleSeconds: e.SFU_NODE_STALE_SECONDS },
+    sfu: { nodeStaleSeconds: e.SFU_NODE_STALE_SECONDS, fillLimit: e.SFU_NODE_FILL_LIMIT },
     tickets: { ttlSeconds: e.MEDIA_TICKET_TTL_SECONDS },
     mediaKeys: {
       rotationHours: e.MEDIA_KEY_ROTATION_HOURS,

@@ -11,6 +11,7 @@ import { CreateKafkaOutboxTables1763769600000, KafkaOutboxModule } from '@onair/
 import { PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
 import { CreateBroadcasts1764288000001 } from '../migrations/1764288000001-create-broadcasts.js';
+import { AddSfuNodeRelayUrl1764892800001 } from '../migrations/1764892800001-add-sfu-node-relay-url.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from './config.js';
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
@@ -26,7 +27,7 @@ export class InfrastructureModule {
           url: config.database.url,
           schema: config.database.schema,
           entities: [],
-          migrations: [CreateKafkaOutboxTables1763769600000, CreateBroadcasts1764288000001],
+          migrations: [CreateKafkaOutboxTables1763769600000, CreateBroadcasts1764288000001, AddSfuNodeRelayUrl1764892800001],
         }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],

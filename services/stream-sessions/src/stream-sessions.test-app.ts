@@ -126,6 +126,9 @@ export async function startPlatform(ctx: TestContext, env: Record<string, string
   return { identity, graph, sessions };
 }
 
+/** Where FakeSfu's nodes say other nodes relay from them. */
+export const sfuRelayUrl = (nodeId: string) => `ws://${nodeId}.sfu.internal.test:7104/v1/sfu/relay`;
+
 /** The SFU's side of the conversation: its declared events, published as sfu-worker would. */
 export class FakeSfu {
   private constructor(
@@ -149,12 +152,14 @@ export class FakeSfu {
     });
   }
 
-  nodeLoad(nodeId: string, consumers = 0, capacity = 1000) {
+  /** `relayUrl` '' reports as a node from before relaying does. */
+  nodeLoad(nodeId: string, consumers = 0, capacity = 1000, relayUrl = sfuRelayUrl(nodeId)) {
     return this.publish(
       NodeLoadReportedEvent,
       create(NodeLoadReportedSchema, {
         nodeId,
         signallingUrl: `ws://${nodeId}.sfu.test/ws`,
+        relayUrl,
         workers: [create(WorkerLoadSchema, { pid: 1, routers: 1, consumers, cpuPercent: consumers / 10, bitrateBps: 0n })],
         consumerCapacity: capacity,
         at: timestampFromDate(new Date()),

@@ -72,7 +72,10 @@ export async function platformTarget(): Promise<FanoutTarget> {
     announcedIp: '127.0.0.1',
     // The bench looks for the core's limit, not the configured cap's.
     maxConsumersPerRouter: 100_000,
+    maxRelaysPerRouter: 0,
     keyFrameRequestDelayMs: KEYFRAME_REQUEST_DELAY_MS,
+    // A PlainTransport per viewer: mediasoup's whole default range, not a node's relay range.
+    relayPorts: { min: 10000, max: 59999 },
   };
   const pool = new WorkerPool(media);
   await pool.start();
@@ -80,7 +83,7 @@ export async function platformTarget(): Promise<FanoutTarget> {
   // Fanning out involves no Kafka: the publisher is never started, so its reports go nowhere,
   // but the reporter still samples every transport each interval, as on a node.
   const events = new MediaEventsPublisher({ brokers: ['127.0.0.1:9'], clientId: 'bench', topicPrefix: '', defaultPartitions: 1 }, 'bench');
-  const reporter = new LoadReporter(pool, rooms, events, { nodeId: 'bench', signallingUrl: 'ws://127.0.0.1/', maxConsumersPerRouter: media.maxConsumersPerRouter, intervalMs: 5000 });
+  const reporter = new LoadReporter(pool, rooms, events, { nodeId: 'bench', signallingUrl: 'ws://127.0.0.1/', relayUrl: '', maxConsumersPerRouter: media.maxConsumersPerRouter, intervalMs: 5000 });
   reporter.start();
   const room = await rooms.open(randomUUID());
   const publisher = new Participant(randomUUID(), 'publisher', room, noLink, media.keyFrameRequestDelayMs);

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { freePort, freePorts, goLiveOnPage, launchChromium, signInOnPage, startServiceProcess, TestContext, waitForPageState } from '@onair/testing';
+import { freePort, freePorts, goLiveOnPage, launchChromium, signInOnPage, startServiceProcess, TestContext, waitForPageState, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,8 @@ import { loadConfig } from '../config.js';
 import { createEdgeApp } from '../edge-app.js';
 
 startTelemetry({ serviceName: 'edge' });
+
+const RELAY_SECRET = 'e2e-relay-secret-shared-by-both-sfu-nodes';
 
 /**
  * The whole platform end to end: identity, social-graph, stream-sessions and sfu-worker as
@@ -19,6 +21,7 @@ describe('live video end to end in headless Chromium', () => {
   const replays = mkdtempSync(join(tmpdir(), 'onair-replays-'));
   let edge: INestApplication;
   let base: string;
+  let nodeIds: string[] = [];
 
   beforeAll(async () => {
     const edgePort = await freePort();
@@ -30,16 +33,28 @@ describe('live video end to end in headless Chromium', () => {
       SOCIAL_GRAPH_GRPC_URL: `127.0.0.1:${graphGrpc}`,
       REPLAY_DIR: replays,
     });
-    const sfu = await startServiceProcess(ctx, 'sfu-worker', {
-      MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
-      SFU_SIGNALLING_URL: `ws://127.0.0.1:${edgePort}/v1/sfu/signal`,
-      SFU_RTC_PORT_BASE: String(await freePorts(1)),
-      SFU_WORKERS: '1',
-      SFU_NODE_ID: `${ctx.id}-node`,
-      REPLAY_DIR: replays,
-      FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
-      SFU_DRAIN_TIMEOUT_MS: '1000',
-    });
+    // Two SFU nodes sharing a relay secret; a Router takes 4 consumers (the recording's 2 and
+    // one viewer's 2), so the next viewer of the publisher's node is placed on the other node.
+    const sfuNode = async (name: string, signallingUrl?: string) => {
+      const port = await freePort();
+      return startServiceProcess(ctx, 'sfu-worker', {
+        HTTP_PORT: String(port),
+        MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
+        SFU_SIGNALLING_URL: signallingUrl ?? `ws://127.0.0.1:${port}/v1/sfu/signal`,
+        SFU_RTC_PORT_BASE: String(await freePorts(1)),
+        SFU_WORKERS: '1',
+        SFU_NODE_ID: `${ctx.id}-${name}`,
+        SFU_MAX_CONSUMERS_PER_ROUTER: '4',
+        SFU_REPORT_INTERVAL_MS: '500',
+        SFU_RELAY_SECRET: RELAY_SECRET,
+        REPLAY_DIR: replays,
+        FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
+        SFU_DRAIN_TIMEOUT_MS: '1000',
+      });
+    };
+    const sfu = await sfuNode('node-a', `ws://127.0.0.1:${edgePort}/v1/sfu/signal`);
+    nodeIds = [`${ctx.id}-node-a`, `${ctx.id}-node-b`];
+    await sfuNode('node-b');
     const services = { identity: identity.url, 'social-graph': graph.url, 'stream-sessions': sessions.url, 'sfu-worker': sfu.url };
     edge = await createEdgeApp(
       loadConfig({
@@ -59,7 +74,17 @@ describe('live video end to end in headless Chromium', () => {
     rmSync(replays, { recursive: true, force: true });
   }, 120_000);
 
-  it('publishes from one page and decodes growing video frames in another', async () => {
+  /** The node a consume ticket for `person` names now. */
+  async function consumeTicketNode(broadcastId: string, person: TestUser): Promise<string> {
+    const res = await fetch(`${base}/v1/broadcasts/${broadcastId}/tickets`, {
+      method: 'POST',
+      headers: { ...person.authHeader, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'consume' }),
+    });
+    return ((await res.json()) as { nodeId: string }).nodeId;
+  }
+
+  it('publishes from one page and decodes growing video frames in another, and in a third through a relaying node', async () => {
     const [broadcaster, viewer] = [await ctx.newUser(), await ctx.newUser()];
     const browser = await launchChromium(ctx);
     const studio = await (await browser.newContext()).newPage();
@@ -75,17 +100,30 @@ describe('live video end to end in headless Chromium', () => {
     await player.goto(`${base}/watch/${broadcastId}`);
     await signInOnPage(player, viewer);
     await waitForPageState(player, ['watching']);
-    const framesDecoded = () => player.evaluate('window.onair.framesDecoded()') as Promise<number>;
-    const first = await framesDecodedAbove(framesDecoded, 0);
-    // Growing: more frames decode after the first ones (a frozen picture would stay put).
-    const later = await framesDecodedAbove(framesDecoded, first);
-    expect(later).toBeGreaterThan(first);
+    await expectGrowingFrames(player);
+    const origin = await player.evaluate('document.body.dataset.nodeId');
+    expect(nodeIds).toContain(origin);
+
+    // The publisher's node is now full (the recording's and this viewer's consumers): the next
+    // viewer is placed on the other node, which relays the broadcast from the publisher's node.
+    const second = await ctx.newUser();
+    const relayNode = nodeIds.find((n) => n !== origin);
+    await waitUntil(async () => (await consumeTicketNode(broadcastId, second)) === relayNode, 15_000, 'placement on the other node');
+    const relayed = await (await browser.newContext()).newPage();
+    relayed.on('pageerror', (e) => errors.push(e.message));
+    await relayed.goto(`${base}/watch/${broadcastId}`);
+    await signInOnPage(relayed, second);
+    await waitForPageState(relayed, ['watching']);
+    expect(await relayed.evaluate('document.body.dataset.nodeId')).toBe(relayNode);
+    await expectGrowingFrames(relayed);
     expect(errors).toEqual([]);
 
     await studio.click('#end');
     await waitForPageState(studio, ['ended'], 15_000);
-    // broadcast.ended.v1 reaches the SFU over Kafka; it tells the viewer and closes the room.
+    // broadcast.ended.v1 reaches the SFU over Kafka; it tells the viewers and closes the rooms
+    // (the relaying node's too).
     await waitForPageState(player, ['ended']);
+    await waitForPageState(relayed, ['ended']);
   }, 180_000);
 
   it('keeps a viewer waiting, not failing, while the broadcast has not gone live', async () => {
@@ -111,6 +149,14 @@ describe('live video end to end in headless Chromium', () => {
     expect(await player.textContent('#status')).toBe('the broadcast has ended');
   }, 60_000);
 });
+
+/** Frames decode on the page, and more of them later (a frozen picture would stay put). */
+async function expectGrowingFrames(page: { evaluate(expression: string): Promise<unknown> }): Promise<void> {
+  const framesDecoded = () => page.evaluate('window.onair.framesDecoded()') as Promise<number>;
+  const first = await framesDecodedAbove(framesDecoded, 0);
+  expect(first).toBeGreaterThan(0);
+  expect(await framesDecodedAbove(framesDecoded, first)).toBeGreaterThan(first);
+}
 
 /** Polls the decoded-frame count until it passes `floor` (30 s at most); the last count read. */
 async function framesDecodedAbove(framesDecoded: () => Promise<number>, floor: number): Promise<number> {

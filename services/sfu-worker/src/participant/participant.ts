@@ -33,6 +33,8 @@ const CLOSE_FOR: Record<RoomCloseReason, [number, string]> = {
   empty: [1000, 'SFU.ROOM_CLOSED'],
   'worker-died': [1012, 'SFU.WORKER_DIED'],
   shutdown: [1001, 'SFU.SHUTTING_DOWN'],
+  // The node this room was relayed from is gone: a new ticket places the viewer again.
+  'origin-lost': [1013, 'SFU.ORIGIN_LOST'],
 };
 
 /**

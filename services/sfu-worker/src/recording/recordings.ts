@@ -32,6 +32,8 @@ export class Recordings {
   }
 
   private watch(room: Room): void {
+    // The publisher's node records; a node relaying the broadcast only serves viewers.
+    if (room.relayedFrom) return;
     room.on('producerAdded', () => this.schedule(room));
     room.on('publisherLeft', () => this.finish(room));
     room.on('closed', () => this.finish(room));

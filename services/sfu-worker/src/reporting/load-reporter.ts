@@ -39,7 +39,7 @@ export class LoadReporter {
     private readonly pool: WorkerPool,
     private readonly rooms: Rooms,
     private readonly events: MediaEventsPublisher,
-    private readonly node: { nodeId: string; signallingUrl: string; maxConsumersPerRouter: number; intervalMs: number },
+    private readonly node: { nodeId: string; signallingUrl: string; relayUrl: string; maxConsumersPerRouter: number; intervalMs: number },
   ) {
     this.registerGauges();
   }
@@ -58,6 +58,7 @@ export class LoadReporter {
     this.events.publish(NodeLoadReportedEvent, {
       nodeId: this.node.nodeId,
       signallingUrl: this.node.signallingUrl,
+      relayUrl: this.node.relayUrl,
       workers: this.samples.map(({ pid, routers, consumers, cpuPercent, bitrateBps }) => ({
         pid,
         routers,

@@ -23,3 +23,11 @@ export class ProducerNotFoundError extends DomainError {
     super(`no producer ${producerId} in this broadcast`, { producerId });
   }
 }
+
+export class RelaysFullError extends DomainError {
+  readonly code = 'SFU.RELAYS_FULL';
+  readonly kind = 'unavailable' as const;
+  constructor(maxRelays: number) {
+    super(`this broadcast's router feeds its maximum of ${maxRelays} relaying nodes`, { maxRelays });
+  }
+}

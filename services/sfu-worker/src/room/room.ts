@@ -3,19 +3,20 @@ import { EventEmitter } from 'node:events';
 import type { BroadcastId, ParticipantId } from '../ids.js';
 import type { Relay, RoomRouter } from '../relay/relay.js';
 import type { PooledWorker, WorkerPool } from '../worker-pool/worker-pool.js';
-import { ProducerNotFoundError, RoomFullError } from './room.errors.js';
+import { ProducerNotFoundError, RelaysFullError, RoomFullError } from './room.errors.js';
 
 /** A publisher has at most one Producer per kind: each overflow Router pipes at most this many. */
 const MAX_PRODUCERS = 2;
 
 /** Why a room closed; participants are told with a notification or a close code. */
-export type RoomCloseReason = 'broadcast-ended' | 'empty' | 'worker-died' | 'shutdown';
+export type RoomCloseReason = 'broadcast-ended' | 'empty' | 'worker-died' | 'shutdown' | 'origin-lost';
 
 /** What a Room needs of a participant: a mediasoup Room knows nothing of sockets. */
 export interface RoomMember {
   readonly id: ParticipantId;
   readonly accountId: string;
-  readonly role: 'publisher' | 'viewer';
+  /** relay: another node pulling the broadcast through a pipe (relay/relay-downstream.ts). */
+  readonly role: 'publisher' | 'viewer' | 'relay';
   notify(notification: string, data: Record<string, unknown>): void;
   /** The room is gone; the member closes its transports (already closed with the router). */
   roomClosed(reason: RoomCloseReason): void;
@@ -31,7 +32,8 @@ interface RoomEvents {
 /**
  * One broadcast on this node: a Router on one worker, its participants, the publisher's
  * Producers. Closing the room closes the Router, and mediasoup closes every Transport,
- * Producer and Consumer with it.
+ * Producer and Consumer with it. A relayed room (`relayedFrom`) has no publisher: its
+ * Producers are pipe Producers fed by the origin node (relay/origin-feed.ts).
  */
 export class Room extends EventEmitter<RoomEvents> {
   private readonly members = new Map<ParticipantId, RoomMember>();
@@ -39,10 +41,14 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly producers = new Map<string, types.Producer>();
   /** Consumers being created: counted against the cap before mediasoup knows them. */
   private readonly pending = new Map<types.Router, number>();
+  /** Pipe Consumers of relays to other nodes, per Router: outside the viewers' cap. */
+  private readonly relayConsumers = new Map<types.Router, number>();
   /** Routers on other workers fed from ours through pipes, once ours is full. */
   private readonly overflow = new Map<types.Router, PooledWorker>();
   private growing?: Promise<RoomRouter | undefined>;
   closed = false;
+  /** The origin node this room pulls the broadcast from; undefined on the publisher's node. */
+  relayedFrom?: string;
 
   constructor(
     readonly broadcastId: BroadcastId,
@@ -51,6 +57,7 @@ export class Room extends EventEmitter<RoomEvents> {
     private readonly pool: WorkerPool,
     private readonly relay: Relay,
     readonly maxConsumersPerRouter: number,
+    readonly maxRelaysPerRouter = 0,
   ) {
     super();
     // A dead worker closes its routers: the room goes with them.
@@ -107,7 +114,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   /** Our Router can take one more set of pipe Consumers (one per Producer) within the cap. */
   hasRoomForPipes(): boolean {
-    return this.pool.consumerCount(this.router) + MAX_PRODUCERS <= this.maxConsumersPerRouter;
+    return this.capped(this.router) + MAX_PRODUCERS <= this.maxConsumersPerRouter;
   }
 
   /** Holds a consumer slot on `router` while the consumer is created; throws when the router is full. */
@@ -122,8 +129,34 @@ export class Room extends EventEmitter<RoomEvents> {
     };
   }
 
+  /**
+   * A pipe Consumer for a relay to another node, on `router`: counted apart from the cap (up to
+   * maxRelaysPerRouter relays), since one relay serves a whole node of viewers.
+   */
+  addRelayConsumer(router: types.Router, consume: () => Promise<types.Consumer>): Promise<types.Consumer> {
+    const used = this.relayConsumers.get(router) ?? 0;
+    if (used + 1 > this.maxRelaysPerRouter * MAX_PRODUCERS) throw new RelaysFullError(this.maxRelaysPerRouter);
+    this.relayConsumers.set(router, used + 1);
+    const release = () => this.relayConsumers.set(router, (this.relayConsumers.get(router) ?? 1) - 1);
+    return consume().then(
+      (consumer) => {
+        consumer.observer.once('close', release);
+        return consumer;
+      },
+      (err: unknown) => {
+        release();
+        throw err;
+      },
+    );
+  }
+
+  /** Consumers on `router` that count against the cap: all but the relays' pipe Consumers. */
+  private capped(router: types.Router): number {
+    return this.pool.consumerCount(router) - (this.relayConsumers.get(router) ?? 0);
+  }
+
   private isFull(router: types.Router): boolean {
-    return this.pool.consumerCount(router) + (this.pending.get(router) ?? 0) + this.pipeReserve(router) >= this.maxConsumersPerRouter;
+    return this.capped(router) + (this.pending.get(router) ?? 0) + this.pipeReserve(router) >= this.maxConsumersPerRouter;
   }
 
   /**
@@ -141,13 +174,16 @@ export class Room extends EventEmitter<RoomEvents> {
     return producer;
   }
 
-  /** The publisher's Producer is up: viewers are told, and the first one means the publisher joined. */
-  addProducer(owner: RoomMember, producer: types.Producer): void {
+  /**
+   * The publisher's Producer is up: viewers are told, and the first one means the publisher
+   * joined. Without an owner it is a pipe Producer from the origin node: no publisher here.
+   */
+  addProducer(owner: RoomMember | undefined, producer: types.Producer): void {
     const first = this.producers.size === 0;
     this.producers.set(producer.id, producer);
-    this.producerOwners.set(producer.id, owner);
+    if (owner) this.producerOwners.set(producer.id, owner);
     producer.observer.once('close', () => this.removeProducer(producer));
-    if (first) this.emit('publisherJoined', owner.accountId);
+    if (first && owner) this.emit('publisherJoined', owner.accountId);
     for (const router of this.overflow.keys()) void this.relay.pipe(this, producer, router).catch(() => router.close());
     this.emit('producerAdded', producer);
     this.broadcast('producerAdded', { producerId: producer.id, kind: producer.kind }, owner);

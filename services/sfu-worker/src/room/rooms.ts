@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { MediaConfig } from '../config.js';
+import type { MediaConfig, RelayConfig } from '../config.js';
 import type { BroadcastId } from '../ids.js';
+import { OriginFeed, type RelaySource } from '../relay/origin-feed.js';
 import type { Relay } from '../relay/relay.js';
+import { RelayUnavailableError } from '../relay/relay.errors.js';
 import type { WorkerPool } from '../worker-pool/worker-pool.js';
 import { BroadcastEndedError } from './room.errors.js';
 import { Room } from './room.js';
@@ -25,6 +27,8 @@ export class Rooms extends EventEmitter<RoomsEvents> {
     private readonly pool: WorkerPool,
     private readonly relay: Relay,
     private readonly config: MediaConfig,
+    /** Relaying between nodes (SFU_RELAY_SECRET); without it, relayed tickets are refused. */
+    private readonly relayConfig?: RelayConfig,
   ) {
     super();
   }
@@ -37,28 +41,41 @@ export class Rooms extends EventEmitter<RoomsEvents> {
     return this.rooms.get(broadcastId);
   }
 
-  /** The broadcast's room, opened on the least-loaded worker when it is the first participant. */
-  async open(broadcastId: BroadcastId): Promise<Room> {
+  /**
+   * The broadcast's room, opened on the least-loaded worker when it is the first participant.
+   * With `relayFrom` (a viewer placed here while the publisher is on another node) a new room is
+   * fed from that origin node; it opens once the origin's Producers are piped in.
+   */
+  async open(broadcastId: BroadcastId, relayFrom?: RelaySource): Promise<Room> {
     if (this.ended.has(broadcastId)) throw new BroadcastEndedError(broadcastId);
     const existing = this.rooms.get(broadcastId);
     if (existing && !existing.closed) return existing;
     let opening = this.opening.get(broadcastId);
     if (!opening) {
-      opening = this.create(broadcastId).finally(() => this.opening.delete(broadcastId));
+      opening = this.create(broadcastId, relayFrom).finally(() => this.opening.delete(broadcastId));
       this.opening.set(broadcastId, opening);
     }
     return opening;
   }
 
-  private async create(broadcastId: BroadcastId): Promise<Room> {
+  private async create(broadcastId: BroadcastId, relayFrom?: RelaySource): Promise<Room> {
+    if (relayFrom && !this.relayConfig) throw new RelayUnavailableError(relayFrom.originNodeId, 'relaying is not configured on this node');
     const { router, slot } = await this.pool.createRouter();
-    const room = new Room(broadcastId, router, slot, this.pool, this.relay, this.config.maxConsumersPerRouter);
+    const room = new Room(broadcastId, router, slot, this.pool, this.relay, this.config.maxConsumersPerRouter, this.config.maxRelaysPerRouter);
+    if (relayFrom && this.relayConfig) {
+      room.relayedFrom = relayFrom.originNodeId;
+      const address = { listenIp: this.config.listenIp, announcedIp: this.config.announcedIp };
+      await OriginFeed.open(room, relayFrom, this.relayConfig, address).catch((err: Error) => {
+        room.close('origin-lost');
+        throw err;
+      });
+    }
     this.rooms.set(broadcastId, room);
     room.once('closed', (reason) => {
       if (this.rooms.get(broadcastId) === room) this.rooms.delete(broadcastId);
       this.log.log(`room ${broadcastId} closed (${reason})`);
     });
-    this.log.log(`room ${broadcastId} opened on worker ${slot.index}`);
+    this.log.log(`room ${broadcastId} opened on worker ${slot.index}${relayFrom ? `, relayed from node ${relayFrom.originNodeId}` : ''}`);
     this.emit('roomOpened', room);
     return room;
   }

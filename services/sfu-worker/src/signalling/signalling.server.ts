@@ -1,13 +1,17 @@
 import { Logger } from '@nestjs/common';
 import type { KeySource } from '@onair/auth';
 import { DomainError, ValidationFailedError, type ErrorKind } from '@onair/errors';
-import { MediaTicketInvalidError, verifyMediaTicket, type MediaTicket } from '@onair/media-tickets';
+import { MediaTicketInvalidError, verifyMediaTicket, verifyRelayTicket, type MediaTicket } from '@onair/media-tickets';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { SIGNALLING_PATH } from '../config.js';
+import { RELAY_PATH, SIGNALLING_PATH, type RelayConfig } from '../config.js';
 import type { BroadcastId } from '../ids.js';
 import { Participant } from '../participant/participant.js';
+import { RelayDownstream, type PipeAddress } from '../relay/relay-downstream.js';
+import { handleRelayRequest } from '../relay/relay.methods.js';
+import { RelayNotAllowedError, RelayNotHostedError } from '../relay/relay.errors.js';
 import type { Rooms } from '../room/rooms.js';
 import { handleRequest } from './signalling.methods.js';
 import { DrainingError, MalformedFrameError, TicketWrongBroadcastError } from './signalling.errors.js';
@@ -26,11 +30,22 @@ const PING_INTERVAL_MS = 20_000;
 export interface SignallingOptions {
   nodeId: string;
   keyFrameRequestDelayMs: number;
+  /** Relaying to other nodes (RELAY_PATH); undefined: refused. */
+  relay?: RelayConfig;
+  pipeAddress: PipeAddress;
+}
+
+/** One accepted connection: the room member it is and how its requests are answered. */
+interface Connection {
+  member: Participant | RelayDownstream;
+  handle(method: string, params: unknown): Promise<unknown>;
 }
 
 /**
  * The signalling WebSocket (`/v1/sfu/signal?ticket=…`, SIGNALLING.md). The media ticket is
  * verified locally on upgrade; the connection then is one Participant of the ticket's room.
+ * Other SFU nodes relay a broadcast from this one on `/v1/sfu/relay` (the relay secret and a
+ * ticket naming this node as the origin): the connection is then a RelayDownstream.
  */
 export class SignallingServer {
   private readonly log = new Logger('Signalling');
@@ -49,11 +64,12 @@ export class SignallingServer {
   /** For the HTTP server's `upgrade` event. */
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://sfu');
-    if (url.pathname !== SIGNALLING_PATH) {
+    if (url.pathname !== SIGNALLING_PATH && url.pathname !== RELAY_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, url));
+    const authorization = req.headers.authorization;
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, url, authorization));
   };
 
   close(): void {
@@ -62,16 +78,16 @@ export class SignallingServer {
     this.wss.close();
   }
 
-  private async accept(ws: WebSocket, url: URL): Promise<void> {
+  private async accept(ws: WebSocket, url: URL, authorization: string | undefined): Promise<void> {
     // Requests sent right after the handshake wait for the ticket check.
     const early: RawData[] = [];
     const hold = (data: RawData) => early.push(data);
     ws.on('message', hold);
     (ws as WebSocket & { isAlive?: boolean }).isAlive = true;
     ws.on('pong', () => ((ws as WebSocket & { isAlive?: boolean }).isAlive = true));
-    let participant: Participant;
+    let connection: Connection;
     try {
-      participant = await this.join(ws, url);
+      connection = url.pathname === RELAY_PATH ? await this.joinRelay(ws, url, authorization) : await this.join(ws, url);
     } catch (err) {
       const error = describe(err, this.log);
       send(ws, errorFrame(null, error));
@@ -79,21 +95,23 @@ export class SignallingServer {
       return;
     }
     ws.off('message', hold);
-    ws.on('message', (data, isBinary) => void this.onFrame(ws, participant, data, isBinary));
-    ws.on('close', () => participant.close());
-    for (const data of early) void this.onFrame(ws, participant, data, false);
+    ws.on('message', (data, isBinary) => void this.onFrame(ws, connection, data, isBinary));
+    ws.on('close', () => connection.member.close());
+    for (const data of early) void this.onFrame(ws, connection, data, false);
   }
 
-  private async join(ws: WebSocket, url: URL): Promise<Participant> {
+  private async join(ws: WebSocket, url: URL): Promise<Connection> {
     if (this.draining) throw new DrainingError();
     const token = url.searchParams.get('ticket');
     if (!token) throw new MediaTicketInvalidError('the ticket query parameter is missing');
     const ticket: MediaTicket = await verifyMediaTicket(token, this.keys, this.options.nodeId);
     const asked = url.searchParams.get('broadcastId');
     if (asked !== null && asked !== ticket.broadcastId) throw new TicketWrongBroadcastError(ticket.broadcastId);
-    let room = await this.rooms.open(ticket.broadcastId as BroadcastId);
+    // A viewer placed here while the publisher is on another node: this node relays from there.
+    const relayFrom = ticket.relayFrom && { originNodeId: ticket.relayFrom.nodeId, relayUrl: ticket.relayFrom.relayUrl, ticket: token };
+    let room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
     // The last participant may have left (closing the room) while this one was on its way.
-    if (room.closed) room = await this.rooms.open(ticket.broadcastId as BroadcastId);
+    if (room.closed) room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
     const role = ticket.role === 'publish' ? 'publisher' : 'viewer';
     if (ws.readyState !== WebSocket.OPEN) throw new MediaTicketInvalidError('the socket closed during the ticket check');
     const participant = new Participant(
@@ -117,10 +135,37 @@ export class SignallingServer {
       role,
       producers: [...room.producers.values()].map((p) => ({ producerId: p.id, kind: p.kind })),
     });
-    return participant;
+    return { member: participant, handle: (method, params) => handleRequest(participant, method, params) };
   }
 
-  private async onFrame(ws: WebSocket, participant: Participant, data: RawData, isBinary: boolean): Promise<void> {
+  /** Another node pulling a broadcast hosted here: it must hold the relay secret and a ticket naming this node. */
+  private async joinRelay(ws: WebSocket, url: URL, authorization: string | undefined): Promise<Connection> {
+    if (this.draining) throw new DrainingError();
+    const secret = this.options.relay?.secret;
+    if (!secret || !sameSecret(authorization, `Bearer ${secret}`)) throw new RelayNotAllowedError();
+    const token = url.searchParams.get('ticket');
+    if (!token) throw new MediaTicketInvalidError('the ticket query parameter is missing');
+    const ticket = await verifyRelayTicket(token, this.keys, this.options.nodeId);
+    // The origin keeps no room for a broadcast it does not host: nothing to relay.
+    const room = this.rooms.get(ticket.broadcastId as BroadcastId);
+    if (!room || room.closed || room.relayedFrom) throw new RelayNotHostedError(ticket.broadcastId);
+    if (ws.readyState !== WebSocket.OPEN) throw new MediaTicketInvalidError('the socket closed during the ticket check');
+    const relay = new RelayDownstream(
+      ticket.nodeId,
+      room,
+      { notify: (notification, data) => send(ws, notificationFrame(notification, data)), close: (code, reason) => ws.close(code, reason) },
+      this.options.pipeAddress,
+    );
+    room.join(relay);
+    relay.notify('joined', {
+      broadcastId: ticket.broadcastId,
+      role: 'relay',
+      producers: [...room.producers.values()].map((p) => ({ producerId: p.id, kind: p.kind })),
+    });
+    return { member: relay, handle: (method, params) => handleRelayRequest(relay, method, params) };
+  }
+
+  private async onFrame(ws: WebSocket, connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
     let id: RequestFrame['id'] | null = null;
     try {
       if (isBinary) throw new MalformedFrameError('binary frames are not accepted');
@@ -136,10 +181,10 @@ export class SignallingServer {
       if (!frame.success) {
         throw new ValidationFailedError(frame.error.issues.map((i) => ({ field: i.path.join('.') || 'frame', issue: i.message })));
       }
-      const result = await handleRequest(participant, frame.data.method, frame.data.params ?? {});
+      const result = await connection.handle(frame.data.method, frame.data.params ?? {});
       send(ws, responseFrame(frame.data.id, result));
       if (frame.data.method === 'leave') {
-        participant.close();
+        connection.member.close();
         ws.close(1000, 'SFU.LEFT');
       }
     } catch (err) {
@@ -157,6 +202,11 @@ export class SignallingServer {
       ws.ping();
     }
   }
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const [a, b] = [Buffer.from(given ?? ''), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function send(ws: WebSocket, frame: string): void {

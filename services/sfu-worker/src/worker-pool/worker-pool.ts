@@ -116,7 +116,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   }
 
   private async startWorker(index: number): Promise<PooledWorker> {
-    const worker = await createWorker({ logLevel: 'warn' });
+    const worker = await createWorker({ logLevel: 'warn', rtcMinPort: this.config.relayPorts.min, rtcMaxPort: this.config.relayPorts.max });
     const port = this.config.rtcPortBase + index;
     const webRtcServer = await worker
       .createWebRtcServer({

@@ -16,7 +16,10 @@ const TicketView = {
     ticket: { type: 'string', description: 'EdDSA JWT for the SFU; verify with /.well-known/media-jwks.json' },
     role: { type: 'string', enum: ['publish', 'consume'] },
     broadcastId: { type: 'string', format: 'uuid' },
-    nodeId: { type: 'string' },
+    nodeId: {
+      type: 'string',
+      description: "the SFU node to connect to: the publisher's, or for a viewer another one relaying from it when it is full",
+    },
     signallingUrl: { type: 'string', description: 'the WebSocket of the SFU node to present the ticket to' },
     expiresAt: { type: 'string', format: 'date-time' },
   },

@@ -2,7 +2,8 @@ import { MEDIA_TICKET_AUDIENCE, verifyMediaTicket } from '@onair/media-tickets';
 import { json, TestContext, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { createRemoteJWKSet, decodeJwt } from 'jose';
-import { FakeSfu, httpClient, newBroadcast, startPlatform } from '../stream-sessions.test-app.js';
+import type { Client as PgClient } from 'pg';
+import { FakeSfu, httpClient, newBroadcast, sfuRelayUrl, sql, startPlatform } from '../stream-sessions.test-app.js';
 
 startTelemetry({ serviceName: 'stream-sessions' });
 
@@ -11,6 +12,7 @@ describe('admission: media tickets for publishers and viewers', () => {
   let call: ReturnType<typeof httpClient>;
   let graph: ReturnType<typeof httpClient>;
   let sfu: FakeSfu;
+  let pg: PgClient;
   let keys: ReturnType<typeof createRemoteJWKSet>;
   let jwksUrl: string;
   let ann: TestUser, bob: TestUser, cat: TestUser, dan: TestUser;
@@ -22,6 +24,7 @@ describe('admission: media tickets for publishers and viewers', () => {
     jwksUrl = platform.sessions.jwksUrl;
     keys = createRemoteJWKSet(new URL(jwksUrl));
     sfu = await FakeSfu.connect(ctx);
+    pg = await sql(ctx, platform.sessions.schema);
     [ann, bob, cat, dan] = await Promise.all([ctx.newUser(), ctx.newUser(), ctx.newUser(), ctx.newUser()]);
   });
   afterAll(() => ctx.cleanup());
@@ -151,5 +154,107 @@ describe('admission: media tickets for publishers and viewers', () => {
     await expectRefused(await ticket('00000000-0000-4000-8000-000000000000', ann, 'consume'), 404, 'STREAM_SESSIONS.BROADCAST_NOT_FOUND');
     await expectRefused(await ticket('nope', ann, 'consume'), 400, 'REQUEST.VALIDATION_FAILED');
     expect((await call('POST', `/v1/broadcasts/${b.id}/tickets`, undefined, { role: 'consume' })).status).toBe(401);
+  });
+
+  describe('placing viewers across nodes', () => {
+    const ORIGIN = 'node-origin';
+    const lastReportFresh = `received_at > now() - interval '1 minute'`;
+
+    // Each test decides which nodes are fresh: whatever reported before is made to look as if its
+    // last report arrived an hour ago (SFU_NODE_STALE_SECONDS is 600 in this suite).
+    beforeEach(() => pg.query(`UPDATE sfu_node SET received_at = now() - interval '1 hour'`));
+
+    /** Reports a node's load through Kafka and waits until stream-sessions has stored it. */
+    const report = async (node: string, consumers: number, capacity: number, relayUrl = sfuRelayUrl(node)) => {
+      await sfu.nodeLoad(node, consumers, capacity, relayUrl);
+      await waitUntil(async () => {
+        const { rowCount } = await pg.query(
+          `SELECT 1 FROM sfu_node WHERE node_id = $1 AND consumers = $2 AND relay_url = $3 AND ${lastReportFresh}`,
+          [node, consumers, relayUrl],
+        );
+        return rowCount === 1;
+      }, 20_000, `${node} reported ${consumers}/${capacity}`);
+    };
+    const goQuiet = (node: string) => pg.query(`UPDATE sfu_node SET received_at = now() - interval '1 hour' WHERE node_id = $1`, [node]);
+    const liveOnOrigin = async () => {
+      const b = await create(ann);
+      await goLive(b.id, ann, ORIGIN);
+      return b.id as string;
+    };
+    const watch = async (id: string) => {
+      const res = await ticket(id, bob, 'consume');
+      expect(res.status).toBe(201);
+      const body = await json(res);
+      return { body, claims: await verifyMediaTicket(body.ticket, keys, body.nodeId) };
+    };
+    const expectOnOrigin = async (id: string) => {
+      const { body, claims } = await watch(id);
+      expect(body).toMatchObject({ nodeId: ORIGIN, signallingUrl: `ws://${ORIGIN}.sfu.test/ws` });
+      expect(claims).toStrictEqual({ accountId: bob.id, broadcastId: id, role: 'consume', nodeId: ORIGIN });
+      expect(decodeJwt(body.ticket).rly).toBeUndefined();
+    };
+
+    it('keeps viewers on the origin while it has room, although other nodes are emptier', async () => {
+      await report(ORIGIN, 89, 100); // just under the 0.9 fill limit
+      await report('node-idle', 0, 100);
+      await expectOnOrigin(await liveOnOrigin());
+    });
+
+    it('sends viewers of a full origin to the node with the most spare capacity, relaying from the origin', async () => {
+      await report(ORIGIN, 100, 100);
+      await report('node-half', 50, 100);
+      await report('node-roomy', 10, 200);
+      await report('node-busy', 95, 100);
+      const id = await liveOnOrigin();
+      const { body, claims } = await watch(id);
+      expect(body).toMatchObject({ role: 'consume', broadcastId: id, nodeId: 'node-roomy', signallingUrl: 'ws://node-roomy.sfu.test/ws' });
+      expect(claims).toStrictEqual({
+        accountId: bob.id,
+        broadcastId: id,
+        role: 'consume',
+        nodeId: 'node-roomy',
+        relayFrom: { nodeId: ORIGIN, relayUrl: sfuRelayUrl(ORIGIN) },
+      });
+      await expect(verifyMediaTicket(body.ticket, keys, ORIGIN)).rejects.toMatchObject({ code: 'MEDIA.TICKET_WRONG_NODE' });
+      // The fill limit, not the hard cap, makes the origin full: 90 of 100 already sends viewers elsewhere.
+      await report(ORIGIN, 90, 100);
+      expect((await watch(id)).body.nodeId).toBe('node-roomy');
+      // The publisher still gets the origin.
+      expect((await json(await ticket(id, ann, 'publish'))).nodeId).toBe(ORIGIN);
+    });
+
+    it('keeps viewers on a full origin when every other node is full too', async () => {
+      await report(ORIGIN, 100, 100);
+      await report('node-busy', 100, 100);
+      await report('node-nearly', 91, 100);
+      await expectOnOrigin(await liveOnOrigin());
+    });
+
+    it('keeps viewers on a full origin when the node with room has gone quiet, and refuses them once the origin has', async () => {
+      await report(ORIGIN, 100, 100);
+      await report('node-idle', 0, 100);
+      const id = await liveOnOrigin();
+      expect((await watch(id)).body.nodeId).toBe('node-idle');
+      await goQuiet('node-idle');
+      await expectOnOrigin(id);
+      await goQuiet(ORIGIN);
+      await expectRefused(await ticket(id, bob, 'consume'), 503, 'STREAM_SESSIONS.NO_SFU_AVAILABLE');
+    });
+
+    it('keeps viewers on a full origin that reports no relay URL (an older node cannot be relayed from)', async () => {
+      await report(ORIGIN, 100, 100, '');
+      await report('node-idle', 0, 100);
+      await expectOnOrigin(await liveOnOrigin());
+    });
+
+    it('does not send viewers to a node that cannot relay (no relay URL), however empty', async () => {
+      await report(ORIGIN, 100, 100);
+      await report('node-norelay', 0, 100, '');
+      await report('node-half', 50, 100);
+      const id = await liveOnOrigin();
+      expect((await watch(id)).body.nodeId).toBe('node-half');
+      await goQuiet('node-half');
+      await expectOnOrigin(id);
+    });
   });
 });

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { findBroadcast, type AccountId, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { BroadcastNotFoundError } from '../broadcasts/broadcast.errors.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
-import { SfuNodes, type SfuNode } from '../sfu-nodes/sfu-nodes.js';
+import { SfuNodes, type SfuNode, type ViewerPlacement } from '../sfu-nodes/sfu-nodes.js';
 import {
   BroadcastNotLiveError,
   BroadcastOverError,
@@ -28,7 +28,8 @@ export interface IssuedTicket {
 /**
  * Admission: the one place that decides who may publish or watch, answered with a short-lived
  * media ticket the SFU verifies locally. Publish: the owner, while created or live. Consume:
- * whoever the audience policy admits, while live, on the node hosting the publisher.
+ * whoever the audience policy admits, while live, on the node hosting the publisher while it has
+ * room, else on another node that the ticket tells to relay the broadcast from it.
  */
 @Injectable()
 export class TicketsService {
@@ -43,10 +44,15 @@ export class TicketsService {
   async issue(broadcastId: BroadcastId, account: AccountId, role: TicketRole): Promise<IssuedTicket> {
     const b = await findBroadcast(this.dataSource, broadcastId);
     if (!b) throw new BroadcastNotFoundError();
-    const node = role === 'publish' ? await this.publishNode(b, account) : await this.consumeNode(b, account);
+    const { node, relayFrom }: ViewerPlacement =
+      role === 'publish' ? { node: await this.publishNode(b, account) } : await this.consumeNode(b, account);
     const ttl = this.config.tickets.ttlSeconds;
     const expiresAt = new Date(Date.now() + ttl * 1000);
-    const ticket = await signMediaTicket({ accountId: account, broadcastId, role, nodeId: node.nodeId }, await this.keys.signingKey(), ttl);
+    const ticket = await signMediaTicket(
+      { accountId: account, broadcastId, role, nodeId: node.nodeId, relayFrom },
+      await this.keys.signingKey(),
+      ttl,
+    );
     return { ticket, role, broadcastId, nodeId: node.nodeId, signallingUrl: node.signallingUrl, expiresAt: expiresAt.toISOString() };
   }
 
@@ -59,11 +65,13 @@ export class TicketsService {
     return node;
   }
 
-  private async consumeNode(b: BroadcastRow, account: AccountId): Promise<SfuNode> {
+  /** The publisher's node (the origin) while it has room, else one relaying from it; see SfuNodes.placeViewer. */
+  private async consumeNode(b: BroadcastRow, account: AccountId): Promise<ViewerPlacement> {
     await this.audience.assertMayWatch(b, account);
     if (b.state !== 'live' || !b.sfu_node_id) throw new BroadcastNotLiveError(b.state);
-    const node = await this.nodes.find(b.sfu_node_id);
-    if (!node) throw new NoSfuAvailableError();
-    return node;
+    // Without a fresh origin there is nothing to watch or relay from, whatever other nodes exist.
+    const placement = await this.nodes.placeViewer(b.sfu_node_id);
+    if (!placement) throw new NoSfuAvailableError();
+    return placement;
   }
 }

@@ -15,10 +15,15 @@ export class NodeLoadConsumer {
     if (!e.nodeId || !/^(wss?|https?):\/\//.test(e.signallingUrl)) {
       throw new NonRetriableEventError('STREAM_SESSIONS.MALFORMED_EVENT', 'node load without node id or signalling URL');
     }
+    // Empty from nodes that predate relaying: viewers are then never placed elsewhere to relay from them.
+    if (e.relayUrl && !/^wss?:\/\//.test(e.relayUrl)) {
+      throw new NonRetriableEventError('STREAM_SESSIONS.MALFORMED_EVENT', `node load with a relay URL that is not ws(s): ${e.relayUrl}`);
+    }
     const cpu = e.workers.length ? e.workers.reduce((sum, w) => sum + w.cpuPercent, 0) / e.workers.length : 0;
     await this.nodes.record(ctx.manager, {
       nodeId: e.nodeId as NodeId,
       signallingUrl: e.signallingUrl,
+      relayUrl: e.relayUrl,
       consumers: e.workers.reduce((sum, w) => sum + w.consumers, 0),
       consumerCapacity: e.consumerCapacity,
       cpuPercent: cpu,

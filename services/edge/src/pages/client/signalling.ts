@@ -18,11 +18,14 @@ export class Signalling {
   private readonly listeners = new Map<string, Array<(data: any) => void>>();
   /** Notifications nobody listened for yet (e.g. `joined`, sent right after the upgrade). */
   private readonly unheard = new Map<string, unknown>();
+  /** Why the SFU refused or ended the connection (an error frame without a request id, or the close). */
+  private ended?: SignallingError;
 
   private constructor(private readonly socket: WebSocket) {
     socket.addEventListener('message', (e) => this.onMessage(String(e.data)));
     socket.addEventListener('close', (e) => {
-      for (const p of this.pending.values()) p.reject(new SignallingError('SFU.DISCONNECTED', e.reason || 'signalling closed'));
+      this.ended ??= new SignallingError(e.reason || 'SFU.DISCONNECTED', `signalling closed (${e.code})`);
+      for (const p of this.pending.values()) p.reject(this.ended);
       this.pending.clear();
       this.emit('close', { code: e.code, reason: e.reason });
     });
@@ -46,19 +49,21 @@ export class Signalling {
     this.listeners.set(notification, [...(this.listeners.get(notification) ?? []), listener]);
   }
 
-  /** The first `notification` (already received, or the next one). */
+  /** The first `notification` (already received, or the next one); rejects if the connection ends first. */
   next<T = any>(notification: string): Promise<T> {
     if (this.unheard.has(notification)) {
       const data = this.unheard.get(notification) as T;
       this.unheard.delete(notification);
       return Promise.resolve(data);
     }
-    return new Promise((resolve) => {
+    if (this.ended) return Promise.reject(this.ended);
+    return new Promise((resolve, reject) => {
       const once = (data: T) => {
         this.listeners.set(notification, (this.listeners.get(notification) ?? []).filter((l) => l !== once));
         resolve(data);
       };
       this.on(notification, once);
+      this.on('close', () => reject(this.ended));
     });
   }
 
@@ -81,6 +86,9 @@ export class Signalling {
       else p.resolve(frame.result);
     } else if (frame.notification) {
       this.emit(frame.notification, frame.data);
+    } else if (frame.ok === false && frame.id === null) {
+      // The SFU refused the connection (ticket, room full, relay unavailable); it closes next.
+      this.ended = new SignallingError(frame.error?.code ?? 'SFU.ERROR', frame.error?.message ?? 'refused');
     }
   }
 }

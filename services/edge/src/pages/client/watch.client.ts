@@ -2,7 +2,7 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Transport } from 'mediasoup-client/types';
 import { ApiError, pause, requestTicket, signIn, signallingSocketUrl, type Session, type TicketGrant } from './api.js';
-import { Signalling } from './signalling.js';
+import { Signalling, SignallingError } from './signalling.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (text: string) => ($('status').textContent = text);
@@ -62,15 +62,34 @@ async function consumeTicket(session: Session): Promise<TicketGrant> {
   }
 }
 
+/** Refusals that a new ticket may get past: stream-sessions places the viewer again. */
+const RETRY_ELSEWHERE = new Set(['SFU.RELAY_UNAVAILABLE', 'SFU.DRAINING', 'SFU.ROOM_FULL']);
+
+/** A ticket, then the SFU node it names, until that node admits us; its `joined` producers. */
+async function joinRoom(session: Session): Promise<{ signalling: Signalling; producers: Array<{ producerId: string }> }> {
+  for (let attempt = 1; ; attempt++) {
+    const grant = await consumeTicket(session);
+    // The SFU node stream-sessions placed this viewer on (the publisher's, or one relaying it).
+    document.body.dataset.nodeId = grant.nodeId;
+    status('connecting to the SFU…');
+    const signalling = await Signalling.open(signallingSocketUrl(grant));
+    try {
+      // The SFU's first frame: who we are and the producers already in the room.
+      const { producers } = await signalling.next<{ producers: Array<{ producerId: string }> }>('joined');
+      return { signalling, producers };
+    } catch (err) {
+      if (!(err instanceof SignallingError) || !RETRY_ELSEWHERE.has(err.code) || attempt >= 5) throw err;
+      status('trying another SFU node…');
+      await pause(1000);
+    }
+  }
+}
+
 async function watch(login: string, password: string) {
   status('signing in…');
   const session = await signIn(login, password);
   status('asking to watch…');
-  const grant = await consumeTicket(session);
-  status('connecting to the SFU…');
-  const signalling = await Signalling.open(signallingSocketUrl(grant));
-  // The SFU's first frame: who we are and the producers already in the room.
-  const { producers } = await signalling.next<{ producers: Array<{ producerId: string }> }>('joined');
+  const { signalling, producers } = await joinRoom(session);
   const device = new Device();
   const { rtpCapabilities } = await signalling.request('getRouterRtpCapabilities');
   await device.load({ routerRtpCapabilities: rtpCapabilities });

@@ -1,0 +1,156 @@
+import { Logger } from '@nestjs/common';
+import type { types } from 'mediasoup';
+import { WebSocket } from 'ws';
+import type { RelayConfig } from '../config.js';
+import type { Room } from '../room/room.js';
+import { PIPE_OPTIONS, pipeEndpoint, type PipeAddress } from './relay-downstream.js';
+import { RelayUnavailableError } from './relay.errors.js';
+
+/** How long the origin has to answer the relay's opening and each request. */
+const ORIGIN_TIMEOUT_MS = 10_000;
+
+interface Frame {
+  id?: number | null;
+  ok?: boolean;
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string };
+  notification?: string;
+  data?: Record<string, unknown>;
+}
+
+/** The origin node as this node talks to it (SIGNALLING.md, "Relaying between nodes"). */
+export interface RelaySource {
+  originNodeId: string;
+  relayUrl: string;
+  /** The consume ticket that names the origin (`relayFrom`): the origin checks it. */
+  ticket: string;
+}
+
+/**
+ * A relayed room's feed: one WebSocket to the origin node's relay endpoint and one
+ * PipeTransport pair, through which each of the publisher's Producers arrives here as a pipe
+ * Producer with the same id. Viewers on this node consume those as on the origin. The origin's
+ * notifications keep the copy in step (Producers added and closed, the broadcast's end); losing
+ * the origin closes the room, and its viewers ask stream-sessions for a new ticket.
+ */
+export class OriginFeed {
+  private readonly log = new Logger('OriginFeed');
+  private nextId = 1;
+  private readonly pending = new Map<number, (frame: Frame) => void>();
+  private pipe?: types.PipeTransport;
+  private remoteTransportId = '';
+
+  private constructor(
+    private readonly room: Room,
+    private readonly source: RelaySource,
+    private readonly socket: WebSocket,
+    private readonly address: PipeAddress,
+  ) {}
+
+  /** Opens the feed; resolves once the Producers the origin has are piped into `room`. */
+  static async open(room: Room, source: RelaySource, relay: RelayConfig, address: PipeAddress): Promise<OriginFeed> {
+    const url = new URL(source.relayUrl);
+    url.searchParams.set('ticket', source.ticket);
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${relay.secret}` }, handshakeTimeout: ORIGIN_TIMEOUT_MS });
+    const feed = new OriginFeed(room, source, socket, address);
+    try {
+      const joined = await feed.opening();
+      await feed.connectPipe();
+      for (const { producerId } of joined.producers as Array<{ producerId: string }>) await feed.pull(producerId);
+    } catch (err) {
+      feed.close();
+      throw err instanceof RelayUnavailableError ? err : new RelayUnavailableError(source.originNodeId, (err as Error).message);
+    }
+    room.once('closed', () => feed.close());
+    return feed;
+  }
+
+  close(): void {
+    this.pipe?.close();
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(1000, 'SFU.RELAY_DONE');
+  }
+
+  /** The origin's `joined` frame (or its refusal), then the notifications for the room's life. */
+  private opening(): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the origin did not answer in time')), ORIGIN_TIMEOUT_MS);
+      this.socket.on('error', (err) => reject(err));
+      this.socket.on('close', (code, reason) => {
+        clearTimeout(timer);
+        reject(new Error(`the origin closed the relay (${code} ${reason.toString()})`));
+        for (const answer of this.pending.values()) answer({ ok: false, error: { code: 'SFU.DISCONNECTED', message: 'relay closed' } });
+        this.pending.clear();
+        this.onOriginGone(reason.toString());
+      });
+      this.socket.on('message', (raw) => {
+        const frame = JSON.parse(raw.toString()) as Frame;
+        if (typeof frame.id === 'number' && this.pending.has(frame.id)) {
+          this.pending.get(frame.id)!(frame);
+          this.pending.delete(frame.id);
+        } else if (frame.ok === false && frame.id === null) {
+          reject(new Error(`${frame.error?.code}: ${frame.error?.message}`));
+        } else if (frame.notification === 'joined') {
+          clearTimeout(timer);
+          resolve(frame.data ?? {});
+        } else if (frame.notification) {
+          this.onNotification(frame.notification, frame.data ?? {});
+        }
+      });
+    });
+  }
+
+  private async connectPipe(): Promise<void> {
+    const pipe = await this.room.router.createPipeTransport({ listenIp: { ip: this.address.listenIp, announcedIp: this.address.announcedIp }, ...PIPE_OPTIONS });
+    this.pipe = pipe;
+    const remote = await this.request('createPipeTransport', {});
+    this.remoteTransportId = String(remote.transportId);
+    await pipe.connect({ ip: String(remote.ip), port: Number(remote.port), srtpParameters: remote.srtpParameters as types.SrtpParameters });
+    await this.request('connectPipeTransport', { transportId: this.remoteTransportId, ...pipeEndpoint(pipe, this.address) });
+  }
+
+  /** The origin's Producer, piped here under the same id. */
+  private async pull(producerId: string): Promise<void> {
+    if (!this.pipe || this.room.closed || this.room.producers.has(producerId)) return;
+    const consumed = await this.request('consumeForPipe', { transportId: this.remoteTransportId, producerId });
+    const producer = await this.pipe.produce({
+      id: producerId,
+      kind: consumed.kind as types.MediaKind,
+      rtpParameters: consumed.rtpParameters as types.RtpParameters,
+      paused: Boolean(consumed.producerPaused),
+    });
+    if (this.room.closed) return producer.close();
+    this.room.addProducer(undefined, producer);
+  }
+
+  private onNotification(name: string, data: Record<string, unknown>): void {
+    if (name === 'producerAdded') {
+      void this.pull(String(data.producerId)).catch((err: Error) => this.log.warn(`pulling ${String(data.producerId)}: ${err.message}`));
+    } else if (name === 'producerClosed') {
+      this.room.producers.get(String(data.producerId))?.close();
+    } else if (name === 'broadcastEnded') {
+      this.room.close('broadcast-ended');
+    }
+  }
+
+  private onOriginGone(reason: string): void {
+    if (this.room.closed) return;
+    this.log.warn(`relay from ${this.source.originNodeId} for ${this.room.broadcastId} closed (${reason || 'no reason'})`);
+    this.room.close(reason === 'SFU.BROADCAST_ENDED' ? 'broadcast-ended' : 'origin-lost');
+  }
+
+  private request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer from the origin`));
+      }, ORIGIN_TIMEOUT_MS);
+      this.pending.set(id, (frame) => {
+        clearTimeout(timer);
+        if (frame.ok) resolve(frame.result ?? {});
+        else reject(new Error(`${method}: ${frame.error?.code}: ${frame.error?.message}`));
+      });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+}
