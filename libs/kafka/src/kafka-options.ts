@@ -34,22 +34,35 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
   });
 }
 
-/** Creates missing topics; existing ones are left as they are. */
+const ENSURE_TOPICS_ATTEMPTS = 10;
+
+/** Creates missing topics; existing ones are left as they are. Safe to race with other processes. */
 export async function ensureTopics(kafka: Kafka, options: KafkaOptions, topics: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: options.partitions?.[topic] ?? options.defaultPartitions,
-        replicationFactor: 1,
-      })),
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+        if (missing.length === 0) return;
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: options.partitions?.[topic] ?? options.defaultPartitions,
+            replicationFactor: 1,
+          })),
+        });
+        return;
+      } catch (err) {
+        // Services starting together create the same topics at once; while a topic another one
+        // created is getting its leaders, the broker answers UNKNOWN_TOPIC_OR_PARTITION (a
+        // retriable error kafkajs' leader wait does not retry). Look again after a pause.
+        if (!(err as { retriable?: boolean }).retriable || attempt >= ENSURE_TOPICS_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
   } finally {
     await admin.disconnect();
   }

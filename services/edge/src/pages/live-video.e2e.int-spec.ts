@@ -45,7 +45,7 @@ describe('live video end to end in headless Chromium', () => {
         SFU_WORKERS: '1',
         SFU_NODE_ID: `${ctx.id}-${name}`,
         SFU_MAX_CONSUMERS_PER_ROUTER: '4',
-        SFU_REPORT_INTERVAL_MS: '500',
+        SFU_REPORT_INTERVAL_MS: '2000',
         SFU_RELAY_SECRET: RELAY_SECRET,
         REPLAY_DIR: replays,
         FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
