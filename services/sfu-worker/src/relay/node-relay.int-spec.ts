@@ -99,6 +99,17 @@ describe('relaying a broadcast from its publisher\'s node to another node', () =
     expect(origin.closed).toBe(false); // the publisher is still there
   }, 30_000);
 
+  it('closes the relayed room with SFU.ORIGIN_LOST when the origin goes, so its viewers ask for a new ticket', async () => {
+    const broadcastId = randomUUID();
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    await publishTestPattern(ctx, suite.sfu, publisher, broadcastId, { media: false });
+    const ann = await relayedViewer(broadcastId);
+    // The origin node stops (its rooms close for shutdown): the relay ends under the copy.
+    suite.sfu.runtime.rooms.get(broadcastId as never)!.close('shutdown');
+    expect(await ann.closed).toEqual({ code: 1013, reason: 'SFU.ORIGIN_LOST' });
+    await waitUntil(async () => other.runtime.rooms.get(broadcastId as never) === undefined, 10_000, 'the relayed room to close');
+  }, 30_000);
+
   it('refuses a relay without the secret, for another origin, or of a broadcast the origin does not host', async () => {
     const broadcastId = randomUUID();
     const publisher = await suite.sfu.join(broadcastId, 'publish');
