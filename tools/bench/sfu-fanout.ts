@@ -83,8 +83,25 @@ interface Step {
   ingestLost: number;
 }
 
+/** `work`'s result if it settles within `ms`; `done: false` otherwise (the work is abandoned). */
+async function within<T>(ms: number, work: Promise<T>): Promise<{ done: true; value: T } | { done: false }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ done: false }>((r) => (timer = setTimeout(() => r({ done: false }), ms)));
+  try {
+    return await Promise.race([work.then((value) => ({ done: true as const, value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Packets the Producer missed from ffmpeg so far; NaN when the worker does not answer in time. */
+async function ingestLost(target: FanoutTarget): Promise<number> {
+  const answer = await within(10_000, target.ingestLost());
+  return answer.done ? answer.value : NaN;
+}
+
 async function measure(target: FanoutTarget, receiver: Receiver, viewers: number): Promise<Step> {
-  const ingestLost0 = await target.ingestLost();
+  const ingestLost0 = await ingestLost(target);
   await receiver.ask({ window: 'start' });
   const cpu0 = cpuSeconds(target.workerPid);
   const receiverCpu0 = cpuSeconds(receiver.child.pid!);
@@ -103,7 +120,7 @@ async function measure(target: FanoutTarget, receiver: Receiver, viewers: number
     loss: figures.expected > 0 ? (100 * lost) / figures.expected : 100,
     socketDrops: figures.socketDrops,
     receiverCpu,
-    ingestLost: (await target.ingestLost()) - ingestLost0,
+    ingestLost: (await ingestLost(target)) - ingestLost0,
   };
 }
 
@@ -125,7 +142,12 @@ async function stepUp(kind: 'platform' | 'bare', ffmpeg: string, clip: string): 
       // A saturated worker answers its channel late: adding stops at a deadline, and the step is
       // measured with the viewers it has (the loss it shows is the verdict).
       const deadline = performance.now() + ADD_DEADLINE_MS;
-      while (viewers < n && performance.now() < deadline) await target.addViewer(ports[viewers++ % ports.length]);
+      while (viewers < n && performance.now() < deadline) {
+        // One request may itself never be answered by a wedged worker: bounded by the deadline too.
+        const added = await within(Math.max(1000, deadline - performance.now()), target.addViewer(ports[viewers % ports.length]));
+        if (!added.done) break;
+        viewers++;
+      }
       if (viewers < n) log(`  only ${viewers} of ${n} viewers could be added within ${ADD_DEADLINE_MS / 1000} s`);
       // New consumers wait for the next key frame (every 2 s in the clip) before sending video.
       await sleep(2500);
