@@ -86,8 +86,18 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * Takes nobody new (joins answer SFU.DRAINING) and says so in the load reports, so stream-sessions
+   * places new broadcasts and viewers elsewhere. Broadcasts hosted here go on, still relayed to
+   * other nodes, until their rooms end or the drain times out.
+   */
+  async startDraining(): Promise<void> {
     this.signalling.draining = true;
+    await this.reporter.drain().catch((err: Error) => this.log.warn(`could not report draining: ${err.message}`));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.startDraining();
     const deadline = Date.now() + this.config.drainTimeoutMs;
     if (this.rooms.all.length > 0 && this.config.drainTimeoutMs > 0) {
       this.log.log(`draining ${this.rooms.all.length} rooms for up to ${this.config.drainTimeoutMs} ms`);

@@ -12,6 +12,7 @@ import { PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
 import { CreateBroadcasts1764288000001 } from '../migrations/1764288000001-create-broadcasts.js';
 import { AddSfuNodeRelayUrl1764892800001 } from '../migrations/1764892800001-add-sfu-node-relay-url.js';
+import { AddSfuNodeDraining1764892800002 } from '../migrations/1764892800002-add-sfu-node-draining.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from './config.js';
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
@@ -27,7 +28,7 @@ export class InfrastructureModule {
           url: config.database.url,
           schema: config.database.schema,
           entities: [],
-          migrations: [CreateKafkaOutboxTables1763769600000, CreateBroadcasts1764288000001, AddSfuNodeRelayUrl1764892800001],
+          migrations: [CreateKafkaOutboxTables1763769600000, CreateBroadcasts1764288000001, AddSfuNodeRelayUrl1764892800001, AddSfuNodeDraining1764892800002],
         }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],

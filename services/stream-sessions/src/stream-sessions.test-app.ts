@@ -153,7 +153,7 @@ export class FakeSfu {
   }
 
   /** `relayUrl` '' reports as a node from before relaying does. */
-  nodeLoad(nodeId: string, consumers = 0, capacity = 1000, relayUrl = sfuRelayUrl(nodeId)) {
+  nodeLoad(nodeId: string, consumers = 0, capacity = 1000, relayUrl = sfuRelayUrl(nodeId), draining = false) {
     return this.publish(
       NodeLoadReportedEvent,
       create(NodeLoadReportedSchema, {
@@ -162,6 +162,7 @@ export class FakeSfu {
         relayUrl,
         workers: [create(WorkerLoadSchema, { pid: 1, routers: 1, consumers, cpuPercent: consumers / 10, bitrateBps: 0n })],
         consumerCapacity: capacity,
+        draining,
         at: timestampFromDate(new Date()),
       }),
     );

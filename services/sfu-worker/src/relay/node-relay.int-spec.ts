@@ -130,4 +130,20 @@ describe('relaying a broadcast from its publisher\'s node to another node', () =
     expect((await refused.closed).code).toBe(4503);
     expect(other.runtime.rooms.get(nowhere as never)).toBeUndefined();
   }, 30_000);
+
+  // Last: the origin stays draining for the rest of this suite.
+  it('keeps relaying the broadcasts a draining origin hosts, while it refuses new viewers with SFU.DRAINING', async () => {
+    const broadcastId = randomUUID();
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const { videoProducerId } = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId);
+    await suite.sfu.runtime.startDraining();
+    const direct = await SignalClient.connect(ctx, suite.sfu.signallingUrl(await suite.issuer.sign({ broadcastId, role: 'consume', nodeId: suite.sfu.nodeId })));
+    expect((await direct.nextFrame(0)).error?.code).toBe('SFU.DRAINING');
+    expect((await direct.closed).code).toBe(4503);
+    // A viewer placed on the other node still gets the broadcast, with media, through the origin.
+    const ann = await relayedViewer(broadcastId);
+    expect((await ann.notification('joined')).data!.producers.map((p: { producerId: string }) => p.producerId)).toContain(videoProducerId);
+    const piped = other.runtime.rooms.get(broadcastId as never)!.producers.get(videoProducerId)!;
+    await waitUntil(async () => (await piped.getStats()).some((s) => (s.byteCount ?? 0) > 0), 15_000, 'video arriving from the draining origin');
+  }, 30_000);
 });

@@ -30,6 +30,7 @@ interface CpuMark {
 export class LoadReporter {
   private readonly log = new Logger('LoadReporter');
   private readonly cpu = new Map<number, CpuMark>();
+  private draining = false;
   /** Broadcasts whose last report had viewers: they get one final report when that drops to 0. */
   private readonly watched = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -53,6 +54,15 @@ export class LoadReporter {
     clearInterval(this.timer);
   }
 
+  /**
+   * The node starts shutting down: every report from now on says so, the first one at once, so
+   * placement stops sending publishers and viewers here within a Kafka round trip, not an interval.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await this.report();
+  }
+
   async report(): Promise<void> {
     this.samples = await Promise.all(this.pool.workers.map((w) => this.sample(w)));
     this.events.publish(NodeLoadReportedEvent, {
@@ -68,6 +78,7 @@ export class LoadReporter {
       })),
       // One full router per worker is what one core is sized for.
       consumerCapacity: this.samples.length * this.node.maxConsumersPerRouter,
+      draining: this.draining,
       at: timestampNow(),
     });
     const live = new Set<string>();

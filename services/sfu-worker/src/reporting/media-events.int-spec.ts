@@ -71,4 +71,16 @@ describe('events the SFU publishes to Kafka', () => {
     expect(metrics).toMatch(/sfu_worker_cpu_percent/);
     expect(metrics).toMatch(/sfu_participants\{[^}]*role="viewer"/);
   });
+
+  // Last: the node stays draining for the rest of this suite.
+  it('says in its load reports that it drains, at once when draining starts', async () => {
+    const loads = await EventCollector.start(ctx, NodeLoadReportedEvent);
+    await waitUntil(() => loads.events.length > 0, 10_000, 'a load report');
+    expect(loads.events.every((e) => !e.message.draining)).toBe(true);
+    const before = loads.events.length;
+    // Far longer than the test's 500 ms interval: the first draining report must not wait for it.
+    suite.sfu.runtime.reporter.stop();
+    await suite.sfu.runtime.startDraining();
+    await waitUntil(() => loads.events.length > before && loads.events.at(-1)!.message.draining, 5_000, 'a draining report');
+  });
 });

@@ -140,7 +140,8 @@ export class SignallingServer {
 
   /** Another node pulling a broadcast hosted here: it must hold the relay secret and a ticket naming this node. */
   private async joinRelay(ws: WebSocket, url: URL, authorization: string | undefined): Promise<Connection> {
-    if (this.draining) throw new DrainingError();
+    // A draining origin still relays: its broadcasts live on until their rooms end, and their new
+    // viewers are placed on other nodes that pull from here.
     const secret = this.options.relay?.secret;
     if (!secret || !sameSecret(authorization, `Bearer ${secret}`)) throw new RelayNotAllowedError();
     const token = url.searchParams.get('ticket');

@@ -165,15 +165,15 @@ describe('admission: media tickets for publishers and viewers', () => {
     beforeEach(() => pg.query(`UPDATE sfu_node SET received_at = now() - interval '1 hour'`));
 
     /** Reports a node's load through Kafka and waits until stream-sessions has stored it. */
-    const report = async (node: string, consumers: number, capacity: number, relayUrl = sfuRelayUrl(node)) => {
-      await sfu.nodeLoad(node, consumers, capacity, relayUrl);
+    const report = async (node: string, consumers: number, capacity: number, { relayUrl = sfuRelayUrl(node), draining = false } = {}) => {
+      await sfu.nodeLoad(node, consumers, capacity, relayUrl, draining);
       await waitUntil(async () => {
         const { rowCount } = await pg.query(
-          `SELECT 1 FROM sfu_node WHERE node_id = $1 AND consumers = $2 AND relay_url = $3 AND ${lastReportFresh}`,
-          [node, consumers, relayUrl],
+          `SELECT 1 FROM sfu_node WHERE node_id = $1 AND consumers = $2 AND relay_url = $3 AND draining = $4 AND ${lastReportFresh}`,
+          [node, consumers, relayUrl, draining],
         );
         return rowCount === 1;
-      }, 20_000, `${node} reported ${consumers}/${capacity}`);
+      }, 20_000, `${node} reported ${consumers}/${capacity}${draining ? ', draining' : ''}`);
     };
     const goQuiet = (node: string) => pg.query(`UPDATE sfu_node SET received_at = now() - interval '1 hour' WHERE node_id = $1`, [node]);
     const liveOnOrigin = async () => {
@@ -242,19 +242,49 @@ describe('admission: media tickets for publishers and viewers', () => {
     });
 
     it('keeps viewers on a full origin that reports no relay URL (an older node cannot be relayed from)', async () => {
-      await report(ORIGIN, 100, 100, '');
+      await report(ORIGIN, 100, 100, { relayUrl: '' });
       await report('node-idle', 0, 100);
       await expectOnOrigin(await liveOnOrigin());
     });
 
     it('does not send viewers to a node that cannot relay (no relay URL), however empty', async () => {
       await report(ORIGIN, 100, 100);
-      await report('node-norelay', 0, 100, '');
+      await report('node-norelay', 0, 100, { relayUrl: '' });
       await report('node-half', 50, 100);
       const id = await liveOnOrigin();
       expect((await watch(id)).body.nodeId).toBe('node-half');
       await goQuiet('node-half');
       await expectOnOrigin(id);
+    });
+
+    it("sends a draining origin's new viewers to a relaying node although it has room, and its publisher elsewhere", async () => {
+      await report(ORIGIN, 10, 100);
+      await report('node-idle', 0, 100);
+      const id = await liveOnOrigin();
+      await expectOnOrigin(id);
+      // Scale-down: the origin drains. It still hosts (and relays) the broadcast until its room ends.
+      await report(ORIGIN, 10, 100, { draining: true });
+      const { body, claims } = await watch(id);
+      expect(body.nodeId).toBe('node-idle');
+      expect(claims.relayFrom).toStrictEqual({ nodeId: ORIGIN, relayUrl: sfuRelayUrl(ORIGIN) });
+      // The publisher reconnecting (its node is going away) gets a node that admits it.
+      expect((await json(await ticket(id, ann, 'publish'))).nodeId).toBe('node-idle');
+    });
+
+    it('places no new broadcast and no relayed viewer on a draining node, however empty', async () => {
+      await report(ORIGIN, 100, 100);
+      await report('node-draining', 0, 100, { draining: true });
+      await report('node-half', 50, 100);
+      const id = await liveOnOrigin();
+      expect((await watch(id)).body.nodeId).toBe('node-half');
+      const fresh = await create(ann);
+      expect((await json(await ticket(fresh.id, ann, 'publish'))).nodeId).toBe('node-half');
+      // Nobody else admits: the viewer goes to the origin, which answers SFU.ROOM_FULL itself,
+      // and a new broadcast finds no node at all.
+      await goQuiet('node-half');
+      await expectOnOrigin(id);
+      await goQuiet(ORIGIN);
+      await expectRefused(await ticket(fresh.id, ann, 'publish'), 503, 'STREAM_SESSIONS.NO_SFU_AVAILABLE');
     });
   });
 });

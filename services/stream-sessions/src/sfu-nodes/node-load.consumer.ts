@@ -27,6 +27,7 @@ export class NodeLoadConsumer {
       consumers: e.workers.reduce((sum, w) => sum + w.consumers, 0),
       consumerCapacity: e.consumerCapacity,
       cpuPercent: cpu,
+      draining: e.draining,
       reportedAt: e.at ? timestampDate(e.at) : new Date(),
     });
   }

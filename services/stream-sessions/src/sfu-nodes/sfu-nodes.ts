@@ -14,6 +14,8 @@ export interface NodeLoad extends SfuNode {
   consumers: number;
   consumerCapacity: number;
   cpuPercent: number;
+  /** Shutting down: it takes nobody new, but still relays the broadcasts it hosts. */
+  draining: boolean;
   reportedAt: Date;
 }
 
@@ -24,6 +26,8 @@ export interface ViewerPlacement {
 }
 
 const fresh = (param: number, table = 'sfu_node') => `${table}.received_at > now() - make_interval(secs => $${param})`;
+/** Fresh and not draining: a node that takes new publishers and viewers. */
+const admitting = (param: number, table = 'sfu_node') => `${fresh(param, table)} AND NOT ${table}.draining`;
 const hasRoom = (param: number, table = 'sfu_node') => `${table}.consumers < ${table}.consumer_capacity * $${param}::float8`;
 const BY_SPARE_CAPACITY = 'consumers::float8 / greatest(consumer_capacity, 1), cpu_percent, node_id';
 
@@ -41,50 +45,53 @@ export class SfuNodes {
   /** Keeps the newest report per node (reports may arrive late or twice). */
   async record(manager: EntityManager, load: NodeLoad): Promise<void> {
     await manager.query(
-      `INSERT INTO sfu_node (node_id, signalling_url, relay_url, consumers, consumer_capacity, cpu_percent, reported_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO sfu_node (node_id, signalling_url, relay_url, consumers, consumer_capacity, cpu_percent, draining, reported_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (node_id) DO UPDATE
           SET signalling_url = excluded.signalling_url, relay_url = excluded.relay_url, consumers = excluded.consumers,
               consumer_capacity = excluded.consumer_capacity, cpu_percent = excluded.cpu_percent,
-              reported_at = excluded.reported_at, received_at = now()
+              draining = excluded.draining, reported_at = excluded.reported_at, received_at = now()
         WHERE sfu_node.reported_at <= excluded.reported_at`,
-      [load.nodeId, load.signallingUrl, load.relayUrl, load.consumers, load.consumerCapacity, load.cpuPercent, load.reportedAt],
+      [load.nodeId, load.signallingUrl, load.relayUrl, load.consumers, load.consumerCapacity, load.cpuPercent, load.draining, load.reportedAt],
     );
   }
 
-  /** The node, if it reported recently. */
+  /** The node, if it reported recently and is not draining (a publisher rejoining goes elsewhere then). */
   async find(nodeId: NodeId): Promise<SfuNode | undefined> {
     const [row] = await this.dataSource.query(
-      `SELECT node_id, signalling_url FROM sfu_node WHERE node_id = $1 AND ${fresh(2)}`,
+      `SELECT node_id, signalling_url FROM sfu_node WHERE node_id = $1 AND ${admitting(2)}`,
       [nodeId, this.config.sfu.nodeStaleSeconds],
     );
     return row && { nodeId: row.node_id, signallingUrl: row.signalling_url };
   }
 
-  /** The recently reported node with the most spare consumer capacity, then the least CPU. */
+  /** The admitting node with the most spare consumer capacity, then the least CPU. */
   async leastLoaded(): Promise<SfuNode | undefined> {
     const [row] = await this.dataSource.query(
-      `SELECT node_id, signalling_url FROM sfu_node WHERE ${fresh(1)} ORDER BY ${BY_SPARE_CAPACITY} LIMIT 1`,
+      `SELECT node_id, signalling_url FROM sfu_node WHERE ${admitting(1)} ORDER BY ${BY_SPARE_CAPACITY} LIMIT 1`,
       [this.config.sfu.nodeStaleSeconds],
     );
     return row && { nodeId: row.node_id, signallingUrl: row.signalling_url };
   }
 
   /**
-   * The origin while it has room (or nobody else has, or it cannot be relayed from: it then
-   * answers SFU.ROOM_FULL itself); else the other node with the most spare capacity, relaying
-   * from the origin. Undefined if the origin has not reported recently.
+   * The origin while it has room and is not draining (or nobody else can take the viewer, or the
+   * origin cannot be relayed from: it then answers SFU.ROOM_FULL or SFU.DRAINING itself); else the
+   * admitting node with the most spare capacity, relaying from the origin. A draining origin still
+   * relays the broadcasts it hosts, so their new viewers keep arriving through other nodes.
+   * Undefined if the origin has not reported recently.
    */
   async placeViewer(originId: NodeId): Promise<ViewerPlacement | undefined> {
-    // One query: the origin, and the best other node only when the origin is full and relayable.
+    // One query: the origin, and the best other node only when the origin is full or draining,
+    // and relayable.
     // Both ends must relay (an empty relay_url: a node without the relay secret, or an older one).
     const [row] = await this.dataSource.query(
       `SELECT o.node_id, o.signalling_url, o.relay_url, e.node_id AS edge_id, e.signalling_url AS edge_signalling_url
          FROM sfu_node o
          LEFT JOIN LATERAL (
            SELECT node_id, signalling_url FROM sfu_node
-            WHERE NOT (${hasRoom(3, 'o')}) AND o.relay_url <> ''
-              AND node_id <> o.node_id AND relay_url <> '' AND ${fresh(2)} AND ${hasRoom(3)}
+            WHERE (o.draining OR NOT (${hasRoom(3, 'o')})) AND o.relay_url <> ''
+              AND node_id <> o.node_id AND relay_url <> '' AND ${admitting(2)} AND ${hasRoom(3)}
             ORDER BY ${BY_SPARE_CAPACITY}
             LIMIT 1
          ) e ON true
