@@ -85,13 +85,17 @@ export async function startServiceProcess(ctx: TestContext, name: string, env: R
   child.stdout!.on('data', (d) => (output = (output + d).slice(-4000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
+  // Exited already (a test may stop a service itself; a SIGTERM'd Nest app ends by re-raising
+  // the signal, so it has a signalCode and no exitCode): nothing to wait for.
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
   ctx.onCleanup(async () => {
+    if (exited()) return;
     child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    await new Promise((r) => (exited() ? r(null) : child.once('exit', r)));
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
+    if (exited()) throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`${name} not ready within 60 s:\n${output}`);

@@ -1,5 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
-import { freePort, freePorts, goLiveOnPage, launchChromium, signInOnPage, startServiceProcess, TestContext, waitForPageState, waitUntil, type TestUser } from '@onair/testing';
+import {
+  freePort,
+  freePorts,
+  goLiveOnPage,
+  launchChromium,
+  signInOnPage,
+  startServiceProcess,
+  TestContext,
+  waitForPageState,
+  waitUntil,
+  type RunningService,
+  type TestUser,
+} from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +34,8 @@ describe('live video end to end in headless Chromium', () => {
   let edge: INestApplication;
   let base: string;
   let nodeIds: string[] = [];
+  /** The SFU node processes by node id. */
+  const sfuNodes = new Map<string, RunningService>();
 
   beforeAll(async () => {
     const edgePort = await freePort();
@@ -37,7 +51,7 @@ describe('live video end to end in headless Chromium', () => {
     // one viewer's 2), so the next viewer of the publisher's node is placed on the other node.
     const sfuNode = async (name: string, signallingUrl?: string) => {
       const port = await freePort();
-      return startServiceProcess(ctx, 'sfu-worker', {
+      const node = await startServiceProcess(ctx, 'sfu-worker', {
         HTTP_PORT: String(port),
         MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
         SFU_SIGNALLING_URL: signallingUrl ?? `ws://127.0.0.1:${port}/v1/sfu/signal`,
@@ -51,6 +65,8 @@ describe('live video end to end in headless Chromium', () => {
         FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
         SFU_DRAIN_TIMEOUT_MS: '1000',
       });
+      sfuNodes.set(`${ctx.id}-${name}`, node);
+      return node;
     };
     const sfu = await sfuNode('node-a', `ws://127.0.0.1:${edgePort}/v1/sfu/signal`);
     nodeIds = [`${ctx.id}-node-a`, `${ctx.id}-node-b`];
@@ -84,39 +100,48 @@ describe('live video end to end in headless Chromium', () => {
     return ((await res.json()) as { nodeId: string }).nodeId;
   }
 
-  it('publishes from one page and decodes growing video frames in another, and in a third through a relaying node', async () => {
-    const [broadcaster, viewer] = [await ctx.newUser(), await ctx.newUser()];
+  /**
+   * A broadcast live from a studio page, watched on the publisher's node (the origin) by one page,
+   * which fills it (the recording's and this viewer's consumers), and by a second page placed on
+   * the other node, which relays the broadcast from the origin. Both decode growing frames.
+   */
+  async function liveWithRelayedViewer(title: string) {
+    const [broadcaster, viewer, second] = [await ctx.newUser(), await ctx.newUser(), await ctx.newUser()];
     const browser = await launchChromium(ctx);
-    const studio = await (await browser.newContext()).newPage();
     const errors: string[] = [];
-    studio.on('pageerror', (e) => errors.push(e.message));
-    const broadcastId = await goLiveOnPage(studio, base, broadcaster, 'Sunset over the river');
+    const page = async () => {
+      const p = await (await browser.newContext()).newPage();
+      p.on('pageerror', (e) => errors.push(e.message));
+      return p;
+    };
+    const studio = await page();
+    const broadcastId = await goLiveOnPage(studio, base, broadcaster, title);
     // "live" on the studio page means viewers are admitted: stream-sessions has it live too.
     const record = await fetch(`${base}/v1/broadcasts/${broadcastId}`, { headers: broadcaster.authHeader });
     expect(await record.json()).toMatchObject({ state: 'live' });
 
-    const player = await (await browser.newContext()).newPage();
-    player.on('pageerror', (e) => errors.push(e.message));
+    const player = await page();
     await player.goto(`${base}/watch/${broadcastId}`);
     await signInOnPage(player, viewer);
     await waitForPageState(player, ['watching']);
     await expectGrowingFrames(player);
-    const origin = await player.evaluate('document.body.dataset.nodeId');
+    const origin = (await player.evaluate('document.body.dataset.nodeId')) as string;
     expect(nodeIds).toContain(origin);
 
-    // The publisher's node is now full (the recording's and this viewer's consumers): the next
-    // viewer is placed on the other node, which relays the broadcast from the publisher's node.
-    const second = await ctx.newUser();
-    const relayNode = nodeIds.find((n) => n !== origin);
+    const relayNode = nodeIds.find((n) => n !== origin)!;
     await waitUntil(async () => (await consumeTicketNode(broadcastId, second)) === relayNode, 15_000, 'placement on the other node');
-    const relayed = await (await browser.newContext()).newPage();
-    relayed.on('pageerror', (e) => errors.push(e.message));
+    const relayed = await page();
     await relayed.goto(`${base}/watch/${broadcastId}`);
     await signInOnPage(relayed, second);
     await waitForPageState(relayed, ['watching']);
     expect(await relayed.evaluate('document.body.dataset.nodeId')).toBe(relayNode);
     await expectGrowingFrames(relayed);
     expect(errors).toEqual([]);
+    return { studio, player, relayed, origin, relayNode, errors };
+  }
+
+  it('publishes from one page and decodes growing video frames in another, and in a third through a relaying node', async () => {
+    const { studio, player, relayed } = await liveWithRelayedViewer('Sunset over the river');
 
     await studio.click('#end');
     await waitForPageState(studio, ['ended'], 15_000);
@@ -148,6 +173,28 @@ describe('live video end to end in headless Chromium', () => {
     await waitForPageState(player, ['ended']);
     expect(await player.textContent('#status')).toBe('the broadcast has ended');
   }, 60_000);
+
+  // Last: it stops the SFU nodes.
+  it('moves a viewer to another node when the node it watches from shuts down (scale-down), and tells the publisher when its node goes', async () => {
+    const { studio, player, relayed, origin, relayNode, errors } = await liveWithRelayedViewer('Scaling down');
+    expect(await relayed.evaluate('window.onair.joins()')).toBe(1);
+    // The origin gets room again: the first viewer leaves.
+    await player.context().close();
+    // The relaying node's pod is scaled away: SIGTERM. It reports that it drains (no new viewers
+    // are placed there), then closes its rooms with SFU.SHUTTING_DOWN; the page joins again.
+    sfuNodes.get(relayNode)!.process.kill('SIGTERM');
+    await waitUntil(async () => (await relayed.evaluate('window.onair.joins()')) === 2, 45_000, 'the viewer to join again');
+    expect(await relayed.evaluate('document.body.dataset.nodeId')).toBe(origin);
+    expect(await relayed.evaluate('document.body.dataset.state')).toBe('watching');
+    await expectGrowingFrames(relayed);
+    expect(errors).toEqual([]);
+
+    // The publisher's node goes too: the studio says so and offers to go live again.
+    sfuNodes.get(origin)!.process.kill('SIGTERM');
+    await waitForPageState(studio, ['interrupted'], 20_000);
+    expect(await studio.textContent('#status')).toContain('(SFU.SHUTTING_DOWN): go live again');
+    expect(await studio.isEnabled('#golive')).toBe(true);
+  }, 180_000);
 });
 
 /** Frames decode on the page, and more of them later (a frozen picture would stay put). */

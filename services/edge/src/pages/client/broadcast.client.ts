@@ -51,6 +51,16 @@ async function goLive() {
   await transport.produce({ track: media.getVideoTracks()[0], encodings: SIMULCAST, codecOptions: { videoGoogleStartBitrate: 1000 } });
   await transport.produce({ track: media.getAudioTracks()[0] });
   await untilAdmittingViewers(session, broadcastId);
+  const connection = signalling;
+  connection.on('close', ({ reason }: { reason: string }) => {
+    // Ours (end, a new attempt) or the broadcast's end: nothing to say. Otherwise the SFU node
+    // went away (shutdown, worker died, network): going live again picks a node that admits us,
+    // within the 60 s before stream-sessions ends a broadcast whose publisher is gone.
+    if (connection !== signalling || document.body.dataset.state !== 'live' || reason === 'SFU.BROADCAST_ENDED') return;
+    document.body.dataset.state = 'interrupted';
+    status(`the connection to the SFU ended (${reason || 'SFU.DISCONNECTED'}): go live again within a minute to resume`);
+    ($('golive') as HTMLButtonElement).disabled = false;
+  });
 
   const watch = `${location.origin}/watch/${broadcastId}`;
   const link = $('watch') as HTMLAnchorElement;
@@ -86,11 +96,11 @@ async function end() {
 function guard(fn: () => Promise<void>) {
   return () =>
     fn().catch((err: Error) => {
+      // Going live (or again, after an interruption) failed: the person may try again.
+      const over = document.body.dataset.state === 'ended';
       document.body.dataset.state = 'error';
       status(`error: ${err.message}`);
-      // Going live failed before it was live: the person may try again.
-      const live = !($('end') as HTMLButtonElement).disabled;
-      ($('golive') as HTMLButtonElement).disabled = live || !session;
+      ($('golive') as HTMLButtonElement).disabled = over || !session;
     });
 }
 
