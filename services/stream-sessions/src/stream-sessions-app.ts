@@ -23,8 +23,18 @@ import { ReplaysModule } from './replays/replays.module.js';
 import { SfuNodesModule } from './sfu-nodes/sfu-nodes.module.js';
 import { StatsModule } from './stats/stats.module.js';
 
-/** Consumer group of every SFU event stream-sessions applies. */
-export const MEDIA_EVENTS_GROUP = 'stream-sessions.media';
+/**
+ * The SFU events stream-sessions applies, in three consumer groups so none waits behind another's
+ * backlog: lifecycle events (a broadcast going live or losing its publisher) must not queue behind
+ * a viral broadcast's audience reports or every node's load reports. Each group reads only its own
+ * events' topics and skips the others' events there. The lifecycle group keeps the name the
+ * single group had, and with it its offsets.
+ */
+export const MEDIA_EVENT_GROUPS = [
+  { groupId: 'stream-sessions.media', events: [PublisherJoinedEvent, PublisherLeftEvent, RecordingFinishedEvent] },
+  { groupId: 'stream-sessions.audience', events: [AudienceReportedEvent] },
+  { groupId: 'stream-sessions.nodes', events: [NodeLoadReportedEvent] },
+];
 
 @Module({})
 class StreamSessionsModule {
@@ -63,11 +73,8 @@ export async function createStreamSessionsApp(config: StreamSessionsConfig): Pro
     description: 'Broadcasts: lifecycle, admission with media tickets, live stats and 24-hour replays.',
     readiness: async () => ({ postgres: await postgresReady(dataSource), kafka: await kafka.ready() }),
   });
-  connectKafkaConsumer(app, {
-    kafka: { clientId: 'stream-sessions', ...config.kafka },
-    groupId: MEDIA_EVENTS_GROUP,
-    events: [PublisherJoinedEvent, PublisherLeftEvent, AudienceReportedEvent, RecordingFinishedEvent, NodeLoadReportedEvent],
-    dataSource,
-  });
+  for (const { groupId, events } of MEDIA_EVENT_GROUPS) {
+    connectKafkaConsumer(app, { kafka: { clientId: 'stream-sessions', ...config.kafka }, groupId, events, dataSource });
+  }
   return app;
 }

@@ -104,6 +104,33 @@ describe('lifecycle: the SFU drives live → ended, with auto-end after the publ
     expect(ended.events.find((e) => e.message.broadcastId === b.id)!.message.reason).toBe(BroadcastEndReason.OWNER);
   });
 
+  it('goes live while load and audience reports are held up: they are consumed apart from lifecycle events', async () => {
+    const watched = await create();
+    await sfu.joined(watched.id, 'node-a', ann.id);
+    await waitForState(watched.id, 'live');
+    const b = await create();
+    // Another transaction holds the tables where node loads and audiences are written: their
+    // consumers block (as behind a backlog or a slow database), the lifecycle must not.
+    const locker = await sql(ctx, platform.sessions.schema);
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE sfu_node, broadcast_audience IN EXCLUSIVE MODE');
+    try {
+      await sfu.nodeLoad('node-held', 3, 100);
+      await sfu.audience(watched.id, 'node-a', 7);
+      const waiting = async () =>
+        (await locker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation IN ('sfu_node'::regclass, 'broadcast_audience'::regclass)`)).rows[0].n;
+      await waitUntil(async () => (await waiting()) === 2, 20_000, 'both report consumers to wait for the tables');
+      await sfu.joined(b.id, 'node-a', ann.id);
+      await waitForState(b.id, 'live');
+    } finally {
+      await locker.query('ROLLBACK');
+    }
+    // Nothing was lost: the held reports are applied once the tables are free.
+    const applied = (query: string, params: unknown[]) => async () => (await pg.query(query, params)).rowCount === 1;
+    await waitUntil(applied('SELECT 1 FROM broadcast_audience WHERE broadcast_id = $1 AND viewers = 7', [watched.id]), 20_000, 'the audience report');
+    await waitUntil(applied('SELECT 1 FROM sfu_node WHERE node_id = $1', ['node-held']), 20_000, 'the node report');
+  });
+
   it('keeps the auto-end deadline across a restart: the next instance ends the broadcast', async () => {
     const b = await create();
     await sfu.joined(b.id, 'node-a', ann.id);
