@@ -117,9 +117,16 @@ describe('lifecycle: the SFU drives live → ended, with auto-end after the publ
     try {
       await sfu.nodeLoad('node-held', 3, 100);
       await sfu.audience(watched.id, 'node-a', 7);
+      // Both consumers' writes wait for the lock (a stats sweep may wait too: not counted). Asked
+      // outside the locking transaction, which would see one snapshot of pg_stat_activity.
       const waiting = async () =>
-        (await locker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation IN ('sfu_node'::regclass, 'broadcast_audience'::regclass)`)).rows[0].n;
-      await waitUntil(async () => (await waiting()) === 2, 20_000, 'both report consumers to wait for the tables');
+        (
+          await pg.query(
+            `SELECT count(DISTINCT substring(query from 'INSERT INTO (sfu_node|broadcast_audience)'))::int AS n
+               FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ~ '^\\s*INSERT INTO (sfu_node|broadcast_audience) '`,
+          )
+        ).rows[0].n;
+      await waitUntil(async () => (await waiting()) === 2, 30_000, 'both report consumers to wait for the tables');
       await sfu.joined(b.id, 'node-a', ann.id);
       await waitForState(b.id, 'live');
     } finally {
