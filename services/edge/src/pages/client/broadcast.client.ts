@@ -16,6 +16,16 @@ const SIMULCAST = [
 let session: Session | undefined;
 let broadcastId: string | undefined;
 let signalling: Signalling | undefined;
+let media: MediaStream | undefined;
+
+/**
+ * Why the SFU may end a live publisher's connection while the broadcast goes on: its node shuts
+ * down (scale-down), its worker died, or the network dropped it. The page then publishes again
+ * with a new ticket (stream-sessions picks a node that admits it), well within the 60 s after which
+ * a broadcast whose publisher is gone ends; viewers follow (their pages join again).
+ */
+const REPUBLISH_AFTER = new Set(['SFU.SHUTTING_DOWN', 'SFU.WORKER_DIED', 'SFU.DISCONNECTED']);
+const REPUBLISH_ATTEMPTS = 20;
 
 async function goLive() {
   if (!session) throw new Error('sign in first');
@@ -30,37 +40,11 @@ async function goLive() {
     const created = await api<{ id: string }>('POST', '/v1/broadcasts', { title, topics: [], language: 'en', visibility: 'public' }, session);
     broadcastId = created.id;
   }
-  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 }, audio: true });
-  ($('preview') as HTMLVideoElement).srcObject = media;
-
-  const grant = await requestTicket(session, broadcastId, 'publish');
-  signalling?.close(); // a failed attempt's connection
-  signalling = await Signalling.open(signallingSocketUrl(grant));
-  const device = new Device();
-  const { rtpCapabilities } = await signalling.request('getRouterRtpCapabilities');
-  await device.load({ routerRtpCapabilities: rtpCapabilities });
-  const params = await signalling.request('createWebRtcTransport', { direction: 'send' });
-  const transport = device.createSendTransport(params);
-  transport.on('connect', ({ dtlsParameters }, done, fail) => {
-    signalling!.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
-  });
-  transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
-    signalling!.request<{ id: string }>('produce', { transportId: transport.id, kind, rtpParameters, appData: { ...appData } }).then(({ id }) => done({ id }), fail);
-  });
-  // Video first: mediasoup-client negotiates the first m-section with it.
-  await transport.produce({ track: media.getVideoTracks()[0], encodings: SIMULCAST, codecOptions: { videoGoogleStartBitrate: 1000 } });
-  await transport.produce({ track: media.getAudioTracks()[0] });
-  await untilAdmittingViewers(session, broadcastId);
-  const connection = signalling;
-  connection.on('close', ({ reason }: { reason: string }) => {
-    // Ours (end, a new attempt) or the broadcast's end: nothing to say. Otherwise the SFU node
-    // went away (shutdown, worker died, network): going live again picks a node that admits us,
-    // within the 60 s before stream-sessions ends a broadcast whose publisher is gone.
-    if (connection !== signalling || document.body.dataset.state !== 'live' || reason === 'SFU.BROADCAST_ENDED') return;
-    document.body.dataset.state = 'interrupted';
-    status(`the connection to the SFU ended (${reason || 'SFU.DISCONNECTED'}): go live again within a minute to resume`);
-    ($('golive') as HTMLButtonElement).disabled = false;
-  });
+  if (!media || media.getTracks().some((t) => t.readyState === 'ended')) {
+    media = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 }, audio: true });
+    ($('preview') as HTMLVideoElement).srcObject = media;
+  }
+  await publish(session, broadcastId, media);
 
   const watch = `${location.origin}/watch/${broadcastId}`;
   const link = $('watch') as HTMLAnchorElement;
@@ -70,6 +54,62 @@ async function goLive() {
   document.body.dataset.broadcastId = broadcastId;
   document.body.dataset.state = 'live';
   status('live');
+}
+
+/** A publish ticket, the SFU node it names, and the camera's video (3 layers) and audio there. */
+async function publish(session: Session, id: string, media: MediaStream) {
+  const grant = await requestTicket(session, id, 'publish');
+  signalling?.close(); // a failed attempt's connection
+  const connection = (signalling = await Signalling.open(signallingSocketUrl(grant)));
+  document.body.dataset.nodeId = grant.nodeId;
+  const device = new Device();
+  const { rtpCapabilities } = await connection.request('getRouterRtpCapabilities');
+  await device.load({ routerRtpCapabilities: rtpCapabilities });
+  const params = await connection.request('createWebRtcTransport', { direction: 'send' });
+  const transport = device.createSendTransport(params);
+  transport.on('connect', ({ dtlsParameters }, done, fail) => {
+    connection.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+  });
+  transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
+    connection.request<{ id: string }>('produce', { transportId: transport.id, kind, rtpParameters, appData: { ...appData } }).then(({ id }) => done({ id }), fail);
+  });
+  // Video first: mediasoup-client negotiates the first m-section with it. The camera's tracks
+  // outlive this transport (stopTracks: false): publishing again reuses them.
+  await transport.produce({ track: media.getVideoTracks()[0], encodings: SIMULCAST, codecOptions: { videoGoogleStartBitrate: 1000 }, stopTracks: false });
+  await transport.produce({ track: media.getAudioTracks()[0], stopTracks: false });
+  await untilAdmittingViewers(session, id);
+  connection.on('close', ({ reason }: { reason: string }) => {
+    transport.close();
+    // Ours (end, a new attempt) or the broadcast's end: nothing to do.
+    if (connection !== signalling || document.body.dataset.state !== 'live') return;
+    if (REPUBLISH_AFTER.has(reason || 'SFU.DISCONNECTED')) void republish(session, id, media);
+    else interrupted(reason);
+  });
+}
+
+/** Publishes again after the SFU node went away; the person is asked to go live again only if that fails. */
+async function republish(session: Session, id: string, media: MediaStream) {
+  document.body.dataset.state = 'reconnecting';
+  let failure = '';
+  for (let attempt = 1; attempt <= REPUBLISH_ATTEMPTS; attempt++) {
+    status(`the connection to the SFU ended; publishing again (attempt ${attempt})…${failure}`);
+    try {
+      await publish(session, id, media);
+      document.body.dataset.state = 'live';
+      status('live');
+      return;
+    } catch (err) {
+      failure = ` (last: ${(err as Error).message})`;
+      await pause(1500);
+    }
+  }
+  interrupted('SFU.UNREACHABLE');
+}
+
+function interrupted(reason: string) {
+  document.body.dataset.state = 'interrupted';
+  status(`the connection to the SFU ended (${reason}): go live again within a minute to resume`);
+  ($('golive') as HTMLButtonElement).disabled = false;
 }
 
 /**
