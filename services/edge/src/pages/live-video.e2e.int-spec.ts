@@ -33,11 +33,10 @@ describe('live video end to end in headless Chromium', () => {
   const replays = mkdtempSync(join(tmpdir(), 'onair-replays-'));
   let edge: INestApplication;
   let base: string;
-  let nodeIds: string[] = [];
   /** The SFU node processes by node id. */
   const sfuNodes = new Map<string, RunningService>();
-  /** Starts one more SFU node (its signalling straight to it, not through the edge); its node id. */
-  let startSfuNode: (name: string) => Promise<string>;
+  /** Starts an SFU node (signalling straight to it unless `signallingUrl` says otherwise); its node id. */
+  let startSfuNode: (name: string, signallingUrl?: string) => Promise<string>;
 
   beforeAll(async () => {
     const edgePort = await freePort();
@@ -51,15 +50,16 @@ describe('live video end to end in headless Chromium', () => {
     });
     // Two SFU nodes sharing a relay secret; a Router takes 4 consumers (the recording's 2 and
     // one viewer's 2), so the next viewer of the publisher's node is placed on the other node.
-    const sfuNode = async (name: string, signallingUrl?: string) => {
+    startSfuNode = async (name, signallingUrl) => {
       const port = await freePort();
+      const nodeId = `${ctx.id}-${name}`;
       const node = await startServiceProcess(ctx, 'sfu-worker', {
         HTTP_PORT: String(port),
         MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
         SFU_SIGNALLING_URL: signallingUrl ?? `ws://127.0.0.1:${port}/v1/sfu/signal`,
         SFU_RTC_PORT_BASE: String(await freePorts(1)),
         SFU_WORKERS: '1',
-        SFU_NODE_ID: `${ctx.id}-${name}`,
+        SFU_NODE_ID: nodeId,
         SFU_MAX_CONSUMERS_PER_ROUTER: '4',
         SFU_REPORT_INTERVAL_MS: '2000',
         SFU_RELAY_SECRET: RELAY_SECRET,
@@ -67,17 +67,12 @@ describe('live video end to end in headless Chromium', () => {
         FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
         SFU_DRAIN_TIMEOUT_MS: '1000',
       });
-      sfuNodes.set(`${ctx.id}-${name}`, node);
-      return node;
+      sfuNodes.set(nodeId, node);
+      return nodeId;
     };
-    startSfuNode = async (name) => {
-      await sfuNode(name);
-      return `${ctx.id}-${name}`;
-    };
-    const sfu = await sfuNode('node-a', `ws://127.0.0.1:${edgePort}/v1/sfu/signal`);
-    nodeIds = [`${ctx.id}-node-a`, `${ctx.id}-node-b`];
-    await sfuNode('node-b');
-    const services = { identity: identity.url, 'social-graph': graph.url, 'stream-sessions': sessions.url, 'sfu-worker': sfu.url };
+    const nodeA = await startSfuNode('node-a', `ws://127.0.0.1:${edgePort}/v1/sfu/signal`);
+    await startSfuNode('node-b');
+    const services = { identity: identity.url, 'social-graph': graph.url, 'stream-sessions': sessions.url, 'sfu-worker': sfuNodes.get(nodeA)!.url };
     edge = await createEdgeApp(
       loadConfig({
         LOG_LEVEL: 'error',
@@ -96,14 +91,19 @@ describe('live video end to end in headless Chromium', () => {
     rmSync(replays, { recursive: true, force: true });
   }, 120_000);
 
-  /** The node a consume ticket for `person` names now. */
-  async function consumeTicketNode(broadcastId: string, person: TestUser): Promise<string> {
-    const res = await fetch(`${base}/v1/broadcasts/${broadcastId}/tickets`, {
-      method: 'POST',
-      headers: { ...person.authHeader, 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'consume' }),
-    });
-    return ((await res.json()) as { nodeId: string }).nodeId;
+  async function post<T>(path: string, person: TestUser, body: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...person.authHeader, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  /** A new public broadcast of `owner`'s, not live yet; its id. */
+  async function createBroadcast(owner: TestUser, title: string): Promise<string> {
+    return (await post<{ id: string }>('/v1/broadcasts', owner, { title, topics: [], language: 'en', visibility: 'public' })).body.id;
+  }
+
+  /** The node a ticket for `person` names now. */
+  async function ticketNode(broadcastId: string, person: TestUser, role: 'publish' | 'consume'): Promise<string> {
+    return (await post<{ nodeId: string }>(`/v1/broadcasts/${broadcastId}/tickets`, person, { role })).body.nodeId;
   }
 
   /**
@@ -113,6 +113,7 @@ describe('live video end to end in headless Chromium', () => {
    */
   async function liveWithRelayedViewer(title: string) {
     const [broadcaster, viewer, second] = [await ctx.newUser(), await ctx.newUser(), await ctx.newUser()];
+    const nodeIds = [...sfuNodes.keys()];
     const browser = await launchChromium(ctx);
     const errors: string[] = [];
     const page = async () => {
@@ -135,7 +136,7 @@ describe('live video end to end in headless Chromium', () => {
     expect(nodeIds).toContain(origin);
 
     const relayNode = nodeIds.find((n) => n !== origin)!;
-    await waitUntil(async () => (await consumeTicketNode(broadcastId, second)) === relayNode, 15_000, 'placement on the other node');
+    await waitUntil(async () => (await ticketNode(broadcastId, second, 'consume')) === relayNode, 15_000, 'placement on the other node');
     const relayed = await page();
     await relayed.goto(`${base}/watch/${broadcastId}`);
     await signInOnPage(relayed, second);
@@ -143,7 +144,7 @@ describe('live video end to end in headless Chromium', () => {
     expect(await relayed.evaluate('document.body.dataset.nodeId')).toBe(relayNode);
     await expectGrowingFrames(relayed);
     expect(errors).toEqual([]);
-    return { studio, player, relayed, origin, relayNode, errors, broadcastId, second };
+    return { studio, player, relayed, origin, relayNode, errors, broadcaster };
   }
 
   it('publishes from one page and decodes growing video frames in another, and in a third through a relaying node', async () => {
@@ -159,12 +160,7 @@ describe('live video end to end in headless Chromium', () => {
 
   it('keeps a viewer waiting, not failing, while the broadcast has not gone live', async () => {
     const [broadcaster, viewer] = [await ctx.newUser(), await ctx.newUser()];
-    const created = await fetch(`${base}/v1/broadcasts`, {
-      method: 'POST',
-      headers: { ...broadcaster.authHeader, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Starting soon', topics: [], language: 'en', visibility: 'public' }),
-    });
-    const { id } = (await created.json()) as { id: string };
+    const id = await createBroadcast(broadcaster, 'Starting soon');
     const player = await (await (await launchChromium(ctx)).newContext()).newPage();
     await player.goto(`${base}/watch/${id}`);
     await signInOnPage(player, viewer);
@@ -174,15 +170,14 @@ describe('live video end to end in headless Chromium', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect(await player.evaluate('document.body.dataset.state')).toBe('waiting');
     // The owner calls it off before going live: the page says it has ended.
-    const ended = await fetch(`${base}/v1/broadcasts/${id}/end`, { method: 'POST', headers: { ...broadcaster.authHeader, 'content-type': 'application/json' }, body: '{}' });
-    expect(ended.status).toBe(200);
+    expect((await post(`/v1/broadcasts/${id}/end`, broadcaster, {})).status).toBe(200);
     await waitForPageState(player, ['ended']);
     expect(await player.textContent('#status')).toBe('the broadcast has ended');
   }, 60_000);
 
   // Last: it stops the SFU nodes.
   it('moves a viewer to another node when the node it watches from shuts down (scale-down), and publisher and viewer to a new node when the publisher\'s goes', async () => {
-    const { studio, player, relayed, origin, relayNode, errors, broadcastId, second } = await liveWithRelayedViewer('Scaling down');
+    const { studio, player, relayed, origin, relayNode, errors, broadcaster } = await liveWithRelayedViewer('Scaling down');
     expect(await relayed.evaluate('window.onair.joins()')).toBe(1);
     // The origin gets room again: the first viewer leaves.
     await player.context().close();
@@ -198,7 +193,9 @@ describe('live video end to end in headless Chromium', () => {
     // A new node comes up and the publisher's node goes too: the studio publishes again on the
     // new node (the broadcast stays live), and the viewer follows it there.
     const fresh = await startSfuNode('node-c');
-    await waitUntil(async () => (await consumeTicketNode(broadcastId, second)) !== relayNode, 15_000, 'the new node to report');
+    // Its first load report has reached stream-sessions once a new broadcast would go there.
+    const next = await createBroadcast(broadcaster, 'Next one');
+    await waitUntil(async () => (await ticketNode(next, broadcaster, 'publish')) === fresh, 15_000, 'the new node to report');
     sfuNodes.get(origin)!.process.kill('SIGTERM');
     await waitUntil(async () => (await studio.evaluate('document.body.dataset.nodeId')) === fresh, 45_000, 'the studio to publish on the new node');
     await waitForPageState(studio, ['live'], 20_000);

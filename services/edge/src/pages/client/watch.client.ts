@@ -71,10 +71,16 @@ async function consumeTicket(session: Session): Promise<TicketGrant> {
 /**
  * Refusals that a new ticket may get past: stream-sessions places the viewer again (another
  * node, or the node its publisher moved to). SFU.DISCONNECTED: the node named cannot be reached
- * (it went away after its last load report).
+ * (it went away after its last load report); NO_SFU_AVAILABLE: no node has reported lately.
  */
-const RETRY_ELSEWHERE = new Set(['SFU.RELAY_UNAVAILABLE', 'SFU.DRAINING', 'SFU.ROOM_FULL', 'SFU.NO_WORKER', 'SFU.DISCONNECTED']);
-const RETRY_TICKET = new Set(['STREAM_SESSIONS.NO_SFU_AVAILABLE']);
+const RETRY_ELSEWHERE = new Set([
+  'SFU.RELAY_UNAVAILABLE',
+  'SFU.DRAINING',
+  'SFU.ROOM_FULL',
+  'SFU.NO_WORKER',
+  'SFU.DISCONNECTED',
+  'STREAM_SESSIONS.NO_SFU_AVAILABLE',
+]);
 
 /**
  * Why the SFU may end a watching viewer's connection while the broadcast goes on: its node shuts
@@ -100,7 +106,7 @@ async function joinRoom(session: Session, attempts: number): Promise<{ signallin
       return { signalling, producers };
     } catch (err) {
       const code = err instanceof SignallingError || err instanceof ApiError ? err.code : '';
-      if (!(RETRY_ELSEWHERE.has(code) || RETRY_TICKET.has(code)) || attempt >= attempts) throw err;
+      if (!RETRY_ELSEWHERE.has(code) || attempt >= attempts) throw err;
       status('trying another SFU node…');
       await pause(1000);
     }
