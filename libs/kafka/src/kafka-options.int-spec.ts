@@ -12,10 +12,21 @@ describe('ensureTopics', () => {
   const options = { clientId: 'topics-test', brokers: ctx.infra.kafkaBrokers, topicPrefix: ctx.topicPrefix, defaultPartitions: 6 };
   afterAll(() => ctx.cleanup());
 
-  it('lets many processes create the same topics at once', async () => {
+  it('lets many processes create the same topics at once, each able to subscribe right after', async () => {
     for (let round = 0; round < 3; round++) {
       const topics = ['a', 'b', 'c'].map((t) => `${ctx.topicPrefix}race-${round}-${t}`);
-      const racers = Array.from({ length: 8 }, () => ensureTopics(createKafka(options), options, topics));
+      // Each racer then subscribes at once, as a service's consumer does after ensureTopics.
+      const racers = Array.from({ length: 8 }, async (_, i) => {
+        const kafka = createKafka(options);
+        await ensureTopics(kafka, options, topics);
+        const consumer = kafka.consumer({ groupId: `${ctx.topicPrefix}race-${round}-${i}` });
+        await consumer.connect();
+        try {
+          await consumer.subscribe({ topics });
+        } finally {
+          await consumer.disconnect();
+        }
+      });
       await expect(Promise.all(racers)).resolves.toHaveLength(8);
       const admin = createKafka(options).admin();
       await admin.connect();

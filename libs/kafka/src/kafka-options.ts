@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 
 export interface KafkaOptions {
   brokers: string[];
@@ -45,25 +45,35 @@ export async function ensureTopics(kafka: Kafka, options: KafkaOptions, topics: 
       try {
         const existing = new Set(await admin.listTopics());
         const missing = [...new Set(topics)].filter((t) => !existing.has(t));
-        if (missing.length === 0) return;
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({
-            topic,
-            numPartitions: options.partitions?.[topic] ?? options.defaultPartitions,
-            replicationFactor: 1,
-          })),
-        });
-        return;
+        if (missing.length > 0) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({
+              topic,
+              numPartitions: options.partitions?.[topic] ?? options.defaultPartitions,
+              replicationFactor: 1,
+            })),
+          });
+        }
+        // Whoever created them, the topics are usable once every partition has a leader: a topic
+        // another process has just created may not have them yet, and a consumer subscribing then
+        // fails with UNKNOWN_TOPIC_OR_PARTITION.
+        if (await haveLeaders(admin, topics)) return;
+        if (attempt >= ENSURE_TOPICS_ATTEMPTS) throw new Error(`topics without partition leaders: ${topics.join(', ')}`);
       } catch (err) {
         // Services starting together create the same topics at once; while a topic another one
         // created is getting its leaders, the broker answers UNKNOWN_TOPIC_OR_PARTITION (a
         // retriable error kafkajs' leader wait does not retry). Look again after a pause.
         if (!(err as { retriable?: boolean }).retriable || attempt >= ENSURE_TOPICS_ATTEMPTS) throw err;
-        await new Promise((r) => setTimeout(r, 200 * attempt));
       }
+      await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   } finally {
     await admin.disconnect();
   }
+}
+
+async function haveLeaders(admin: Admin, topics: string[]): Promise<boolean> {
+  const { topics: described } = await admin.fetchTopicMetadata({ topics: [...new Set(topics)] });
+  return described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
 }
