@@ -24,6 +24,15 @@ export class TokenExpiredError extends DomainError {
   }
 }
 
+/** The token's session has been signed out (or its account deleted) since it was issued. */
+export class TokenRevokedError extends DomainError {
+  readonly code = 'AUTH.TOKEN_REVOKED';
+  readonly kind = 'unauthenticated' as const;
+  constructor() {
+    super('this session has been signed out; sign in again');
+  }
+}
+
 export class SigningKeysUnavailableError extends DomainError {
   readonly code = 'AUTH.KEYS_UNAVAILABLE';
   readonly kind = 'unavailable' as const;

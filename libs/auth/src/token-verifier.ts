@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type AuthenticatedUser } from './access-token.js';
-import { SigningKeysUnavailableError, TokenExpiredError, TokenInvalidError, TokenMissingError } from './auth.errors.js';
+import { SigningKeysUnavailableError, TokenExpiredError, TokenInvalidError, TokenMissingError, TokenRevokedError } from './auth.errors.js';
+import type { RevokedSessions } from './revoked-sessions.js';
 
 /** Where verification keys come from: identity's JWKS over HTTP, or identity's own key ring. */
 export type KeySource = JWTVerifyGetKey;
@@ -29,7 +30,11 @@ export function bearerToken(value: string | string[] | undefined): string {
 }
 
 export class TokenVerifier {
-  constructor(private readonly keys: KeySource) {}
+  constructor(
+    private readonly keys: KeySource,
+    /** Sessions signed out since their tokens were issued (undefined: nothing is refused early). */
+    readonly revoked?: RevokedSessions,
+  ) {}
 
   async verify(token: string): Promise<AuthenticatedUser> {
     try {
@@ -41,9 +46,10 @@ export class TokenVerifier {
       });
       const { sub, handle, sid } = payload as { sub?: unknown; handle?: unknown; sid?: unknown };
       if (typeof sub !== 'string' || typeof handle !== 'string' || typeof sid !== 'string') throw new TokenInvalidError();
+      if (this.revoked?.isRevoked(sid)) throw new TokenRevokedError();
       return { accountId: sub, handle, sessionId: sid };
     } catch (err) {
-      if (err instanceof TokenInvalidError) throw err;
+      if (err instanceof TokenInvalidError || err instanceof TokenRevokedError) throw err;
       if (err instanceof errors.JWTExpired) throw new TokenExpiredError();
       if (err instanceof errors.JWKSTimeout || (err instanceof Error && /fetch|ECONNREFUSED/i.test(err.message))) {
         throw new SigningKeysUnavailableError();

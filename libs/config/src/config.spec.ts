@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { findProtoDir, kafkaConfig, kafkaEnv, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from './index.js';
+import { findProtoDir, kafkaConfig, localStateDir, kafkaEnv, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from './index.js';
 
 describe('parseEnv', () => {
   const Env = z.object({ PORT: z.coerce.number().int().min(1), NAME: z.string().min(1), MODE: z.enum(['a', 'b']).default('a') });
@@ -25,6 +25,18 @@ describe('findProtoDir', () => {
     mkdirSync(deep, { recursive: true });
     expect(findProtoDir('onair/x/v1/x.proto', deep)).toBe(join(root, 'proto'));
     expect(findProtoDir('onair/none.proto', deep)).toBe(join(root, 'services/proto'));
+  });
+});
+
+describe('localStateDir', () => {
+  it('is .onair/<part> of the checkout above the starting folder, never the working directory', () => {
+    const root = mkdtempSync(join(tmpdir(), 'onair-repo-'));
+    writeFileSync(join(root, 'nx.json'), '{}');
+    writeFileSync(join(root, 'package.json'), '{}');
+    const deep = join(root, 'services/x/dist/src');
+    mkdirSync(deep, { recursive: true });
+    expect(localStateDir('x/files', deep)).toBe(join(root, '.onair/x/files'));
+    expect(localStateDir('x/files', tmpdir())).toBe('/var/lib/onair/x/files');
   });
 });
 

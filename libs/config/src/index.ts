@@ -10,3 +10,4 @@ export {
 } from './common-env.js';
 export { parseEnv, type Environment } from './env.js';
 export { findProtoDir } from './proto-dir.js';
+export { localStateDir } from './local-state-dir.js';

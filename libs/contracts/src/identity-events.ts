@@ -1,5 +1,7 @@
 import { AccountCreatedSchema, AccountDeletedSchema } from './gen/onair/identity/v1/account_events_pb.js';
+import { SessionsRevokedSchema } from './gen/onair/identity/v1/session_events_pb.js';
 import { defineEvent } from './event-descriptor.js';
 
 export const AccountCreatedEvent = defineEvent(AccountCreatedSchema);
 export const AccountDeletedEvent = defineEvent(AccountDeletedSchema);
+export const SessionsRevokedEvent = defineEvent(SessionsRevokedSchema);

@@ -1,6 +1,7 @@
 export { defineEvent, type EventDescriptor } from './event-descriptor.js';
-export { AccountCreatedEvent, AccountDeletedEvent } from './identity-events.js';
+export { AccountCreatedEvent, AccountDeletedEvent, SessionsRevokedEvent } from './identity-events.js';
 export * from './gen/onair/identity/v1/account_events_pb.js';
+export * from './gen/onair/identity/v1/session_events_pb.js';
 export {
   FollowCreatedEvent,
   FollowDeletedEvent,

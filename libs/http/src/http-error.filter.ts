@@ -47,7 +47,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.describe(exception);
     if (status >= 500) this.log.error(exception instanceof Error ? exception : String(exception));
-    if (exception instanceof DomainError && exception.kind === 'rate_limited' && exception.details?.retryAfterSeconds) {
+    // 429 and 503 say when to come back (RFC 9110 §10.2.3).
+    if (exception instanceof DomainError && (exception.kind === 'rate_limited' || exception.kind === 'unavailable') && exception.details?.retryAfterSeconds) {
       res.setHeader('Retry-After', String(exception.details.retryAfterSeconds));
     }
     res.status(status).json(body);

@@ -12,5 +12,6 @@ export {
   type KafkaEventServerOptions,
 } from './consumer/kafka-event.server.js';
 export type { KafkaEventContext } from './consumer/event-context.js';
+export { InstanceEventReader, type InstanceEventReaderOptions, type ReadFrom } from './consumer/instance-event-reader.js';
 export { EventHandlingError, RetriableEventError, NonRetriableEventError } from './consumer/event-errors.js';
 export { OnEvent } from './consumer/on-event.decorator.js';

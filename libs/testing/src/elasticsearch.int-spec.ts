@@ -8,7 +8,6 @@ describe('Elasticsearch from tools/onair', () => {
   const index = `${ctx.indexPrefix}broadcasts`;
 
   afterAll(async () => {
-    await es.indices.delete({ index, ignore_unavailable: true });
     await es.close();
     await ctx.cleanup();
   });
@@ -33,5 +32,24 @@ describe('Elasticsearch from tools/onair', () => {
       query: { geo_bounding_box: { location: { top_left: { lat: 40, lon: 130 }, bottom_right: { lat: 30, lon: 145 } } } },
     });
     expect(box.hits.hits.map((h) => h._id)).toEqual(['tokyo']);
+  });
+
+  it("cleanup() deletes the suite's indices, aliases and templates, and nobody else's", async () => {
+    const other = TestContext.create('es_other');
+    const mine = TestContext.create('es_mine');
+    const theirs = `${other.indexPrefix}kept`;
+    await es.indices.create({ index: theirs });
+    await es.indices.create({ index: `${mine.indexPrefix}a`, aliases: { [`${mine.indexPrefix}live`]: {} } });
+    await es.indices.create({ index: `${mine.indexPrefix}b` });
+    await es.indices.putIndexTemplate({ name: `${mine.indexPrefix}template`, index_patterns: [`${mine.indexPrefix}x-*`] });
+    expect((await mine.indices()).sort()).toEqual([`${mine.indexPrefix}a`, `${mine.indexPrefix}b`]);
+
+    await mine.cleanup();
+    expect(await mine.indices()).toEqual([]);
+    expect(await es.indices.existsAlias({ name: `${mine.indexPrefix}live` })).toBe(false);
+    expect(await es.indices.existsIndexTemplate({ name: `${mine.indexPrefix}template` })).toBe(false);
+    expect(await es.indices.exists({ index: theirs })).toBe(true);
+    await other.cleanup();
+    expect(await es.indices.exists({ index: theirs })).toBe(false);
   });
 });

@@ -18,11 +18,15 @@ export class EventCollector<D extends DescMessage> {
   readonly events: CollectedEvent<D>[] = [];
   private constructor(readonly consumer: Consumer) {}
 
-  static async start<D extends DescMessage>(ctx: TestContext, descriptor: EventDescriptor<D>): Promise<EventCollector<D>> {
+  /**
+   * `options.topic` (unprefixed) reads the event from another topic than its own, e.g. a
+   * consumer group's dead-letter topic `<group>.dlq` (which must exist already).
+   */
+  static async start<D extends DescMessage>(ctx: TestContext, descriptor: EventDescriptor<D>, options: { topic?: string } = {}): Promise<EventCollector<D>> {
     const consumer = ctx.kafka().consumer({ groupId: `${ctx.topicPrefix}collector-${Math.random()}`, maxWaitTimeInMs: 200 });
     const collector = new EventCollector<D>(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topic: ctx.topicPrefix + descriptor.topic, fromBeginning: true });
+    await consumer.subscribe({ topic: ctx.topicPrefix + (options.topic ?? descriptor.topic), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message, partition }) => {
         const headers = stringHeaders(message.headers);

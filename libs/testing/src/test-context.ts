@@ -7,7 +7,8 @@ import { testInfra, type TestInfra } from './test-infra.js';
 /**
  * One test suite's private corner of the shared infrastructure: PostgreSQL schemas named
  * `<id>_<name>`, Kafka topics and groups prefixed `<id>.`, Elasticsearch indices prefixed
- * `<id>-`. `cleanup()` drops all of them, so suites can run in parallel and leave nothing.
+ * `<id>-` (and index templates named so). `cleanup()` drops all of them, so suites can run in
+ * parallel and leave nothing.
  */
 export class TestContext {
   readonly infra: TestInfra;
@@ -75,6 +76,30 @@ export class TestContext {
       if (topics.length) await admin.deleteTopics({ topics });
     } finally {
       await admin.disconnect();
+    }
+    await this.deleteIndices();
+  }
+
+  /** The suite's Elasticsearch indices (their aliases go with them) and index templates. */
+  async indices(): Promise<string[]> {
+    const res = await fetch(`${this.infra.esUrl}/_cat/indices/${this.indexPrefix}*?format=json&h=index&expand_wildcards=all`);
+    if (!res.ok) throw new Error(`listing indices answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as Array<{ index: string }>).map((i) => i.index);
+  }
+
+  // Listed, then deleted by name: Elasticsearch refuses wildcard deletes (destructive_requires_name).
+  private async deleteIndices(): Promise<void> {
+    const es = this.infra.esUrl;
+    const names = await this.indices();
+    for (let i = 0; i < names.length; i += 50) {
+      const res = await fetch(`${es}/${names.slice(i, i + 50).join(',')}?ignore_unavailable=true`, { method: 'DELETE' });
+      if (!res.ok) throw new Error(`deleting indices answered ${res.status}: ${await res.text()}`);
+    }
+    const templates = await fetch(`${es}/_index_template/${this.indexPrefix}*`);
+    if (templates.ok) {
+      for (const { name } of ((await templates.json()) as { index_templates: Array<{ name: string }> }).index_templates) {
+        await fetch(`${es}/_index_template/${name}`, { method: 'DELETE' });
+      }
     }
   }
 }

@@ -34,6 +34,20 @@ describe('edge configuration', () => {
     }
   });
 
+  it('trusts no proxy by default and reads EDGE_TRUSTED_PROXIES as addresses and CIDR ranges', () => {
+    const local = loadConfig({});
+    expect(local.trustedProxies.ranges).toEqual([]);
+    expect(local.internalHost).toBe('127.0.0.1');
+    const behind = loadConfig({ EDGE_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,2001:db8::/32' });
+    expect(behind.trustedProxies.trusts('10.4.5.6')).toBe(true);
+    expect(behind.trustedProxies.trusts('192.0.2.7')).toBe(true);
+    expect(behind.trustedProxies.trusts('192.0.2.8')).toBe(false);
+    expect(behind.trustedProxies.trusts('2001:db8::1')).toBe(true);
+    expect(() => loadConfig({ EDGE_TRUSTED_PROXIES: '10.0.0.0/33,example.org,1.2.3.4/8/9' })).toThrow(
+      /EDGE_TRUSTED_PROXIES: "10.0.0.0\/33" is not an address or CIDR range; EDGE_TRUSTED_PROXIES: "example.org"/,
+    );
+  });
+
   it('accepts a catch-all / route (the web client, later)', () => {
     expect(loadConfig({ EDGE_ROUTES: '/=http://web:3000' }).routes[0].prefix).toBe('/');
   });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { type LogLevel, observabilityEnv, parseEnv } from '@onair/config';
+import { isIP } from 'node:net';
+import { TrustedProxies } from './proxy/client-address.js';
 
 /** Paths the edge answers itself; no route may shadow them (a catch-all `/` route skips them). */
 export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs', '/broadcast', '/watch', '/assets'] as const;
@@ -63,10 +65,39 @@ function pairs(raw: string, ctx: z.RefinementCtx): Array<[string, string]> {
 
 const PairList = z.string().transform(pairs);
 
+/** `10.0.0.0/8,2001:db8::/32,192.0.2.7`: addresses or CIDR ranges, IPv4 or IPv6. */
+const CidrList = z
+  .string()
+  .transform((raw) => raw.split(',').map((r) => r.trim()).filter(Boolean))
+  .superRefine((ranges, ctx) => {
+    for (const range of ranges) {
+      const [address, bits, ...rest] = range.split('/');
+      const family = isIP(address);
+      const max = family === 6 ? 128 : 32;
+      const ok = family !== 0 && rest.length === 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max));
+      if (!ok) ctx.addIssue({ code: 'custom', message: `"${range}" is not an address or CIDR range` });
+    }
+  });
+
+const Host = z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]);
+
 const Env = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Where to listen: loopback on a laptop, 0.0.0.0 in a container. */
-  HTTP_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+  HTTP_HOST: Host.default('127.0.0.1'),
+  /**
+   * Operators' endpoints (/metrics, /readyz with each upstream's health), on a port of their
+   * own that no route and no public listener serves: Prometheus and probes reach it, clients
+   * do not. Loopback on a laptop; the pod's address in Kubernetes (kept in by NetworkPolicy).
+   */
+  EDGE_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  EDGE_INTERNAL_HOST: Host.default('127.0.0.1'),
+  /**
+   * Proxies in front of the edge whose X-Forwarded-For is believed (CIDR ranges). Empty: none;
+   * the socket's peer is the client. Behind a load balancer, its ranges, or every client
+   * shares the load balancer's address (and its rate-limit buckets).
+   */
+  EDGE_TRUSTED_PROXIES: CidrList.prefault(''),
   /** name=origin of each service whose OpenAPI document the edge serves. */
   EDGE_SERVICES: PairList.prefault(LOCAL_SERVICES),
   /** prefix=origin or prefix=service name; the longest matching prefix wins. */
@@ -89,6 +120,9 @@ export interface Route {
 export interface EdgeConfig {
   httpPort: number;
   httpHost: string;
+  internalPort: number;
+  internalHost: string;
+  trustedProxies: TrustedProxies;
   services: Map<string, URL>;
   routes: Route[];
   upstreamTimeoutMs: number;
@@ -138,6 +172,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
+    internalPort: e.EDGE_INTERNAL_PORT,
+    internalHost: e.EDGE_INTERNAL_HOST,
+    trustedProxies: new TrustedProxies(e.EDGE_TRUSTED_PROXIES),
     services,
     routes,
     upstreamTimeoutMs: e.EDGE_UPSTREAM_TIMEOUT_MS,

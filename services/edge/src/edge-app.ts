@@ -3,13 +3,13 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpErrorFilter } from '@onair/http';
-import { httpTracing, JsonLogger, telemetry } from '@onair/telemetry';
+import { httpTracing, JsonLogger } from '@onair/telemetry';
 import type { Express, Request, Response } from 'express';
 import { EDGE_CONFIG, type EdgeConfig } from './config.js';
 import { DocsModule } from './docs/docs.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { setupSwaggerUi } from './docs/swagger-ui.js';
-import { probeUpstreams, upstreamsOf } from './health/upstream-health.js';
+import { InternalEndpoints } from './health/internal-endpoints.js';
 import { EdgeProxy } from './proxy/edge-proxy.js';
 import { ProxyModule } from './proxy/proxy.module.js';
 
@@ -17,21 +17,25 @@ import { ProxyModule } from './proxy/proxy.module.js';
 class EdgeModule {
   static forRoot(config: EdgeConfig): DynamicModule {
     const configProvider = { provide: EDGE_CONFIG, useValue: config };
-    return { module: EdgeModule, global: true, providers: [configProvider], exports: [configProvider], imports: [ProxyModule, DocsModule, PagesModule] };
+    return {
+      module: EdgeModule,
+      global: true,
+      providers: [configProvider, InternalEndpoints],
+      exports: [configProvider],
+      imports: [ProxyModule, DocsModule, PagesModule],
+    };
   }
 }
 
-function serveHealth(http: Express, config: EdgeConfig): void {
-  const upstreams = upstreamsOf(config);
+/**
+ * The public probes. Ready means "this edge can take traffic", so it depends on the edge alone:
+ * one service down must cost its own routes (answered 502), not every route of every edge
+ * replica at once; and the edge starts before or after the services in any order. Upstream
+ * health and metrics are on the internal port only (InternalEndpoints).
+ */
+function serveHealth(http: Express): void {
   http.get('/healthz', (_req: Request, res: Response) => res.json({ status: 'ok' }));
-  // Ready means "this edge can take traffic", so it depends on the edge alone. Upstreams are
-  // reported, not required: one service down must cost its own routes (answered 502), not
-  // every route of every edge replica at once; and the edge starts before or after the
-  // services in any order without being held out of rotation.
-  http.get('/readyz', async (_req: Request, res: Response) => {
-    res.json({ status: 'ready', checks: { edge: true }, upstreams: await probeUpstreams(upstreams) });
-  });
-  http.get('/metrics', (req: Request, res: Response) => telemetry().metricsHandler(req, res));
+  http.get('/readyz', (_req: Request, res: Response) => res.json({ status: 'ready', checks: { edge: true } }));
 }
 
 /**
@@ -53,7 +57,7 @@ export async function createEdgeApp(config: EdgeConfig): Promise<INestApplicatio
   app.getHttpServer().on('upgrade', proxy.handleUpgrade);
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
-  serveHealth(app.getHttpAdapter().getInstance(), config);
+  serveHealth(app.getHttpAdapter().getInstance());
   setupSwaggerUi(app, [...config.services.keys()]);
   return app;
 }

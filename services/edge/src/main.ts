@@ -2,11 +2,13 @@
 import { startTelemetry } from '@onair/telemetry';
 import { loadConfig } from './config.js';
 import { createEdgeApp } from './edge-app.js';
+import { InternalEndpoints } from './health/internal-endpoints.js';
 
 async function main() {
   const config = loadConfig();
   startTelemetry({ serviceName: 'edge', otlpEndpoint: config.otlpEndpoint });
   const app = await createEdgeApp(config);
+  await app.get(InternalEndpoints).listen();
   await app.listen(config.httpPort, config.httpHost);
 }
 

@@ -2,6 +2,7 @@ import { CreateKafkaOutboxTables1763769600000 } from '@onair/kafka';
 import { CreateAccounts1763769600001 } from './1763769600001-create-accounts.js';
 import { AuthAndProfiles1763769600002 } from './1763769600002-auth-and-profiles.js';
 import { SigningKeyActivation1763769600003 } from './1763769600003-signing-key-activation.js';
+import { SignInKnownIps1763769600004 } from './1763769600004-sign-in-known-ips.js';
 
 /** Every migration of identity's schema, oldest first (run at boot and by operator commands). */
 export const identityMigrations = [
@@ -9,4 +10,5 @@ export const identityMigrations = [
   CreateAccounts1763769600001,
   AuthAndProfiles1763769600002,
   SigningKeyActivation1763769600003,
+  SignInKnownIps1763769600004,
 ];

@@ -27,7 +27,11 @@ class IdentityModule {
         InfrastructureModule.forRoot(config),
         SigningKeysModule,
         // Identity checks its own tokens against the same published keys as every other service.
-        AuthModule.forRootAsync({ inject: [SigningKeys], useFactory: (keys: SigningKeys) => keys.keySource() }),
+        AuthModule.forRootAsync({
+          inject: [SigningKeys],
+          useFactory: (keys: SigningKeys) => keys.keySource(),
+          revocations: { kafka: { clientId: 'identity', ...config.kafka }, service: 'identity' },
+        }),
         PasswordsModule,
         AccountsModule,
         SessionsModule,

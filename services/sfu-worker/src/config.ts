@@ -1,7 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type KafkaConfig, kafkaConfig, kafkaEnv, type LogLevel, observabilityEnv, parseEnv } from '@onair/config';
+import { type KafkaConfig, kafkaConfig, kafkaEnv, localStateDir, type LogLevel, observabilityEnv, parseEnv } from '@onair/config';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Ip = z.union([z.ipv4(), z.ipv6()]);
@@ -52,7 +52,7 @@ const Env = z.object({
   /** On SIGTERM: new participants are refused at once, live rooms get this long to end by themselves. */
   SFU_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(0),
   SFU_RECORDING: z.enum(['true', 'false']).default('true'),
-  REPLAY_DIR: z.string().min(1).default('./replays'),
+  REPLAY_DIR: z.string().min(1).default(() => localStateDir('replays', __dirname)),
   FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
   ...observabilityEnv,
 });

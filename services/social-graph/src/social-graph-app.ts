@@ -25,7 +25,7 @@ class SocialGraphModule {
       module: SocialGraphModule,
       imports: [
         InfrastructureModule.forRoot(config),
-        AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl }),
+        AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka: { clientId: 'social-graph', ...config.kafka }, service: 'social-graph' } }),
         FollowsModule,
         BlocksModule,
         CirclesModule,

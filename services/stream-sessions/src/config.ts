@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { findProtoDir, type KafkaConfig, kafkaConfig, kafkaEnv, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
+import { findProtoDir, type KafkaConfig, kafkaConfig, kafkaEnv, localStateDir, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
 
 const seconds = (def: number, min = 0) => z.coerce.number().min(min).default(def);
 
@@ -19,7 +19,7 @@ const Env = z.object({
   /** Root of the repository's `proto/` folder; the .proto files are loaded at run time. */
   PROTO_DIR: z.string().min(1).optional(),
   /** The replay store: `<REPLAY_DIR>/<broadcastId>/index.m3u8` and its segments, as the SFU writes them. */
-  REPLAY_DIR: z.string().min(1).default('./data/replays'),
+  REPLAY_DIR: z.string().min(1).default(() => localStateDir('replays', __dirname)),
   REPLAY_TTL_HOURS: z.coerce.number().positive().default(24),
   /** Overrides REPLAY_TTL_HOURS when set (tests). */
   REPLAY_TTL_SECONDS: z.coerce.number().positive().optional(),

@@ -43,7 +43,7 @@ class StreamSessionsModule {
       module: StreamSessionsModule,
       imports: [
         InfrastructureModule.forRoot(config),
-        AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl }),
+        AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka: { clientId: 'stream-sessions', ...config.kafka }, service: 'stream-sessions' } }),
         BroadcastsModule,
         AdmissionModule,
         SfuNodesModule,

@@ -3,6 +3,7 @@ import { launchChromium, TestContext } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { loadConfig } from '../config.js';
 import { createEdgeApp } from '../edge-app.js';
+import { httpRequest } from '../raw-http.test-app.js';
 
 startTelemetry({ serviceName: 'edge' });
 
@@ -52,7 +53,21 @@ describe('edge pages /broadcast and /watch/<id>', () => {
   it('serves /watch/<uuid>, refuses other ids and unknown assets', async () => {
     expect((await fetch(`${base}/watch/6f1c2a7e-3b1d-4c5e-8f90-1a2b3c4d5e6f`)).status).toBe(200);
     expect((await fetch(`${base}/watch/not-an-id`)).status).toBe(404);
-    expect((await fetch(`${base}/assets/../../package.json`)).status).toBeGreaterThanOrEqual(400);
+    // Sent as raw bytes: fetch would normalise the dot segments away before sending.
+    const port = Number(new URL(base).port);
+    for (const path of [
+      '/assets/../../package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/assets/..%5c..%5cpackage.json',
+      '/assets/watch.client.js/../../../package.json',
+      '/assets//etc/passwd',
+    ]) {
+      const res = await httpRequest(port, { path });
+      // 400 where the edge refuses dot segments outright, 404 where no route matches.
+      expect({ path, refused: [400, 404].includes(res.status) }).toEqual({ path, refused: true });
+      expect(res.body).not.toMatch(/"dependencies"|root:x:0/);
+    }
     expect((await fetch(`${base}/assets/secret.js`)).status).toBe(404);
     const script = await fetch(`${base}/assets/watch.client.js`);
     expect(script.headers.get('content-type')).toContain('javascript');

@@ -3,6 +3,7 @@ import { extractTraceContext, SpanKind, withSpan } from '@onair/telemetry';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EDGE_CONFIG, type EdgeConfig } from '../config.js';
+import { clientAddress } from './client-address.js';
 import { MalformedPathError, NoRouteError, UnsupportedUpgradeError, writeError, writeRawError, type EdgeHttpError } from './proxy.errors.js';
 import { malformedPathReason, pathOf } from './request-path.js';
 import { RouteTable } from './route-table.js';
@@ -32,7 +33,8 @@ export class EdgeProxy implements OnApplicationShutdown {
     if (reason) return writeError(res, new MalformedPathError(reason));
     const route = this.routes.match(pathOf(target));
     if (!route) return next();
-    forwardRequest(req, res, route, { agents: this.agents, timeoutMs: this.config.upstreamTimeoutMs, onError: this.logFailure });
+    const clientIp = clientAddress(req, this.config.trustedProxies);
+    forwardRequest(req, res, route, { clientIp, agents: this.agents, timeoutMs: this.config.upstreamTimeoutMs, onError: this.logFailure });
   };
 
   /** Listener of the HTTP server's `upgrade` event. Express never sees these requests. */
@@ -47,7 +49,8 @@ export class EdgeProxy implements OnApplicationShutdown {
     if (!route) return writeRawError(client, new NoRouteError(path));
     if (req.headers.upgrade?.toLowerCase() !== 'websocket') return writeRawError(client, new UnsupportedUpgradeError());
     // No Express here, so no HTTP span from libs/telemetry: the handshake gets its own.
-    withSpan(`${req.method} ${path}`, () => forwardUpgrade(req, client, head, route, { timeoutMs: this.config.upstreamTimeoutMs, tunnels: this.tunnels }), {
+    const clientIp = clientAddress(req, this.config.trustedProxies);
+    withSpan(`${req.method} ${path}`, () => forwardUpgrade(req, client, head, route, { clientIp, timeoutMs: this.config.upstreamTimeoutMs, tunnels: this.tunnels }), {
       kind: SpanKind.SERVER,
       parent: extractTraceContext(req.headers as Record<string, string | undefined>),
       attributes: { 'http.request.method': req.method, 'url.path': path, 'edge.upgrade': 'websocket' },

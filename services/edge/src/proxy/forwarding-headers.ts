@@ -33,13 +33,14 @@ function endToEnd(message: IncomingMessage, extraHopByHop: string[]): Headers {
  * Transfer-Encoding stays: Node's client then re-chunks the streamed body itself. Dropping it
  * would leave a chunked GET/DELETE body without any framing, i.e. a smuggled request upstream.
  */
-export function upstreamRequestHeaders(req: IncomingMessage, upgrade: boolean): OutgoingHttpHeaders {
+export function upstreamRequestHeaders(req: IncomingMessage, upgrade: boolean, clientIp: string | undefined): OutgoingHttpHeaders {
   const claims = ['forwarded', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'];
   const headers: OutgoingHttpHeaders = endToEnd(req, ['traceparent', 'tracestate', ...claims]);
-  // The edge is where the public network ends, so it states the client's address, scheme and
-  // host itself: whatever a client claims in these headers is dropped, not appended to. (The
-  // services trust loopback proxies; an appended loopback hop would vouch for a forged one.)
-  if (req.socket.remoteAddress) headers['x-forwarded-for'] = req.socket.remoteAddress;
+  // The edge states the client's address (see clientAddress: its peer, or what trusted proxies
+  // in front of it saw), scheme and host itself, as one entry: whatever a client claims in these
+  // headers is dropped, not appended to. (The services trust the edge's X-Forwarded-For; an
+  // appended hop would vouch for a forged one.)
+  if (clientIp) headers['x-forwarded-for'] = clientIp;
   headers['x-forwarded-proto'] = req.socket instanceof TLSSocket ? 'https' : 'http';
   if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
   Object.assign(headers, injectTraceContext());

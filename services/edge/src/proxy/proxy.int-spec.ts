@@ -128,6 +128,25 @@ describe('the edge routes HTTP to the owning service (real identity, an upstream
     expect(res.headers['content-type']).toBe('application/json');
   });
 
+  it('believes X-Forwarded-For only from EDGE_TRUSTED_PROXIES, taking the right-most untrusted entry', async () => {
+    // This edge sits behind "load balancers" on 127.0.0.0/8 (the test client connects from there).
+    const behindLb = await startEdge({ EDGE_ROUTES: `/v1/things=${a.url}`, EDGE_TRUSTED_PROXIES: '127.0.0.0/8, 10.0.0.0/8' });
+    try {
+      const seenFor = async (port: number, forwardedFor: string | undefined, path: string) => {
+        await httpRequest(port, { path, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+        return a.received(path).headers['x-forwarded-for'];
+      };
+      // The client claims 198.51.100.1; the trusted proxies appended what they saw.
+      expect(await seenFor(behindLb.port, '198.51.100.1, 203.0.113.9, 10.0.0.3', '/v1/things/xff-1')).toBe('203.0.113.9');
+      expect(await seenFor(behindLb.port, undefined, '/v1/things/xff-2')).toBe('127.0.0.1');
+      expect(await seenFor(behindLb.port, 'garbage', '/v1/things/xff-3')).toBe('127.0.0.1');
+      // The default edge trusts no proxy: the claim is dropped, the socket's peer is stated.
+      expect(await seenFor(edge.port, '198.51.100.1, 203.0.113.9', '/v1/things/xff-4')).toBe('127.0.0.1');
+    } finally {
+      await behindLb.app.close();
+    }
+  });
+
   it("makes the edge's HTTP span the parent of the upstream request", async () => {
     const res = await get('/v1/things/traced');
     const answered = String(res.headers.get('traceparent'));

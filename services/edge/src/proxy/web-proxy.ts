@@ -5,6 +5,8 @@ import { asUpstreamError, writeError, type EdgeHttpError } from './proxy.errors.
 import { openUpstreamRequest, upstreamName, type UpstreamAgents } from './upstream-request.js';
 
 export interface WebProxyOptions {
+  /** The client's address as the edge determined it (X-Forwarded-For upstream). */
+  clientIp: string | undefined;
   agents: UpstreamAgents;
   timeoutMs: number;
   onError: (err: EdgeHttpError, req: IncomingMessage) => void;
@@ -17,7 +19,7 @@ export interface WebProxyOptions {
  */
 export function forwardRequest(req: IncomingMessage, res: ServerResponse, route: Route, options: WebProxyOptions): void {
   const upstream = openUpstreamRequest(req, route, {
-    headers: upstreamRequestHeaders(req, false),
+    headers: upstreamRequestHeaders(req, false, options.clientIp),
     timeoutMs: options.timeoutMs,
     agents: options.agents,
   });

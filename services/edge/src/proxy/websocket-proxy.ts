@@ -11,6 +11,8 @@ import { openUpstreamRequest, upstreamName } from './upstream-request.js';
 const MAX_REFUSAL_BODY = 64 * 1024;
 
 export interface WebSocketProxyOptions {
+  /** The client's address as the edge determined it (X-Forwarded-For upstream). */
+  clientIp: string | undefined;
   timeoutMs: number;
   /** Open tunnels, so shutdown can close them. */
   tunnels: Set<Duplex>;
@@ -66,7 +68,7 @@ export function forwardUpgrade(req: IncomingMessage, client: Duplex, head: Buffe
     // Taken now, inside the caller's span: socket events may run in another context.
     const traceHeaders = injectTraceContext();
     const upstream = openUpstreamRequest(req, route, {
-      headers: upstreamRequestHeaders(req, true),
+      headers: upstreamRequestHeaders(req, true, options.clientIp),
       timeoutMs: options.timeoutMs,
       agents: false,
     });

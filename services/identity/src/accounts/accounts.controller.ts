@@ -1,5 +1,14 @@
-import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, HttpCode, Ip, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { CurrentUser, Public, type AuthenticatedUser } from '@onair/auth';
 import { openApiSchema, ZodBodyPipe } from '@onair/http';
 import { AccountsService } from './accounts.service.js';
@@ -28,6 +37,7 @@ export class AccountsController {
   @ApiCreatedResponse({ schema: AccountView })
   @ApiBadRequestResponse({ description: 'REQUEST.VALIDATION_FAILED (names the fields; a common password is refused) or REQUEST.MALFORMED_JSON' })
   @ApiConflictResponse({ description: 'IDENTITY.HANDLE_TAKEN or IDENTITY.EMAIL_TAKEN' })
+  @ApiServiceUnavailableResponse({ description: 'IDENTITY.BUSY: too many password hashes at once, with Retry-After' })
   async create(@Body(new ZodBodyPipe(CreateAccountBody)) body: CreateAccountBody) {
     const account = await this.accounts.create(body);
     return {
@@ -42,7 +52,9 @@ export class AccountsController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiBody({ schema: openApiSchema(DeleteAccountBody) })
-  async delete(@CurrentUser() user: AuthenticatedUser, @Body(new ZodBodyPipe(DeleteAccountBody)) body: DeleteAccountBody) {
-    await this.accounts.delete(user.accountId, body.password);
+  @ApiTooManyRequestsResponse({ description: 'IDENTITY.SIGN_IN_RATE_LIMITED (the same limits as sign-in), with Retry-After' })
+  @ApiServiceUnavailableResponse({ description: 'IDENTITY.BUSY: too many password checks at once, with Retry-After' })
+  async delete(@CurrentUser() user: AuthenticatedUser, @Body(new ZodBodyPipe(DeleteAccountBody)) body: DeleteAccountBody, @Ip() ip: string) {
+    await this.accounts.delete(user.accountId, body.password, ip);
   }
 }

@@ -6,10 +6,12 @@ import { Outbox } from '@onair/kafka';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Account } from './account.entity.js';
+import { PasswordAttempts } from '../passwords/password-attempts.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { assertPasswordAcceptable } from '../passwords/password-policy.js';
 import { AvatarStore } from '../profiles/avatar-store.js';
 import { InvalidCredentialsError } from '../sessions/session.errors.js';
+import { SessionRevocations, SessionsRevokedReason } from '../sessions/session-revocations.js';
 import { EmailTakenError, HandleTakenError } from './account.errors.js';
 import type { CreateAccountBody } from './create-account.body.js';
 
@@ -19,7 +21,9 @@ export class AccountsService {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly hasher: PasswordHasher,
+    private readonly passwords: PasswordAttempts,
     private readonly avatars: AvatarStore,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /** The account row and its `account.created.v1` event commit together or not at all. */
@@ -59,11 +63,15 @@ export class AccountsService {
    * Deletes the account (sessions and tokens go with it by cascade) and publishes
    * `account.deleted.v1` in the same transaction; other services purge on that event.
    */
-  async delete(accountId: string, password: string): Promise<void> {
+  async delete(accountId: string, password: string, ip: string): Promise<void> {
     const account = await this.dataSource.getRepository(Account).findOneBy({ id: accountId });
-    if (!account || !(await this.hasher.verify(password, account.passwordHash))) throw new InvalidCredentialsError();
+    // The same limits as sign-in: a stolen access token must not become a password oracle.
+    if (!account || !(await this.passwords.check({ accountId }, ip, password, account.passwordHash))) throw new InvalidCredentialsError();
     await this.dataSource.transaction(async (manager) => {
+      // The sessions go with the account (cascade); their access tokens must stop working too.
+      const sessions: Array<{ id: string }> = await manager.query('SELECT id FROM session WHERE account_id = $1 AND revoked_at IS NULL', [accountId]);
       await manager.delete(Account, { id: accountId });
+      await this.revocations.announce(manager, accountId, sessions.map((s) => s.id), SessionsRevokedReason.ACCOUNT_DELETED);
       await this.outbox.add(manager, AccountDeletedEvent, create(AccountDeletedSchema, { accountId, deletedAt: timestampFromDate(new Date()) }));
     });
     await this.avatars.remove(accountId);

@@ -1,3 +1,4 @@
+import { userText } from '@onair/http';
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../passwords/password-policy.js';
 
@@ -11,7 +12,7 @@ export const CreateAccountBody = z.strictObject({
     .transform((h) => h.toLowerCase()),
   email: z.email().max(254).transform((e) => e.toLowerCase()),
   password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
-  displayName: z.string().trim().min(1).max(50).optional(),
+  displayName: userText({ max: 50 }).optional(),
 });
 
 export type CreateAccountBody = z.infer<typeof CreateAccountBody>;

@@ -1,11 +1,12 @@
+import { userText } from '@onair/http';
 import { z } from 'zod';
 
 export const HandleParam = z.string().min(3).max(15).regex(/^[A-Za-z0-9_]+$/).transform((h) => h.toLowerCase());
 
 export const UpdateProfileBody = z
   .strictObject({
-    displayName: z.string().trim().min(1).max(50).optional(),
-    bio: z.string().trim().max(160).optional(),
+    displayName: userText({ max: 50 }).optional(),
+    bio: userText({ max: 160, min: 0, multiline: true }).optional(),
   })
   .refine((b) => b.displayName !== undefined || b.bio !== undefined, { message: 'nothing to update' });
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;

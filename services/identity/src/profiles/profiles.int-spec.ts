@@ -64,11 +64,27 @@ describe('profiles, avatars and account deletion', () => {
     ['an unknown field', { handle: 'x' }],
     ['an overlong bio', { bio: 'b'.repeat(161) }],
     ['an empty display name', { displayName: '   ' }],
+    ['a bidi override in the display name', { displayName: 'admin\u202Egnp.exe' }],
+    ['a bidi isolate in the bio', { bio: 'hello \u2067world' }],
+    ['a control character in the bio', { bio: 'ring \u0007 the bell' }],
+    ['a line break in the display name', { displayName: 'two\nlines' }],
   ])('refuses a profile edit with %s', async (_what, body) => {
     const auth = await user(`edit${Math.floor(Math.random() * 1e6)}`);
     const res = await call('PATCH', '/v1/users/me', body, auth);
     expect(res.status).toBe(400);
-    expect((await json(res)).error.code).toBe('REQUEST.VALIDATION_FAILED');
+    const { error } = await json(res);
+    expect(error.code).toBe('REQUEST.VALIDATION_FAILED');
+    expect(error.details.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining([Object.keys(body)[0] ?? '']));
+  });
+
+  it('keeps line breaks in a bio and emoji sequences in names; refuses a bidi override at sign-up', async () => {
+    const auth = await user(`emoji${Math.floor(Math.random() * 1e6)}`);
+    const res = await call('PATCH', '/v1/users/me', { displayName: '👩‍🚀 Ana', bio: 'line one\r\nline two' }, auth);
+    expect(await json(res)).toMatchObject({ displayName: '👩‍🚀 Ana', bio: 'line one\nline two' });
+    const handle = `rlo${Math.floor(Math.random() * 1e6)}`;
+    const signUp = await call('POST', '/v1/accounts', { handle, email: `${handle}@example.org`, password: PASSWORD, displayName: 'x\u202Ey' });
+    expect(signUp.status).toBe(400);
+    expect((await json(signUp)).error.details.fields[0].field).toBe('displayName');
   });
 
   it('answers unknown and malformed handles with 404 and 400', async () => {

@@ -25,11 +25,3 @@ export class RefreshTokenReusedError extends DomainError {
     super('this refresh token was already used; the session has been revoked, sign in again');
   }
 }
-
-export class SignInRateLimitedError extends DomainError {
-  readonly code = 'IDENTITY.SIGN_IN_RATE_LIMITED';
-  readonly kind = 'rate_limited' as const;
-  constructor(retryAfterSeconds: number) {
-    super('too many failed sign-ins; try again later', { retryAfterSeconds });
-  }
-}

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentUser, Public, type AuthenticatedUser } from '@onair/auth';
 import { openApiSchema, ZodBodyPipe } from '@onair/http';
 import { RefreshBody, SignInBody, TokenPairView } from './session.bodies.js';
@@ -17,6 +17,7 @@ export class SessionsController {
   @ApiOkResponse({ schema: TokenPairView })
   @ApiUnauthorizedResponse({ description: 'IDENTITY.INVALID_CREDENTIALS' })
   @ApiTooManyRequestsResponse({ description: 'IDENTITY.SIGN_IN_RATE_LIMITED, with Retry-After' })
+  @ApiServiceUnavailableResponse({ description: 'IDENTITY.BUSY: too many password checks at once, with Retry-After' })
   signIn(@Body(new ZodBodyPipe(SignInBody)) body: SignInBody, @Ip() ip: string) {
     return this.sessions.signIn(body.login, body.password, ip);
   }

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@onair/auth';
-import { json, TestContext } from '@onair/testing';
+import { json, TestContext, waitUntil } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { Client } from 'pg';
@@ -26,7 +26,8 @@ describe('sessions: sign-in, tokens, refresh rotation, sign-out, key rotation, r
         LOG_LEVEL: 'error',
         PASSWORD_SCRYPT_LOG_N: '14',
         KEY_PUBLISH_AHEAD_SECONDS: '0',
-        SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '3',
+        SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '3',
+        SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '8',
         SIGN_IN_MAX_FAILURES_PER_IP: '6',
       }),
     );
@@ -81,23 +82,58 @@ describe('sessions: sign-in, tokens, refresh rotation, sign-out, key rotation, r
     expect(Math.min(...unknown.map((r) => r.ms))).toBeGreaterThan(fastest * 0.4);
   });
 
-  it('rate-limits failed sign-ins per account with 429 and Retry-After, even for the right password', async () => {
+  async function expectLimited(res: Response) {
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await json(res)).error.code).toBe('IDENTITY.SIGN_IN_RATE_LIMITED');
+  }
+
+  it('limits failed sign-ins per (account, client IP): that client gets 429 even with the right password, the owner elsewhere does not', async () => {
     const handle = await signUp();
-    for (let i = 0; i < 3; i++) expect((await signIn(handle, 'bad-password-x', `10.2.0.${i}`)).status).toBe(401);
-    const limited = await signIn(handle, PASSWORD, '10.2.0.9');
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await json(limited)).error.code).toBe('IDENTITY.SIGN_IN_RATE_LIMITED');
-    // Another account is not affected.
-    expect((await signIn(await signUp(), PASSWORD, '10.2.0.10')).status).toBe(201);
+    for (let i = 0; i < 3; i++) expect((await signIn(handle, 'bad-password-x', '10.2.0.1')).status).toBe(401);
+    await expectLimited(await signIn(handle, PASSWORD, '10.2.0.1'));
+    // The stranger at 10.2.0.1 does not lock the owner out.
+    expect((await signIn(handle, PASSWORD, '10.2.0.2')).status).toBe(201);
+    // Another account from the same client is not affected either.
+    expect((await signIn(await signUp(), PASSWORD, '10.2.0.1')).status).toBe(201);
+  });
+
+  it('caps failures per account from all IPs, except from IPs the account signed in from recently', async () => {
+    const handle = await signUp();
+    expect((await signIn(handle, PASSWORD, '10.4.0.99')).status).toBe(201); // the owner's usual IP
+    for (let i = 0; i < 8; i++) expect((await signIn(handle, 'bad-password-x', `10.4.1.${i}`)).status).toBe(401);
+    await expectLimited(await signIn(handle, PASSWORD, '10.4.2.1')); // a new IP: the ceiling holds
+    expect((await signIn(handle, PASSWORD, '10.4.0.99')).status).toBe(201); // the known IP still signs in
+  });
+
+  it('limits an unknown login exactly like an account, so the limits tell nothing about which logins exist', async () => {
+    for (let i = 0; i < 3; i++) expect((await signIn('nobody_at_all', 'bad-password-x', '10.5.0.1')).status).toBe(401);
+    await expectLimited(await signIn('nobody_at_all', 'bad-password-x', '10.5.0.1'));
   });
 
   it('rate-limits failed sign-ins per client IP across accounts', async () => {
     const ip = '10.3.0.1';
     for (let i = 0; i < 6; i++) expect((await signIn(`ghost${i}`, 'bad-password-x', ip)).status).toBe(401);
     const handle = await signUp();
-    expect((await signIn(handle, PASSWORD, ip)).status).toBe(429);
+    await expectLimited(await signIn(handle, PASSWORD, ip));
     expect((await signIn(handle, PASSWORD, '10.3.0.2')).status).toBe(201);
+  });
+
+  it('lets at most the allowed number of 50 concurrent wrong passwords reach the password check', async () => {
+    const handle = await signUp();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const res = await signIn(handle, 'bad-password-x', '10.6.0.1');
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), code: (await json(res)).error?.code };
+      }),
+    );
+    // A 401 is an answer after the hash: the password was checked.
+    const checked = answers.filter((a) => a.status === 401);
+    expect(checked.length).toBeLessThanOrEqual(3);
+    expect(checked.length).toBeGreaterThan(0);
+    const limited = answers.filter((a) => a.status !== 401);
+    expect(limited).toHaveLength(50 - checked.length);
+    for (const a of limited) expect(a).toEqual({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/), code: 'IDENTITY.SIGN_IN_RATE_LIMITED' });
   });
 
   it('rotates refresh tokens and revokes the whole family when a used one comes back', async () => {
@@ -110,9 +146,10 @@ describe('sessions: sign-in, tokens, refresh rotation, sign-out, key rotation, r
     const replay = await call('POST', '/v1/sessions/refresh', { refreshToken: first.refreshToken });
     expect(replay.status).toBe(401);
     expect((await json(replay)).error.code).toBe('IDENTITY.REFRESH_TOKEN_REUSED');
-    // The thief's reuse also ended the legitimate holder's newest token.
+    // The thief's reuse also ended the legitimate holder's newest token, and its access token.
     const after = await call('POST', '/v1/sessions/refresh', { refreshToken: third.refreshToken });
     expect((await json(after)).error.code).toBe('IDENTITY.REFRESH_TOKEN_INVALID');
+    await expectRevoked(third.accessToken);
   });
 
   it('signs out one device, then every device', async () => {
@@ -122,10 +159,21 @@ describe('sessions: sign-in, tokens, refresh rotation, sign-out, key rotation, r
     const tablet = await json(await signIn(handle));
     expect((await call('DELETE', '/v1/sessions/current', undefined, bearer(phone.accessToken))).status).toBe(204);
     expect((await call('POST', '/v1/sessions/refresh', { refreshToken: phone.refreshToken })).status).toBe(401);
-    expect((await call('POST', '/v1/sessions/refresh', { refreshToken: laptop.refreshToken })).status).toBe(200);
+    await expectRevoked(phone.accessToken);
+    expect((await call('GET', '/v1/users/me', undefined, bearer(laptop.accessToken))).status).toBe(200);
+    const laptopNext = await json(await call('POST', '/v1/sessions/refresh', { refreshToken: laptop.refreshToken }));
     expect((await call('DELETE', '/v1/sessions', undefined, bearer(tablet.accessToken))).status).toBe(204);
     expect((await call('POST', '/v1/sessions/refresh', { refreshToken: tablet.refreshToken })).status).toBe(401);
+    for (const token of [tablet.accessToken, laptop.accessToken, laptopNext.accessToken]) await expectRevoked(token);
+    // Signing in again afterwards opens a new session that works.
+    expect((await call('GET', '/v1/users/me', undefined, bearer((await json(await signIn(handle))).accessToken))).status).toBe(200);
   });
+
+  /** Identity itself refuses a revoked session's access token within seconds (libs/auth follows sessions.revoked.v1). */
+  async function expectRevoked(accessToken: string) {
+    await waitUntil(async () => (await call('GET', '/v1/users/me', undefined, bearer(accessToken))).status === 401, 5000, 'the token refused');
+    expect((await json(await call('GET', '/v1/users/me', undefined, bearer(accessToken)))).error.code).toBe('AUTH.TOKEN_REVOKED');
+  }
 
   it('rotates the signing key without logging anyone out', async () => {
     const before = await json(await signIn(await signUp()));

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config.js';
-import { PasswordHasher } from '../passwords/password-hasher.js';
+import { PasswordAttempts } from '../passwords/password-attempts.js';
 import { AccessTokens, type TokenPair } from './access-tokens.js';
+import { SessionRevocations, SessionsRevokedReason } from './session-revocations.js';
 import { InvalidCredentialsError, RefreshTokenInvalidError, RefreshTokenReusedError } from './session.errors.js';
-import { SignInLimiter } from './sign-in-limiter.js';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest();
 
@@ -18,20 +18,17 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest();
 export class SessionsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly hasher: PasswordHasher,
-    private readonly limiter: SignInLimiter,
+    private readonly passwords: PasswordAttempts,
     private readonly tokens: AccessTokens,
+    private readonly revocations: SessionRevocations,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
   async signIn(login: string, password: string, ip: string): Promise<TokenPair> {
-    await this.limiter.assertAllowed(login, ip);
     const [account] = await this.dataSource.query('SELECT id, handle, password_hash FROM account WHERE handle = $1 OR email = $1', [login]);
     // Runs the full hash even for an unknown login: both failures take the same time.
-    if (!(await this.hasher.verify(password, account?.password_hash))) {
-      await this.limiter.recordFailure(login, ip);
-      throw new InvalidCredentialsError();
-    }
+    const valid = await this.passwords.check(account ? { accountId: account.id } : { unknownLogin: login }, ip, password, account?.password_hash);
+    if (!valid) throw new InvalidCredentialsError();
     const sessionId = randomUUID();
     return this.dataSource.transaction(async (manager) => {
       await manager.query('INSERT INTO session (id, account_id) VALUES ($1, $2)', [sessionId, account.id]);
@@ -50,7 +47,7 @@ export class SessionsService {
       );
       if (!row || row.revoked_at || row.expired) return 'invalid' as const;
       if (row.used_at) {
-        await manager.query('UPDATE session SET revoked_at = now() WHERE id = $1', [row.session_id]);
+        await this.revocations.revoke(manager, row.id, SessionsRevokedReason.REFRESH_TOKEN_REUSED, [row.session_id]);
         return 'reused' as const;
       }
       await manager.query('UPDATE refresh_token SET used_at = now() WHERE token_hash = $1', [hash]);
@@ -62,14 +59,14 @@ export class SessionsService {
     return outcome;
   }
 
-  /** Ends one session (this device). Its access tokens lapse within their short lifetime. */
+  /** Ends one session (this device); every service refuses its access tokens within seconds. */
   async signOut(accountId: string, sessionId: string): Promise<void> {
-    await this.dataSource.query('UPDATE session SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL', [sessionId, accountId]);
+    await this.dataSource.transaction((manager) => this.revocations.revoke(manager, accountId, SessionsRevokedReason.SIGNED_OUT, [sessionId]));
   }
 
   /** Ends every session of the account (all devices). */
   async signOutEverywhere(accountId: string): Promise<void> {
-    await this.dataSource.query('UPDATE session SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL', [accountId]);
+    await this.dataSource.transaction((manager) => this.revocations.revoke(manager, accountId, SessionsRevokedReason.SIGNED_OUT_EVERYWHERE));
   }
 
   private async issuePair(manager: EntityManager, account: { id: string; handle: string }, sessionId: string): Promise<TokenPair> {

@@ -52,7 +52,27 @@ describe('broadcast.ended.v1 closes the room', () => {
   });
 
   it('ignores an end for a broadcast this node does not host', async () => {
+    const hosted = randomUUID();
+    const viewer = await suite.sfu.join(hosted, 'consume');
+    const room = suite.sfu.runtime.rooms.get(hosted as never)!;
     await publishEnded(randomUUID());
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${suite.sfu.port}/readyz`)).ok, 5000, 'ready');
+    // The node's consumer group has read (and committed) everything on the topic, this end too.
+    const admin = ctx.kafka().admin();
+    await admin.connect();
+    try {
+      const topic = ctx.topicPrefix + BroadcastEndedEvent.topic;
+      const consumedAll = async () => {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [{ partitions }] = await admin.fetchOffsets({ groupId: suite.sfu.runtime.broadcastEnded.groupId, topics: [topic] });
+        // A partition that never held a record has nothing to commit.
+        return ends.every((end) => end.high === end.low || partitions.find((p) => p.partition === end.partition)?.offset === end.high);
+      };
+      await waitUntil(consumedAll, 15_000, 'the node to consume the end');
+    } finally {
+      await admin.disconnect();
+    }
+    expect(room.closed).toBe(false);
+    expect(suite.sfu.runtime.rooms.get(hosted as never)).toBe(room);
+    expect(viewer.ws.readyState).toBe(viewer.ws.OPEN);
   });
 });

@@ -99,12 +99,20 @@ describe('account.deleted.v1: social-graph forgets the account', () => {
     });
   });
 
-  it('refuses anything new that would point at the deleted account, even with its still-valid token', async () => {
+  it('refuses anything new that would point at a deleted account, even with a token not revoked yet', async () => {
+    // Identity revoked ann's sessions with her account: her token is refused outright.
+    const own = await call('POST', `/v1/graph/follows/${cat.id}`, ann.authHeader);
+    expect({ status: own.status, code: (await json(own)).error.code }).toEqual({ status: 401, code: 'AUTH.TOKEN_REVOKED' });
+    // eve's account.deleted.v1 reaches social-graph first (published here as identity would),
+    // while her token still verifies: social-graph's own guard answers.
+    const eve = await ctx.newUser();
+    await publish({ accountId: eve.id });
+    await waitUntil(async () => (await call('POST', '/v1/graph/circles', eve.authHeader, { name: 'ghost' })).status === 410, 30_000, "eve's deletion");
     for (const res of [
       await call('POST', `/v1/graph/follows/${ann.id}`, cat.authHeader),
       await call('PUT', `/v1/graph/blocks/${ann.id}`, cat.authHeader),
-      await call('POST', `/v1/graph/follows/${cat.id}`, ann.authHeader),
-      await call('POST', '/v1/graph/circles', ann.authHeader, { name: 'ghost' }),
+      await call('POST', `/v1/graph/follows/${cat.id}`, eve.authHeader),
+      await call('POST', '/v1/graph/circles', eve.authHeader, { name: 'ghost' }),
     ]) {
       expect(res.status).toBe(410);
       expect((await json(res)).error.code).toBe('SOCIAL_GRAPH.ACCOUNT_DELETED');

@@ -1,3 +1,4 @@
+import { userText } from '@onair/http';
 import { z } from 'zod';
 import { AccountIdSchema, type Brand } from '../accounts/account-id.js';
 
@@ -10,12 +11,7 @@ const CircleIdSchema = z.uuid().transform((id) => id.toLowerCase() as CircleId);
 
 /** POST /v1/graph/circles and PATCH /v1/graph/circles/:circleId. */
 export const CircleBody = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(50)
-    .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'no control or format characters'),
+  name: userText({ max: 50 }),
 });
 export type CircleBody = z.infer<typeof CircleBody>;
 

@@ -1,14 +1,8 @@
 import { ApiParam } from '@nestjs/swagger';
+import { userText } from '@onair/http';
 import { z } from 'zod';
 import type { BroadcastId } from './broadcast-record.js';
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'no control or format characters');
 
 export const VisibilitySchema = z.union([
   z.literal('public'),
@@ -22,7 +16,7 @@ export type VisibilityText = z.infer<typeof VisibilitySchema>;
 
 /** POST /v1/broadcasts. The location is opt-in; it is rounded to `precision` before anything else sees it. */
 export const CreateBroadcastBody = z.strictObject({
-  title: text(140),
+  title: userText({ max: 140 }),
   topics: z
     .array(
       z

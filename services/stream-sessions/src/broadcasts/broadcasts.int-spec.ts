@@ -131,6 +131,12 @@ describe('broadcasts: create, read, list and end', () => {
     const bad = await call('GET', '/v1/broadcasts/mine?cursor=bm9wZQ', ann);
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.code).toBe('STREAM_SESSIONS.INVALID_CURSOR');
+    // Well-formed but out of range: past bigint, and past PostgreSQL's timestamps.
+    const id = mine.items[0].id;
+    for (const micros of ['9999999999999999999', '9223372036854775807', '999999999999999999']) {
+      const res = await call('GET', `/v1/broadcasts/mine?cursor=${Buffer.from(`${micros}|${id}`).toString('base64url')}`, ann);
+      expect({ micros, status: res.status, code: (await json(res)).error?.code }).toEqual({ micros, status: 400, code: 'STREAM_SESSIONS.INVALID_CURSOR' });
+    }
   });
 
   it('lets only the owner end a broadcast; ending is idempotent and publishes broadcast.ended.v1 once (reason OWNER)', async () => {

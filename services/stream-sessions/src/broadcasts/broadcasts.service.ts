@@ -98,8 +98,12 @@ export class BroadcastsService {
   }
 }
 
+/**
+ * At most 17 digits of microseconds (year 5138): within bigint and PostgreSQL's timestamp
+ * range, so no cursor a client sends can make the query fail.
+ */
 function decodeCursor(cursor: string): { micros: string; id: string } {
-  const match = /^(\d{1,19})\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+  const match = /^(\d{1,17})\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
     Buffer.from(cursor, 'base64url').toString('utf8'),
   );
   if (!match) throw new InvalidCursorError();

@@ -1,4 +1,4 @@
-import { BroadcastEndedEvent, BroadcastEndReason, BroadcastWentLiveEvent } from '@onair/contracts';
+import { BroadcastEndedEvent, BroadcastEndReason, BroadcastWentLiveEvent, PublisherJoinedEvent } from '@onair/contracts';
 import { EventCollector, json, TestContext, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import type { Client as PgClient } from 'pg';
@@ -88,9 +88,19 @@ describe('lifecycle: the SFU drives live → ended, with auto-end after the publ
 
   it('lets the owner end a live broadcast; events for other broadcasts still flow past a bad one', async () => {
     // An unknown broadcast and a publisher who is not the owner go to the dead-letter topic.
-    await sfu.joined('00000000-0000-4000-8000-000000000000', 'node-a', ann.id);
+    const dlq = await EventCollector.start(ctx, PublisherJoinedEvent, { topic: 'stream-sessions.media.dlq' });
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    await sfu.joined(unknown, 'node-a', ann.id);
     const b = await create();
     await sfu.joined(b.id, 'node-a', bob.id);
+    const dead = await dlq.waitFor(2);
+    expect(dead.map((e) => [e.message.broadcastId, e.message.publisherId, e.headers['x-dlq-error-code']])).toEqual(
+      expect.arrayContaining([
+        [unknown, ann.id, 'STREAM_SESSIONS.UNKNOWN_BROADCAST'],
+        [b.id, bob.id, 'STREAM_SESSIONS.NOT_OWNER'],
+      ]),
+    );
+    expect(dead.every((e) => e.headers['x-dlq-source-topic'] === `${ctx.topicPrefix}${PublisherJoinedEvent.topic}`)).toBe(true);
     await sfu.joined(b.id, 'node-a', ann.id);
     await waitForState(b.id, 'live');
     expect((await call('POST', `/v1/broadcasts/${b.id}/end`, bob)).status).toBe(403);
