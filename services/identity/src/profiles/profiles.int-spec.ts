@@ -131,4 +131,15 @@ describe('profiles, avatars and account deletion', () => {
     // The handle is free again.
     expect((await call('POST', '/v1/accounts', { handle: 'rosa', email: 'rosa@example.org', password: PASSWORD })).status).toBe(201);
   });
+
+  it('checks the password of an account deletion through the sign-in limits: 429 after 5 wrong ones, even for the right one', async () => {
+    const auth = await user(`guard${Math.floor(Math.random() * 1e6)}`);
+    const del = (password: string) => call('DELETE', '/v1/accounts/me', { password }, { ...auth, 'x-forwarded-for': '10.20.0.1' });
+    for (let i = 0; i < 5; i++) expect((await json(await del('not-my-password'))).error.code).toBe('IDENTITY.INVALID_CREDENTIALS');
+    const limited = await del(PASSWORD);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await json(limited)).error.code).toBe('IDENTITY.SIGN_IN_RATE_LIMITED');
+    expect((await call('GET', '/v1/users/me', undefined, auth)).status).toBe(200); // still there
+  });
 });
