@@ -7,7 +7,10 @@ export {
   FollowDeletedEvent,
   BlockCreatedEvent,
   BlockDeletedEvent,
+  CircleMemberRemovedEvent,
+  CircleDeletedEvent,
 } from './social-graph-events.js';
+export * from './gen/onair/social_graph/v1/circle_events_pb.js';
 export * from './gen/onair/social_graph/v1/follow_events_pb.js';
 export * from './gen/onair/social_graph/v1/block_events_pb.js';
 export * from './gen/onair/social_graph/v1/social_graph_service_pb.js';

@@ -12,8 +12,23 @@ describe('media tickets', () => {
     keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' }] });
   });
 
-  it('round-trips for the named node', async () => {
-    await expect(verifyMediaTicket(await signMediaTicket(ticket, key), keys, 'node-a')).resolves.toEqual(ticket);
+  const verified = (t: MediaTicket) => ({ ...t, ticketId: expect.stringMatching(/^[0-9a-f-]{36}$/), issuedAt: expect.any(Date), expiresAt: expect.any(Date) });
+
+  it('round-trips for the named node, with a unique id and its expiry', async () => {
+    const [one, two] = await Promise.all([signMediaTicket(ticket, key, 30), signMediaTicket(ticket, key, 30)]);
+    const a = await verifyMediaTicket(one, keys, 'node-a');
+    expect(a).toEqual(verified(ticket));
+    expect(a.ticketId).not.toBe((await verifyMediaTicket(two, keys, 'node-a')).ticketId);
+    expect(Math.abs(a.expiresAt.getTime() - (Date.now() + 30_000))).toBeLessThan(2000);
+  });
+
+  it("carries the broadcast's audience (owner, visibility, circle) for the SFU to hold admission to", async () => {
+    const circle: MediaTicket = { ...ticket, audience: { ownerId: 'acc-9', visibility: 'circle', circleId: 'c-1' } };
+    await expect(verifyMediaTicket(await signMediaTicket(circle, key), keys, 'node-a')).resolves.toEqual(verified(circle));
+    const followers: MediaTicket = { ...ticket, audience: { ownerId: 'acc-9', visibility: 'followers' } };
+    await expect(verifyMediaTicket(await signMediaTicket(followers, key), keys, 'node-a')).resolves.toEqual(verified(followers));
+    const noCircle = await signMediaTicket({ ...ticket, audience: { ownerId: 'acc-9', visibility: 'circle' } }, key);
+    await expect(verifyMediaTicket(noCircle, keys, 'node-a')).rejects.toMatchObject({ code: 'MEDIA.TICKET_INVALID' });
   });
 
   it('refuses another node, an expired ticket, a forged one and garbage with stable codes', async () => {
@@ -29,8 +44,8 @@ describe('media tickets', () => {
   it('names the origin a relayed ticket pulls from, and only that origin accepts it for relaying', async () => {
     const relayed: MediaTicket = { ...ticket, nodeId: 'node-b', relayFrom: { nodeId: 'node-a', relayUrl: 'ws://10.0.0.1:7104/v1/sfu/signal' } };
     const token = await signMediaTicket(relayed, key);
-    await expect(verifyMediaTicket(token, keys, 'node-b')).resolves.toEqual(relayed);
-    await expect(verifyRelayTicket(token, keys, 'node-a')).resolves.toEqual(relayed);
+    await expect(verifyMediaTicket(token, keys, 'node-b')).resolves.toEqual(verified(relayed));
+    await expect(verifyRelayTicket(token, keys, 'node-a')).resolves.toEqual(verified(relayed));
     await expect(verifyRelayTicket(token, keys, 'node-c')).rejects.toMatchObject({ code: 'MEDIA.TICKET_WRONG_NODE' });
     // A plain ticket, or a publish ticket, opens no relay.
     await expect(verifyRelayTicket(await signMediaTicket(ticket, key), keys, 'node-a')).rejects.toMatchObject({ code: 'MEDIA.TICKET_WRONG_NODE' });

@@ -15,6 +15,7 @@ import { Recordings } from './recording/recordings.js';
 import { WorkerPipeRelay } from './relay/relay.js';
 import { LoadReporter } from './reporting/load-reporter.js';
 import { MediaEventsPublisher } from './reporting/media-events.publisher.js';
+import { AdmissionRevocationsConsumer } from './room/admission-revocations.consumer.js';
 import { BroadcastEndedConsumer } from './room/broadcast-ended.consumer.js';
 import { Rooms } from './room/rooms.js';
 import { SignallingServer } from './signalling/signalling.server.js';
@@ -35,6 +36,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
   readonly reporter: LoadReporter;
   readonly recordings?: Recordings;
   readonly broadcastEnded: BroadcastEndedConsumer;
+  readonly admissionRevocations: AdmissionRevocationsConsumer;
   readonly signalling: SignallingServer;
 
   constructor(@Inject(SFU_CONFIG) readonly config: SfuWorkerConfig) {
@@ -55,6 +57,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
       this.recordings = new Recordings(this.rooms, store, config.recording.ffmpegBin, this.events, media.nodeId);
     }
     this.broadcastEnded = new BroadcastEndedConsumer(kafka, media.nodeId, this.rooms);
+    this.admissionRevocations = new AdmissionRevocationsConsumer(kafka, media.nodeId, this.rooms);
     this.signalling = new SignallingServer(this.rooms, remoteKeys(config.mediaTicketJwksUrl), {
       nodeId: media.nodeId,
       keyFrameRequestDelayMs: media.keyFrameRequestDelayMs,
@@ -75,6 +78,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     await this.pool.start();
     await this.events.start();
     await this.broadcastEnded.start();
+    await this.admissionRevocations.start();
     this.reporter.start();
   }
 
@@ -111,6 +115,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     this.reporter.stop();
     this.signalling.close();
     await this.broadcastEnded.stop();
+    await this.admissionRevocations.stop();
     this.pool.close();
     await this.events.stop();
   }

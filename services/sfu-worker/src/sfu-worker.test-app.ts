@@ -63,7 +63,7 @@ export interface RunningSfu {
   replayDir: string;
   signallingUrl(ticket: string, extra?: string): string;
   /** A participant admitted with a fresh ticket for the broadcast; its `joined` has arrived. */
-  join(broadcastId: string, role?: 'publish' | 'consume', accountId?: string): Promise<SignalClient>;
+  join(broadcastId: string, role?: 'publish' | 'consume', accountId?: string, audience?: MediaTicket['audience']): Promise<SignalClient>;
 }
 
 /** Starts an sfu-worker on free ports with `env` overriding the test defaults. */
@@ -99,8 +99,8 @@ export async function startSfuWorker(ctx: Suite, issuer: TicketIssuer, env: Reco
     port,
     replayDir,
     signallingUrl,
-    join: async (broadcastId, role = 'consume', accountId = randomUUID()) =>
-      SignalClient.join(ctx, signallingUrl(await issuer.sign({ broadcastId, role, accountId, nodeId }))),
+    join: async (broadcastId, role = 'consume', accountId = randomUUID(), audience) =>
+      SignalClient.join(ctx, signallingUrl(await issuer.sign({ broadcastId, role, accountId, nodeId, audience }))),
   };
 }
 

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import {
   BlockCreatedEvent,
   BlockDeletedEvent,
+  CircleDeletedEvent,
+  CircleMemberRemovedEvent,
   FollowCreatedEvent,
   FollowDeletedEvent,
 } from '@onair/contracts';
@@ -45,7 +47,7 @@ export class InfrastructureModule {
             dataSource,
             databaseUrl: config.database.url,
             schema: config.database.schema,
-            publishes: [FollowCreatedEvent, FollowDeletedEvent, BlockCreatedEvent, BlockDeletedEvent],
+            publishes: [FollowCreatedEvent, FollowDeletedEvent, BlockCreatedEvent, BlockDeletedEvent, CircleMemberRemovedEvent, CircleDeletedEvent],
           }),
         }),
       ],

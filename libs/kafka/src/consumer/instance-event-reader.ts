@@ -107,11 +107,12 @@ export class InstanceEventReader {
           const end = Number(b.high);
           const own = Number(committed.find((c) => c.partition === b.partition)?.offset ?? -1);
           const at = since.find((s) => s.partition === b.partition);
-          let from = own >= 0 ? own : this.options.from === 'latest' ? end : Number(b.low);
-          if (at) {
-            from = Number(at.offset) < 0 ? end : Number(at.offset);
-            seeks.push({ topic, partition: b.partition, offset: from });
-          }
+          let from: number;
+          if (at) from = Number(at.offset) < 0 ? end : Number(at.offset);
+          else if (own >= 0) from = own;
+          else from = this.options.from === 'latest' ? end : Number(b.low);
+          // Seeking explicitly (unless the group resumes) leaves no gap between now and the join.
+          if (at || own < 0) seeks.push({ topic, partition: b.partition, offset: from });
           ends.push({ topic, partition: b.partition, from, end });
         }
       }

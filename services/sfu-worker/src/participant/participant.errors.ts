@@ -57,11 +57,23 @@ export class CannotConsumeError extends DomainError {
   }
 }
 
-/** mediasoup refused what the client sent (codec, encodings, DTLS or layer parameters). */
+/**
+ * What the client sent cannot be taken: mediasoup refused it, or a publisher's rtpParameters
+ * are outside what this SFU accepts (`details.fields` names them).
+ */
 export class MediaParametersRejectedError extends DomainError {
   readonly code = 'SFU.INVALID_MEDIA_PARAMETERS';
   readonly kind = 'invalid' as const;
-  constructor(reason: string) {
-    super(reason);
+  constructor(reason: string, fields?: Array<{ field: string; issue: string }>) {
+    super(reason, fields ? { fields } : undefined);
+  }
+}
+
+/** A viewer consumes each producer once: a second Consumer of it would only cost the node. */
+export class AlreadyConsumingError extends DomainError {
+  readonly code = 'SFU.ALREADY_CONSUMING';
+  readonly kind = 'conflict' as const;
+  constructor(producerId: string, consumerId: string | undefined) {
+    super(`this viewer already consumes producer ${producerId}`, { producerId, ...(consumerId ? { consumerId } : {}) });
   }
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ParticipantId } from '../ids.js';
 import type { Room, RoomCloseReason, RoomMember } from '../room/room.js';
 import {
+  AlreadyConsumingError,
   CannotConsumeError,
   ConsumerNotFoundError,
   ForbiddenRoleError,
@@ -46,6 +47,10 @@ export class Participant implements RoomMember {
   readonly id = randomUUID() as ParticipantId;
   private readonly transports = new Map<string, OwnTransport>();
   private readonly consumers = new Map<string, types.Consumer>();
+  // Claimed before the first await of a create, so two requests racing (another socket, a bug)
+  // cannot both pass the one-transport-per-direction and one-consumer-per-producer checks.
+  private readonly creatingTransport = new Set<Direction>();
+  private readonly consuming = new Set<string>();
   private closed = false;
 
   constructor(
@@ -63,18 +68,26 @@ export class Participant implements RoomMember {
   async createWebRtcTransport(direction: Direction): Promise<Record<string, unknown>> {
     if (direction === 'send' && this.role !== 'publisher') throw new ForbiddenRoleError(this.role, 'send media');
     if (direction === 'recv' && this.role !== 'viewer') throw new ForbiddenRoleError(this.role, 'receive media');
-    if ([...this.transports.values()].some((t) => t.direction === direction && !t.transport.closed)) {
+    if (this.creatingTransport.has(direction) || [...this.transports.values()].some((t) => t.direction === direction && !t.transport.closed)) {
       throw new TransportExistsError(direction);
     }
-    // A viewer may land on an overflow Router of another worker: that worker's WebRtcServer.
-    const { router, worker } = direction === 'recv' ? await this.room.routerForViewer() : this.room.routers[0];
-    const transport = await router.createWebRtcTransport({
-      webRtcServer: worker.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: 1_000_000,
-    });
+    this.creatingTransport.add(direction);
+    let transport: types.WebRtcTransport;
+    let router: types.Router;
+    try {
+      // A viewer may land on an overflow Router of another worker: that worker's WebRtcServer.
+      const placed = direction === 'recv' ? await this.room.routerForViewer() : this.room.routers[0];
+      router = placed.router;
+      transport = await router.createWebRtcTransport({
+        webRtcServer: placed.worker.webRtcServer,
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: 1_000_000,
+      });
+    } finally {
+      this.creatingTransport.delete(direction);
+    }
     // A failed or closed DTLS session is a publisher gone: its producers close with the transport.
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') transport.close();
@@ -134,18 +147,28 @@ export class Participant implements RoomMember {
     if (this.role !== 'viewer') throw new ForbiddenRoleError(this.role, 'consume');
     const own = this.own(transportId, 'recv');
     const producer = this.room.producer(producerId);
+    if (this.consuming.has(producer.id)) {
+      throw new AlreadyConsumingError(producer.id, [...this.consumers.values()].find((c) => c.producerId === producer.id)?.id);
+    }
     if (!own.router.canConsume({ producerId: producer.id, rtpCapabilities })) throw new CannotConsumeError(producerId);
+    this.consuming.add(producer.id);
     const release = this.room.reserveConsumer(own.router);
     let consumer: types.Consumer;
     try {
       // Paused until the client has set up its side (resumeConsumer): no packets are lost
       // before the first key frame. Simulcast layers then follow the viewer's bandwidth.
       consumer = await rejectsAsInvalid(own.transport.consume({ producerId, rtpCapabilities, paused: true }));
+    } catch (err) {
+      this.consuming.delete(producer.id);
+      throw err;
     } finally {
       release();
     }
     this.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    consumer.observer.once('close', () => {
+      this.consumers.delete(consumer.id);
+      this.consuming.delete(producer.id);
+    });
     consumer.on('producerclose', () => this.notify('consumerClosed', { consumerId: consumer.id, producerId }));
     // mediasoup moved the viewer to another simulcast layer (its bandwidth, its preference, or a
     // layer the publisher stopped sending): the client can show the quality it gets.
@@ -182,6 +205,12 @@ export class Participant implements RoomMember {
   /** Another connection of the publisher took over: this one ends, its producers with it. */
   replaced(): void {
     this.link.close(4409, 'SFU.PUBLISHER_REPLACED');
+    this.close();
+  }
+
+  /** The viewer is no longer in the broadcast's audience (blocked, unfollowed, out of the circle). */
+  admissionRevoked(): void {
+    this.link.close(4403, 'SFU.ADMISSION_REVOKED');
     this.close();
   }
 

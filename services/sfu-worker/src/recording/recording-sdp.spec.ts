@@ -11,3 +11,16 @@ describe('recordingSdp', () => {
     expect(sdp.startsWith('v=0\n')).toBe(true);
   });
 });
+
+describe('recordingSdp refuses what would add lines to the SDP', () => {
+  const stream = (codec: Record<string, unknown>) => ({ kind: 'video' as const, rtpPort: 50002, rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, ...codec }] } as never });
+
+  it.each([
+    ['a parameter value with a line break', { parameters: { 'profile-id': '0\r\nc=IN IP4 192.0.2.1' } }],
+    ['a parameter name with a line break', { parameters: { 'x\na=sendonly': 1 } }],
+    ['a mime type with a line break', { mimeType: 'video/VP8\r\nm=audio 9 RTP/AVP 0' }],
+    ['a non-numeric payload type', { payloadType: '101\na=x' }],
+  ])('%s', (_what, codec) => {
+    expect(() => recordingSdp([stream(codec)])).toThrow(/refusing to write/);
+  });
+});

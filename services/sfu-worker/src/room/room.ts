@@ -1,3 +1,4 @@
+import type { BroadcastAudience } from '@onair/media-tickets';
 import type { types } from 'mediasoup';
 import { EventEmitter } from 'node:events';
 import type { BroadcastId, ParticipantId } from '../ids.js';
@@ -20,6 +21,8 @@ export interface RoomMember {
   notify(notification: string, data: Record<string, unknown>): void;
   /** The room is gone; the member closes its transports (already closed with the router). */
   roomClosed(reason: RoomCloseReason): void;
+  /** A viewer out of the broadcast's audience now (blocked, unfollowed, out of the circle). */
+  admissionRevoked?(): void;
 }
 
 interface RoomEvents {
@@ -49,6 +52,8 @@ export class Room extends EventEmitter<RoomEvents> {
   closed = false;
   /** The origin node this room pulls the broadcast from; undefined on the publisher's node. */
   relayedFrom?: string;
+  /** Who the broadcast is for, from its tickets (stream-sessions' admission); undefined for old tickets. */
+  audience?: BroadcastAudience;
 
   constructor(
     readonly broadcastId: BroadcastId,

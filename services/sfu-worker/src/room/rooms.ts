@@ -6,6 +6,8 @@ import { OriginFeed, type RelaySource } from '../relay/origin-feed.js';
 import type { Relay } from '../relay/relay.js';
 import { RelayUnavailableError } from '../relay/relay.errors.js';
 import type { WorkerPool } from '../worker-pool/worker-pool.js';
+import type { BroadcastAudience } from '@onair/media-tickets';
+import { losesAdmission, RecentAdmissionChanges, type AdmissionChange } from './admission.js';
 import { BroadcastEndedError } from './room.errors.js';
 import { Room } from './room.js';
 
@@ -22,6 +24,7 @@ export class Rooms extends EventEmitter<RoomsEvents> {
   private readonly rooms = new Map<BroadcastId, Room>();
   private readonly opening = new Map<BroadcastId, Promise<Room>>();
   private readonly ended = new Set<BroadcastId>();
+  private readonly admissionChanges = new RecentAdmissionChanges();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -91,6 +94,32 @@ export class Rooms extends EventEmitter<RoomsEvents> {
       this.ended.delete(oldest);
     }
     this.rooms.get(broadcastId)?.close('broadcast-ended');
+  }
+
+  /**
+   * A social-graph change (a block, an unfollow, a circle membership or circle gone): every
+   * viewer it takes out of a broadcast's audience leaves at once, and a ticket issued before it
+   * no longer admits them.
+   */
+  revokeAdmission(change: AdmissionChange): number {
+    this.admissionChanges.remember(change);
+    let revoked = 0;
+    for (const room of this.rooms.values()) {
+      if (!room.audience) continue;
+      for (const member of room.participants) {
+        if (member.role === 'viewer' && member.admissionRevoked && losesAdmission(room.audience, member.accountId, change)) {
+          member.admissionRevoked();
+          revoked++;
+        }
+      }
+    }
+    if (revoked > 0) this.log.log(`${change.kind}: ${revoked} viewer(s) lost admission`);
+    return revoked;
+  }
+
+  /** Whether a ticket issued at `issuedAt` was overtaken by a change that took `accountId` out of the audience. */
+  admissionRevokedSince(audience: BroadcastAudience, accountId: string, issuedAt: Date): boolean {
+    return this.admissionChanges.revokedSince(audience, accountId, issuedAt);
   }
 
   closeAll(): void {

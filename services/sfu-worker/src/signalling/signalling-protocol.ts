@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { PublishedRtpParameters } from './rtp-parameters.schema.js';
 
-// The wire format of SIGNALLING.md. Deep mediasoup structures (rtpParameters, rtpCapabilities)
-// are checked for shape here and in full by mediasoup, whose refusals get a stable code too.
+// The wire format of SIGNALLING.md. A publisher's rtpParameters are checked field by field here
+// (rtp-parameters.schema.ts: they reach consumers and the recorder's SDP); a viewer's
+// rtpCapabilities only for shape, then in full by mediasoup, whose refusals get a stable code too.
 
 const Id = z.string().min(1).max(100);
 
@@ -13,13 +15,6 @@ const DtlsParameters = z.looseObject({
     .max(10),
 });
 
-const RtpParameters = z.looseObject({
-  mid: z.string().max(32).optional(),
-  codecs: z.array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int(), clockRate: z.number().int() })).min(1).max(20),
-  encodings: z.array(z.looseObject({})).max(3).optional(),
-  headerExtensions: z.array(z.looseObject({})).max(30).optional(),
-  rtcp: z.looseObject({}).optional(),
-});
 
 const RtpCapabilities = z.looseObject({
   codecs: z.array(z.looseObject({ mimeType: z.string(), kind: z.enum(['audio', 'video']), clockRate: z.number().int() })).max(100),
@@ -33,8 +28,9 @@ export const MethodParams = {
   produce: z.strictObject({
     transportId: Id,
     kind: z.enum(['audio', 'video']),
-    rtpParameters: RtpParameters,
-    appData: z.record(z.string(), z.unknown()).optional(),
+    rtpParameters: PublishedRtpParameters,
+    // Accepted for mediasoup-client's sake and not kept: nothing of it reaches mediasoup.
+    appData: z.record(z.string().max(32), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])).optional(),
   }),
   consume: z.strictObject({ transportId: Id, producerId: Id, rtpCapabilities: RtpCapabilities }),
   resumeConsumer: z.strictObject({ consumerId: Id }),
@@ -72,5 +68,5 @@ export const errorFrame = (id: RequestFrame['id'] | null, error: ErrorPayload) =
 
 export const notificationFrame = (notification: string, data: Record<string, unknown>) => JSON.stringify({ notification, data });
 
-/** Largest frame accepted; an SDP-sized rtpParameters is a few kB. */
+/** Largest frame accepted (larger: close 1009); an SDP-sized rtpParameters is a few kB. */
 export const MAX_FRAME_BYTES = 64 * 1024;

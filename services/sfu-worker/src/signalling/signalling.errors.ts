@@ -32,3 +32,12 @@ export class DrainingError extends DomainError {
     super('this node is shutting down and takes no new participants; ask for a new ticket');
   }
 }
+
+/** The viewer is out of the broadcast's audience since its ticket was issued (blocked, unfollowed, out of the circle). */
+export class AdmissionRevokedError extends DomainError {
+  readonly code = 'SFU.ADMISSION_REVOKED';
+  readonly kind = 'forbidden' as const;
+  constructor() {
+    super('you are no longer admitted to this broadcast');
+  }
+}

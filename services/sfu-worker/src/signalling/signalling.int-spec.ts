@@ -122,4 +122,42 @@ describe('signalling over WebSocket with real mediasoup', () => {
     });
     expect(h264.error?.code).toBe('SFU.INVALID_MEDIA_PARAMETERS');
   });
+
+  it('refuses codec parameters that would inject lines into the recording SDP; nothing is produced or recorded', async () => {
+    const broadcastId = randomUUID();
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const send = ok(await publisher.request('createWebRtcTransport', { direction: 'send' }));
+    const produce = (codec: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      publisher.request('produce', {
+        transportId: send.id,
+        kind: 'video',
+        rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, ...codec }], encodings: [{ ssrc: 1111 }], ...extra },
+      });
+    const injected = await produce({ parameters: { 'profile-id': '0\r\nc=IN IP4 192.0.2.1' } });
+    expect(injected.error).toMatchObject({
+      code: 'SFU.INVALID_MEDIA_PARAMETERS',
+      details: { fields: expect.arrayContaining([expect.objectContaining({ field: 'params.rtpParameters.codecs.0.parameters.profile-id' })]) },
+    });
+    for (const hostile of [
+      produce({ parameters: { 'x-google-start-bitrate': '1000\na=sendonly' } }),
+      produce({ parameters: { 'a=x\r\n': 1 } }),
+      produce({ mimeType: 'video/VP8\r\nm=audio 9 RTP/AVP 0' }),
+      produce({ rtcpFeedback: [{ type: 'nack\r\na=x' }] }),
+      produce({}, { rtcp: { cname: 'x\r\nc=IN IP4 192.0.2.1' } }),
+      produce({}, { mid: '0\n' }),
+      produce({}, { encodings: [{ ssrc: 1111, rid: 'r0\n' }] }),
+      produce({}, { headerExtensions: [{ uri: 'urn:x\r\n', id: 1 }] }),
+    ]) {
+      expect((await hostile).error?.code).toBe('SFU.INVALID_MEDIA_PARAMETERS');
+    }
+    // Nothing reached a Producer, so nothing reaches a recorder or its SDP.
+    expect(suite.sfu.runtime.rooms.get(broadcastId as never)!.producers.size).toBe(0);
+    // What browsers do send still passes.
+    const fine = await produce({ parameters: { 'x-google-start-bitrate': 1000 }, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'goog-remb' }] }, {
+      mid: '0',
+      rtcp: { cname: 'Ab3+/xyz==', reducedSize: true },
+      headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 4 }],
+    });
+    expect(ok(fine).id).toEqual(expect.any(String));
+  });
 });

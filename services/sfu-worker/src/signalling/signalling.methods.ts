@@ -1,6 +1,7 @@
 import { ValidationFailedError } from '@onair/errors';
 import type { types } from 'mediasoup';
 import type { Participant } from '../participant/participant.js';
+import { MediaParametersRejectedError } from '../participant/participant.errors.js';
 import { UnknownMethodError } from './signalling.errors.js';
 import { isMethod, MethodParams, type Method, type ParamsOf } from './signalling-protocol.js';
 
@@ -29,9 +30,13 @@ export async function handleRequest(participant: Participant, method: string, pa
   if (!isMethod(method)) throw new UnknownMethodError(method);
   const parsed = MethodParams[method].safeParse(params);
   if (!parsed.success) {
-    throw new ValidationFailedError(
-      parsed.error.issues.map((i) => ({ field: ['params', ...i.path].join('.'), issue: i.message })),
-    );
+    const fields = parsed.error.issues.map((i) => ({ field: ['params', ...i.path].join('.'), issue: i.message }));
+    // A publisher's media description outside what the SFU takes (codec, parameters, encodings):
+    // the same code as mediasoup's own refusals, with the fields named.
+    if (fields.every((f) => f.field === 'params.rtpParameters' || f.field.startsWith('params.rtpParameters.'))) {
+      throw new MediaParametersRejectedError(`rtpParameters refused: ${fields.map((f) => f.field).join(', ')}`, fields);
+    }
+    throw new ValidationFailedError(fields);
   }
   const handler = handlers[method] as (p: Participant, params: unknown) => Promise<unknown>;
   return handler(participant, parsed.data);

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { KeySource } from '@onair/auth';
 import { DomainError, ValidationFailedError, type ErrorKind } from '@onair/errors';
-import { MediaTicketInvalidError, verifyMediaTicket, verifyRelayTicket, type MediaTicket } from '@onair/media-tickets';
+import { MediaTicketInvalidError, MediaTicketUsedError, verifyMediaTicket, verifyRelayTicket, type VerifiedMediaTicket } from '@onair/media-tickets';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,7 +14,9 @@ import { handleRelayRequest } from '../relay/relay.methods.js';
 import { RelayNotAllowedError, RelayNotHostedError } from '../relay/relay.errors.js';
 import type { Rooms } from '../room/rooms.js';
 import { handleRequest } from './signalling.methods.js';
-import { DrainingError, MalformedFrameError, TicketWrongBroadcastError } from './signalling.errors.js';
+import { AdmissionRevokedError, DrainingError, MalformedFrameError, TicketWrongBroadcastError } from './signalling.errors.js';
+import { SocketFrames, type FrameLimits } from './socket-frames.js';
+import { UsedTickets } from './used-tickets.js';
 import { errorFrame, MAX_FRAME_BYTES, notificationFrame, RequestFrame, responseFrame, type ErrorPayload } from './signalling-protocol.js';
 
 /** WebSocket close codes for a refused join: 4000 + the HTTP status of the error's kind. */
@@ -33,6 +35,8 @@ export interface SignallingOptions {
   /** Relaying to other nodes (RELAY_PATH); undefined: refused. */
   relay?: RelayConfig;
   pipeAddress: PipeAddress;
+  /** Per-socket frame rate and backlog; SIGNALLING.md's defaults when undefined. */
+  frameLimits?: FrameLimits;
 }
 
 /** One accepted connection: the room member it is and how its requests are answered. */
@@ -51,6 +55,7 @@ export class SignallingServer {
   private readonly log = new Logger('Signalling');
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly pinger: NodeJS.Timeout;
+  private readonly usedTickets = new UsedTickets();
   draining = false;
 
   constructor(
@@ -79,40 +84,47 @@ export class SignallingServer {
   }
 
   private async accept(ws: WebSocket, url: URL, authorization: string | undefined): Promise<void> {
-    // Requests sent right after the handshake wait for the ticket check.
-    const early: RawData[] = [];
-    const hold = (data: RawData) => early.push(data);
-    ws.on('message', hold);
+    // Requests sent right after the handshake wait (bounded) for the ticket check; then every
+    // frame is handled in order, one at a time.
+    const frames = new SocketFrames(ws, this.options.frameLimits);
+    // A protocol error (a frame over maxPayload, bad framing) is emitted on the socket, which ws
+    // then closes (1009, 1002): without a listener it would be thrown and take the node down.
+    ws.on('error', (err) => this.log.debug?.(`signalling socket error: ${err.message}`));
     (ws as WebSocket & { isAlive?: boolean }).isAlive = true;
     ws.on('pong', () => ((ws as WebSocket & { isAlive?: boolean }).isAlive = true));
     let connection: Connection;
     try {
       connection = url.pathname === RELAY_PATH ? await this.joinRelay(ws, url, authorization) : await this.join(ws, url);
     } catch (err) {
+      frames.stop();
       const error = describe(err, this.log);
       send(ws, errorFrame(null, error));
       ws.close(CLOSE_CODE[(err as DomainError).kind] ?? 4400, error.code);
       return;
     }
-    ws.off('message', hold);
-    ws.on('message', (data, isBinary) => void this.onFrame(ws, connection, data, isBinary));
     ws.on('close', () => connection.member.close());
-    for (const data of early) void this.onFrame(ws, connection, data, false);
+    frames.start((data, isBinary) => this.onFrame(ws, connection, data, isBinary));
   }
 
   private async join(ws: WebSocket, url: URL): Promise<Connection> {
     if (this.draining) throw new DrainingError();
     const token = url.searchParams.get('ticket');
     if (!token) throw new MediaTicketInvalidError('the ticket query parameter is missing');
-    const ticket: MediaTicket = await verifyMediaTicket(token, this.keys, this.options.nodeId);
+    const ticket: VerifiedMediaTicket = await verifyMediaTicket(token, this.keys, this.options.nodeId);
     const asked = url.searchParams.get('broadcastId');
     if (asked !== null && asked !== ticket.broadcastId) throw new TicketWrongBroadcastError(ticket.broadcastId);
+    if (!this.usedTickets.claim(ticket.ticketId, ticket.expiresAt)) throw new MediaTicketUsedError();
     // A viewer placed here while the publisher is on another node: this node relays from there.
     const relayFrom = ticket.relayFrom && { originNodeId: ticket.relayFrom.nodeId, relayUrl: ticket.relayFrom.relayUrl, ticket: token };
     let room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
     // The last participant may have left (closing the room) while this one was on its way.
     if (room.closed) room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
     const role = ticket.role === 'publish' ? 'publisher' : 'viewer';
+    if (ticket.audience) {
+      room.audience ??= ticket.audience;
+      // Blocked, unfollowed or out of the circle since this ticket was issued.
+      if (role === 'viewer' && this.rooms.admissionRevokedSince(ticket.audience, ticket.accountId, ticket.issuedAt)) throw new AdmissionRevokedError();
+    }
     if (ws.readyState !== WebSocket.OPEN) throw new MediaTicketInvalidError('the socket closed during the ticket check');
     const participant = new Participant(
       ticket.accountId,

@@ -1,4 +1,8 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampNow } from '@bufbuild/protobuf/wkt';
 import { Injectable } from '@nestjs/common';
+import { CircleMemberRemovedEvent, CircleMemberRemovedSchema } from '@onair/contracts';
+import { Outbox } from '@onair/kafka';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { AccountId } from '../accounts/account-id.js';
 import { assertNotDeleted, lockAccounts } from '../accounts/account-locks.js';
@@ -19,7 +23,10 @@ export interface MemberView {
  */
 @Injectable()
 export class CircleMembersService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   /** Idempotent: adding a member again changes nothing. */
   async add(
@@ -58,13 +65,25 @@ export class CircleMembersService {
     }
   }
 
-  /** Idempotent: removing a non-member is a no-op (the circle must still be the caller's). */
+  /**
+   * Idempotent: removing a non-member is a no-op (the circle must still be the caller's). A
+   * removal publishes `circle.member_removed.v1` in the same transaction: a private broadcast
+   * the member is watching stops for them.
+   */
   async remove(owner: AccountId, circleId: CircleId, member: AccountId): Promise<void> {
-    await this.ownedCircle(this.dataSource.manager, owner, circleId);
-    await this.dataSource.query('DELETE FROM circle_member WHERE circle_id = $1 AND member_id = $2', [
-      circleId,
-      member,
-    ]);
+    await this.dataSource.transaction(async (manager) => {
+      await this.ownedCircle(manager, owner, circleId);
+      const [removed]: [unknown[], number] = await manager.query(
+        'DELETE FROM circle_member WHERE circle_id = $1 AND member_id = $2 RETURNING member_id',
+        [circleId, member],
+      );
+      if (removed.length === 0) return;
+      await this.outbox.add(
+        manager,
+        CircleMemberRemovedEvent,
+        create(CircleMemberRemovedSchema, { circleId, ownerId: owner, memberId: member, removedAt: timestampNow() }),
+      );
+    });
   }
 
   /** Newest first; only the owner may list. */

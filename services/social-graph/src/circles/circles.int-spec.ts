@@ -1,5 +1,6 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { json, TestContext, type TestUser } from '@onair/testing';
+import { CircleDeletedEvent, CircleMemberRemovedEvent } from '@onair/contracts';
+import { EventCollector, json, TestContext, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { randomUUID } from 'node:crypto';
 import type { Client as PgClient } from 'pg';
@@ -130,13 +131,17 @@ describe('circles: named groups of one’s followers', () => {
     expect((await add(friends, bob)).status).toBe(201);
   });
 
-  it('removes a member idempotently, and pages members newest first', async () => {
+  it('removes a member idempotently, publishing circle.member_removed.v1 once, and pages members newest first', async () => {
+    const removed = await EventCollector.start(ctx, CircleMemberRemovedEvent);
     expect(
       (await call('DELETE', `/v1/graph/circles/${friends}/members/${bob.id}`, ann.authHeader)).status,
     ).toBe(204);
     expect(
       (await call('DELETE', `/v1/graph/circles/${friends}/members/${bob.id}`, ann.authHeader)).status,
     ).toBe(204);
+    const [event] = await removed.waitFor(1);
+    expect(event.key).toBe(friends);
+    expect(event.message).toMatchObject({ circleId: friends, ownerId: ann.id, memberId: bob.id });
     const fans = await Promise.all(Array.from({ length: 5 }, () => ctx.newUser()));
     for (const fan of fans) {
       await call('POST', `/v1/graph/follows/${ann.id}`, fan.authHeader);
@@ -156,6 +161,7 @@ describe('circles: named groups of one’s followers', () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(fans.map((f) => f.id).reverse());
+    expect(removed.events).toHaveLength(1); // the second removal changed nothing, published nothing
   });
 
   it("does not let anyone else see or change one's circles", async () => {
@@ -176,9 +182,11 @@ describe('circles: named groups of one’s followers', () => {
     expect((await call('GET', `/v1/graph/circles/${friends}`, ann.authHeader)).status).toBe(200);
   });
 
-  it('deletes a circle with its memberships', async () => {
+  it('deletes a circle with its memberships, publishing circle.deleted.v1 once', async () => {
+    const deleted = await EventCollector.start(ctx, CircleDeletedEvent);
     expect((await call('DELETE', `/v1/graph/circles/${friends}`, ann.authHeader)).status).toBe(204);
     expect((await call('DELETE', `/v1/graph/circles/${friends}`, ann.authHeader)).status).toBe(204);
+    expect((await deleted.waitFor(1)).map((e) => e.message)).toEqual([expect.objectContaining({ circleId: friends, ownerId: ann.id })]);
     expect((await call('GET', `/v1/graph/circles/${friends}`, ann.authHeader)).status).toBe(404);
     expect(
       (await pg.query('SELECT count(*)::int AS n FROM circle_member WHERE circle_id = $1', [friends])).rows[0]

@@ -1,4 +1,8 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampNow } from '@bufbuild/protobuf/wkt';
 import { Injectable } from '@nestjs/common';
+import { CircleDeletedEvent, CircleDeletedSchema } from '@onair/contracts';
+import { Outbox } from '@onair/kafka';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { AccountId } from '../accounts/account-id.js';
@@ -34,7 +38,10 @@ const SELECT_CIRCLE = `
 /** An account's circles: named groups of its followers, for private broadcasts. */
 @Injectable()
 export class CirclesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   async create(owner: AccountId, name: string): Promise<CircleView> {
     try {
@@ -72,9 +79,13 @@ export class CirclesService {
     return this.get(owner, circleId);
   }
 
-  /** Idempotent; memberships go with the circle. */
+  /** Idempotent; memberships go with the circle, and `circle.deleted.v1` says so (once). */
   async remove(owner: AccountId, circleId: CircleId): Promise<void> {
-    await this.dataSource.query('DELETE FROM circle WHERE id = $1 AND owner_id = $2', [circleId, owner]);
+    await this.dataSource.transaction(async (manager) => {
+      const [deleted]: [unknown[], number] = await manager.query('DELETE FROM circle WHERE id = $1 AND owner_id = $2 RETURNING id', [circleId, owner]);
+      if (deleted.length === 0) return;
+      await this.outbox.add(manager, CircleDeletedEvent, create(CircleDeletedSchema, { circleId, ownerId: owner, deletedAt: timestampNow() }));
+    });
   }
 
   async get(owner: AccountId, circleId: CircleId): Promise<CircleView> {

@@ -83,6 +83,11 @@ describe('admission: media tickets for publishers and viewers', () => {
       broadcastId: b.id,
       role: 'publish',
       nodeId: 'node-b',
+      // Who the broadcast is for: the SFU holds admission to it while viewers watch.
+      audience: { ownerId: ann.id, visibility: 'public' },
+      ticketId: expect.any(String),
+      issuedAt: expect.any(Date),
+      expiresAt: new Date(claims.exp! * 1000),
     });
     await expect(verifyMediaTicket(body.ticket, keys, 'node-a')).rejects.toMatchObject({ code: 'MEDIA.TICKET_WRONG_NODE' });
   });
@@ -140,7 +145,10 @@ describe('admission: media tickets for publishers and viewers', () => {
     const b = await create(ann, { visibility: `circle:${circle.id}` });
     expect(b.visibility).toBe(`circle:${circle.id}`);
     await goLive(b.id, ann, 'node-a');
-    expect((await ticket(b.id, dan, 'consume')).status).toBe(201);
+    const admitted = await ticket(b.id, dan, 'consume');
+    expect(admitted.status).toBe(201);
+    // The ticket names the circle, so the SFU can drop dan if he leaves it while watching.
+    expect((await verifyMediaTicket((await json(admitted)).ticket, keys, 'node-a')).audience).toEqual({ ownerId: ann.id, visibility: 'circle', circleId: circle.id });
     await expectRefused(await ticket(b.id, bob, 'consume'), 403, 'STREAM_SESSIONS.NOT_ADMITTED'); // a follower, not a member
     await graph('DELETE', `/v1/graph/circles/${circle.id}`, ann);
     await expectRefused(await ticket(b.id, dan, 'consume'), 403, 'STREAM_SESSIONS.NOT_ADMITTED'); // the circle is gone
@@ -187,10 +195,11 @@ describe('admission: media tickets for publishers and viewers', () => {
       const body = await json(res);
       return { body, claims: await verifyMediaTicket(body.ticket, keys, body.nodeId) };
     };
+    const ticketFacts = { ticketId: expect.any(String), issuedAt: expect.any(Date), expiresAt: expect.any(Date) };
     const expectOnOrigin = async (id: string) => {
       const { body, claims } = await watch(id);
       expect(body).toMatchObject({ nodeId: ORIGIN, signallingUrl: `ws://${ORIGIN}.sfu.test/ws` });
-      expect(claims).toStrictEqual({ accountId: bob.id, broadcastId: id, role: 'consume', nodeId: ORIGIN });
+      expect(claims).toEqual({ ...ticketFacts, accountId: bob.id, broadcastId: id, role: 'consume', nodeId: ORIGIN, audience: { ownerId: ann.id, visibility: 'public' } });
       expect(decodeJwt(body.ticket).rly).toBeUndefined();
     };
 
@@ -208,12 +217,14 @@ describe('admission: media tickets for publishers and viewers', () => {
       const id = await liveOnOrigin();
       const { body, claims } = await watch(id);
       expect(body).toMatchObject({ role: 'consume', broadcastId: id, nodeId: 'node-roomy', signallingUrl: 'ws://node-roomy.sfu.test/ws' });
-      expect(claims).toStrictEqual({
+      expect(claims).toEqual({
+        ...ticketFacts,
         accountId: bob.id,
         broadcastId: id,
         role: 'consume',
         nodeId: 'node-roomy',
         relayFrom: { nodeId: ORIGIN, relayUrl: sfuRelayUrl(ORIGIN) },
+        audience: { ownerId: ann.id, visibility: 'public' },
       });
       await expect(verifyMediaTicket(body.ticket, keys, ORIGIN)).rejects.toMatchObject({ code: 'MEDIA.TICKET_WRONG_NODE' });
       // The fill limit, not the hard cap, makes the origin full: 90 of 100 already sends viewers elsewhere.

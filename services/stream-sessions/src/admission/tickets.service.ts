@@ -48,8 +48,11 @@ export class TicketsService {
       role === 'publish' ? { node: await this.publishNode(b, account) } : await this.consumeNode(b, account);
     const ttl = this.config.tickets.ttlSeconds;
     const expiresAt = new Date(Date.now() + ttl * 1000);
+    // The audience travels with the ticket: the SFU takes a viewer's media away when the owner
+    // later blocks them or they leave the followers or the circle (social-graph's events).
+    const audience = { ownerId: b.owner_id, visibility: b.visibility, ...(b.circle_id ? { circleId: b.circle_id } : {}) };
     const ticket = await signMediaTicket(
-      { accountId: account, broadcastId, role, nodeId: node.nodeId, relayFrom },
+      { accountId: account, broadcastId, role, nodeId: node.nodeId, relayFrom, audience },
       await this.keys.signingKey(),
       ttl,
     );
