@@ -3,9 +3,9 @@
 //   follows-stream: <N> edges in <S> s, <R> edges/s, peak RSS <M> MB
 // where the peak RSS is the server process's (VmHWM). The server runs in a process of its own,
 // as deployed, so client and server do not share one event loop or one heap.
-// needs: postgres
+// needs: postgres pki
 // Runs on Node 24 as is (type stripping: erasable TypeScript only).
-import { credentials, loadPackageDefinition, type ClientReadableStream } from '@grpc/grpc-js';
+import { loadPackageDefinition, type ClientReadableStream } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -17,11 +17,18 @@ import { localEnv } from './support/local-env.ts';
 // The service's own build: the same modules that main.ts starts.
 import { SERVICE_PROTO } from '../../services/social-graph/dist/src/config.js';
 import { createFollowersStreamServer } from '../../services/social-graph/dist/src/social-graph-app.js';
+import { ServiceTls } from '../../libs/service-tls/dist/index.js';
 
 const EDGES = Number(process.env.BENCH_EDGES ?? 1_000_000);
 const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 5000);
 const root = resolve(import.meta.dirname, '../..');
 const protoDir = join(root, 'proto');
+
+/** A service's certificate from the local internal CA: the gRPC API is mutual TLS only, as deployed. */
+function tlsFiles(service: string) {
+  const pki = localEnv('ONAIR_PKI_DIR');
+  return { caFile: join(pki, 'ca.crt'), certFile: join(pki, `${service}.crt`), keyFile: join(pki, `${service}.key`) };
+}
 
 
 function freePort(): Promise<number> {
@@ -39,7 +46,7 @@ async function serve(): Promise<void> {
   const { BENCH_PG_URL: url, BENCH_SCHEMA: schema, BENCH_PORT: port } = process.env;
   const server = await createFollowersStreamServer({
     database: { url: url!, schema: schema! },
-    grpc: { port: Number(port), protoDir },
+    grpc: { port: Number(port), host: '127.0.0.1', protoDir, tls: tlsFiles('social-graph'), allowedClients: ['stream-sessions'] },
     logLevel: 'warn',
   });
   await server.listen();
@@ -101,10 +108,12 @@ function client(address: string): StreamClient {
   });
   const pkg = loadPackageDefinition(definition) as unknown as {
     onair: {
-      social_graph: { v1: { SocialGraphService: new (address: string, creds: unknown) => StreamClient } };
+      social_graph: { v1: { SocialGraphService: new (address: string, creds: unknown, options: unknown) => StreamClient } };
     };
   };
-  return new pkg.onair.social_graph.v1.SocialGraphService(address, credentials.createInsecure());
+  // As stream-sessions (or notifications) would call it.
+  const tls = ServiceTls.load(tlsFiles('stream-sessions'));
+  return new pkg.onair.social_graph.v1.SocialGraphService(address, tls.grpcChannelCredentials(), ServiceTls.grpcChannelOptions('social-graph'));
 }
 
 /** Streams every follower; checks they arrive in strictly increasing order (so none twice). */

@@ -35,7 +35,9 @@ _svc_origins() {
 
 # Environment of a service process, from what `infra up` recorded in .onair/env. The same for
 # every service (each reads what it needs): a service serving gRPC does so on its HTTP port
-# + 10, and every service verifies access tokens against identity's JWKS.
+# + 10, every service verifies access tokens against identity's JWKS, and each has its own
+# certificate from the local internal CA (mutual TLS between services). Every service listens
+# on 127.0.0.1 (their default): only the edge's port is meant for browsers.
 _svc_env() {
   local name=$1 port=$2
   # shellcheck disable=SC1091
@@ -45,6 +47,7 @@ _svc_env() {
     "AVATAR_DIR=$ONAIR_STATE/$name/avatars REPLAY_DIR=$ONAIR_STATE/replays SOCIAL_GRAPH_GRPC_URL=127.0.0.1:$(($(_svc_port social-graph) + 10))" \
     "FFMPEG_BIN=${ONAIR_FFMPEG_BIN:-/usr/bin/ffmpeg} MEDIA_TICKET_JWKS_URL=http://127.0.0.1:$(_svc_port stream-sessions)/.well-known/media-jwks.json" \
     "SFU_SIGNALLING_URL=ws://127.0.0.1:$(_svc_port edge)/v1/sfu/signal" \
+    "INTERNAL_TLS_CA=$ONAIR_PKI_DIR/ca.crt INTERNAL_TLS_CERT=$ONAIR_PKI_DIR/$name.crt INTERNAL_TLS_KEY=$ONAIR_PKI_DIR/$name.key" \
     "LOG_LEVEL=info"
 }
 

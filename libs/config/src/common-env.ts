@@ -48,3 +48,36 @@ export function kafkaConfig(e: { KAFKA_BROKERS: string; KAFKA_TOPIC_PREFIX: stri
 
 export const postgresConfig = (e: { DATABASE_URL: string; DATABASE_SCHEMA: string }) => ({ url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA });
 
+
+/**
+ * Where the service listens. Loopback by default, so a service started on a laptop is not on
+ * the network; a container sets 0.0.0.0 (the Helm charts do).
+ */
+export const listenEnv = (defaultPort: number) => ({
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+  HTTP_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+});
+
+/**
+ * The service's identity between services (mutual TLS, libs/service-tls): PEM files of the
+ * internal CA, its certificate and its key. `tools/onair` issues them under `.onair/pki/`.
+ */
+export const internalTlsEnv = {
+  INTERNAL_TLS_CA: z.string().min(1).optional(),
+  INTERNAL_TLS_CERT: z.string().min(1).optional(),
+  INTERNAL_TLS_KEY: z.string().min(1).optional(),
+};
+
+export interface InternalTlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/** The three files, or undefined when none is set; some but not all is a configuration error. */
+export function internalTlsConfig(e: { INTERNAL_TLS_CA?: string; INTERNAL_TLS_CERT?: string; INTERNAL_TLS_KEY?: string }, service: string): InternalTlsFiles | undefined {
+  const given = [e.INTERNAL_TLS_CA, e.INTERNAL_TLS_CERT, e.INTERNAL_TLS_KEY].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (given !== 3) throw new Error(`${service}: invalid configuration: INTERNAL_TLS_CA, INTERNAL_TLS_CERT and INTERNAL_TLS_KEY go together`);
+  return { caFile: e.INTERNAL_TLS_CA!, certFile: e.INTERNAL_TLS_CERT!, keyFile: e.INTERNAL_TLS_KEY! };
+}

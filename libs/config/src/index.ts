@@ -1,10 +1,14 @@
 export {
+  internalTlsConfig,
+  internalTlsEnv,
   kafkaConfig,
   kafkaEnv,
+  listenEnv,
   LOG_LEVELS,
   observabilityEnv,
   postgresConfig,
   postgresEnv,
+  type InternalTlsFiles,
   type KafkaConfig,
   type LogLevel,
 } from './common-env.js';

@@ -1,4 +1,4 @@
-export { testInfra, repoRoot, type TestInfra } from './test-infra.js';
+export { testInfra, repoRoot, serviceTlsEnv, type TestInfra } from './test-infra.js';
 export { TestContext } from './test-context.js';
 export { EventCollector, waitUntil, type CollectedEvent } from './event-collector.js';
 export { json } from './http.js';

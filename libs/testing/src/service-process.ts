@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from './test-context.js';
-import { repoRoot } from './test-infra.js';
+import { repoRoot, serviceTlsEnv } from './test-infra.js';
 
 export interface RunningIdentity {
   url: string;
@@ -77,6 +77,7 @@ export async function startServiceProcess(ctx: TestContext, name: string, env: R
       KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
       LOG_LEVEL: 'warn',
+      ...serviceTlsEnv(ctx.infra, name),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,6 +10,8 @@ export interface TestInfra {
   mediasoupWorkerBin?: string;
   chromiumBin?: string;
   ffmpegBin?: string;
+  /** The local internal CA and per-service certificates (`tools/onair infra up pki`). */
+  pkiDir: string;
 }
 
 export const repoRoot = resolve(__dirname, '../../..');
@@ -41,5 +43,15 @@ export function testInfra(): TestInfra {
     mediasoupWorkerBin: env.MEDIASOUP_WORKER_BIN,
     chromiumBin: env.ONAIR_CHROMIUM_BIN,
     ffmpegBin: env.ONAIR_FFMPEG_BIN,
+    pkiDir: need('ONAIR_PKI_DIR'),
+  };
+}
+
+/** INTERNAL_TLS_* for a service: its identity between services, from the local internal CA. */
+export function serviceTlsEnv(infra: Pick<TestInfra, 'pkiDir'>, service: string): Record<string, string> {
+  return {
+    INTERNAL_TLS_CA: join(infra.pkiDir, 'ca.crt'),
+    INTERNAL_TLS_CERT: join(infra.pkiDir, `${service}.crt`),
+    INTERNAL_TLS_KEY: join(infra.pkiDir, `${service}.key`),
   };
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { scryptMemoryBytes } from './passwords/password-hasher.js';
-import { type KafkaConfig, kafkaConfig, kafkaEnv, localStateDir, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
+import { type KafkaConfig, kafkaConfig, kafkaEnv, listenEnv, localStateDir, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
 
 const MiB = 1024 * 1024;
 
 const Env = z.object({
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7101),
+  ...listenEnv(7101),
   ...postgresEnv('identity'),
   ...kafkaEnv,
   ...observabilityEnv,
@@ -53,6 +53,7 @@ const Env = z.object({
 
 export interface IdentityConfig {
   httpPort: number;
+  httpHost: string;
   database: { url: string; schema: string };
   kafka: KafkaConfig;
   otlpEndpoint?: string;
@@ -82,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parseEnv('identity', Env, env);
   return {
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
     database: postgresConfig(e),
     kafka: kafkaConfig(e),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -7,7 +7,7 @@ async function main() {
   const config = loadConfig();
   startTelemetry({ serviceName: 'identity', otlpEndpoint: config.otlpEndpoint });
   const app = await createIdentityApp(config);
-  await app.listen(config.httpPort, '0.0.0.0');
+  await app.listen(config.httpPort, config.httpHost);
 }
 
 main().catch((err) => {

@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     const config = loadConfig(env);
     expect(config).toMatchObject({
       httpPort: 7104,
+      httpHost: '127.0.0.1',
       media: { rtcPortBase: 40000, listenIp: '127.0.0.1', announcedIp: '127.0.0.1', maxConsumersPerRouter: 500 },
       recording: { enabled: true, ffmpegBin: '/usr/bin/ffmpeg' },
       signallingUrl: 'ws://127.0.0.1:7104/v1/sfu/signal',
@@ -22,8 +23,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...env, SFU_RELAY_SECRET: secret, SFU_ANNOUNCED_IP: '10.0.0.7', HTTP_PORT: '7200' }).relay).toEqual({
       secret,
       url: 'ws://10.0.0.7:7200/v1/sfu/relay',
+      tls: undefined,
+      tlsPort: 7114,
     });
     expect(loadConfig({ ...env, SFU_RELAY_SECRET: secret, SFU_RELAY_URL: 'wss://sfu-3.internal/v1/sfu/relay' }).relay?.url).toBe('wss://sfu-3.internal/v1/sfu/relay');
+  });
+
+  it('serves relays over wss with mutual TLS once it has an internal certificate', () => {
+    const tls = { INTERNAL_TLS_CA: '/tls/ca.crt', INTERNAL_TLS_CERT: '/tls/tls.crt', INTERNAL_TLS_KEY: '/tls/tls.key' };
+    const secret = 's'.repeat(32);
+    expect(loadConfig({ ...env, ...tls, SFU_RELAY_SECRET: secret, SFU_ANNOUNCED_IP: '10.0.0.7' }).relay).toEqual({
+      secret,
+      url: 'wss://10.0.0.7:7114/v1/sfu/relay',
+      tls: { caFile: '/tls/ca.crt', certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' },
+      tlsPort: 7114,
+    });
+    expect(() => loadConfig({ ...env, ...tls, SFU_RELAY_SECRET: secret, SFU_RELAY_URL: 'ws://10.0.0.7:7104/v1/sfu/relay' })).toThrow('SFU_RELAY_URL');
   });
 
   it.each([

@@ -1,13 +1,26 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type KafkaConfig, kafkaConfig, kafkaEnv, localStateDir, type LogLevel, observabilityEnv, parseEnv } from '@onair/config';
+import {
+  internalTlsConfig,
+  internalTlsEnv,
+  type InternalTlsFiles,
+  type KafkaConfig,
+  kafkaConfig,
+  kafkaEnv,
+  localStateDir,
+  type LogLevel,
+  observabilityEnv,
+  parseEnv,
+} from '@onair/config';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Ip = z.union([z.ipv4(), z.ipv6()]);
 
 const Env = z.object({
   HTTP_PORT: Port.default(7104),
+  /** Where signalling (and, without internal TLS, relays) listen: loopback on a laptop, 0.0.0.0 in a pod. */
+  HTTP_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
   ...kafkaEnv,
   /** stream-sessions' JWKS: the keys that sign media tickets. */
   MEDIA_TICKET_JWKS_URL: z.url({ protocol: /^https?$/ }),
@@ -46,6 +59,14 @@ const Env = z.object({
   SFU_RELAY_SECRET: z.string().min(32).max(512).optional(),
   /** Where other nodes open a relay to this one (direct, not through the edge); published in NodeLoadReported. */
   SFU_RELAY_URL: z.url({ protocol: /^wss?$/ }).optional(),
+  /**
+   * With internal TLS (INTERNAL_TLS_*), relays are served over wss on this port only, with
+   * mutual TLS (both nodes present an sfu-worker certificate): the relay secret and the pipes'
+   * SRTP keys never cross the network in clear. Without it, relays use ws on HTTP_PORT (a
+   * laptop's single node; not for production).
+   */
+  SFU_RELAY_TLS_PORT: Port.default(7114),
+  ...internalTlsEnv,
   /** UDP ports of the PipeTransports between nodes (and of recording's local PlainTransports). */
   SFU_RELAY_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(41000),
   SFU_RELAY_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
@@ -81,10 +102,15 @@ export interface RecordingConfig {
 export interface RelayConfig {
   secret: string;
   url: string;
+  /** This node's certificate: relays are served (and opened) over mutual TLS. */
+  tls?: InternalTlsFiles;
+  /** The wss port relays are served on, with `tls`. */
+  tlsPort: number;
 }
 
 export interface SfuWorkerConfig {
   httpPort: number;
+  httpHost: string;
   kafka: KafkaConfig;
   mediaTicketJwksUrl: string;
   media: MediaConfig;
@@ -113,8 +139,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SFU_RTC_PORT_BASE + workers - 1 > 65535) {
     throw new Error('sfu-worker: invalid configuration: SFU_RTC_PORT_BASE: base + SFU_WORKERS exceeds 65535');
   }
+  const tls = internalTlsConfig(e, 'sfu-worker');
+  const defaultRelayUrl = tls ? `wss://${e.SFU_ANNOUNCED_IP}:${e.SFU_RELAY_TLS_PORT}${RELAY_PATH}` : `ws://${e.SFU_ANNOUNCED_IP}:${e.HTTP_PORT}${RELAY_PATH}`;
+  const relayUrl = e.SFU_RELAY_URL ?? defaultRelayUrl;
+  if (e.SFU_RELAY_SECRET && tls && !relayUrl.startsWith('wss:')) {
+    throw new Error('sfu-worker: invalid configuration: SFU_RELAY_URL: must be wss:// when relays are served over internal TLS');
+  }
   return {
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
     kafka: kafkaConfig(e),
     mediaTicketJwksUrl: e.MEDIA_TICKET_JWKS_URL,
     media: {
@@ -128,9 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keyFrameRequestDelayMs: e.SFU_KEYFRAME_REQUEST_DELAY_MS,
       relayPorts: { min: e.SFU_RELAY_MIN_PORT, max: e.SFU_RELAY_MAX_PORT },
     },
-    relay: e.SFU_RELAY_SECRET
-      ? { secret: e.SFU_RELAY_SECRET, url: e.SFU_RELAY_URL ?? `ws://${e.SFU_ANNOUNCED_IP}:${e.HTTP_PORT}${RELAY_PATH}` }
-      : undefined,
+    relay: e.SFU_RELAY_SECRET ? { secret: e.SFU_RELAY_SECRET, url: relayUrl, tls, tlsPort: e.SFU_RELAY_TLS_PORT } : undefined,
     recording: { enabled: e.SFU_RECORDING === 'true', replayDir: resolve(e.REPLAY_DIR), ffmpegBin: e.FFMPEG_BIN },
     signallingUrl: e.SFU_SIGNALLING_URL ?? `ws://${e.SFU_ANNOUNCED_IP}:${e.HTTP_PORT}${SIGNALLING_PATH}`,
     reportIntervalMs: e.SFU_REPORT_INTERVAL_MS,

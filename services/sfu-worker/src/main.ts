@@ -7,7 +7,7 @@ async function main() {
   const config = loadConfig();
   startTelemetry({ serviceName: 'sfu-worker', otlpEndpoint: config.otlpEndpoint });
   const app = await createSfuWorkerApp(config);
-  await app.listen(config.httpPort, '0.0.0.0');
+  await app.listen(config.httpPort, config.httpHost);
 }
 
 main().catch((err) => {

@@ -13,6 +13,7 @@ import type { SfuWorkerConfig } from './config.js';
 import { DirectoryReplayStore } from '@onair/replay-store';
 import { Recordings } from './recording/recordings.js';
 import { WorkerPipeRelay } from './relay/relay.js';
+import { RelayTlsServer } from './relay/relay-tls-server.js';
 import { LoadReporter } from './reporting/load-reporter.js';
 import { MediaEventsPublisher } from './reporting/media-events.publisher.js';
 import { AdmissionRevocationsConsumer } from './room/admission-revocations.consumer.js';
@@ -38,6 +39,8 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
   readonly broadcastEnded: BroadcastEndedConsumer;
   readonly admissionRevocations: AdmissionRevocationsConsumer;
   readonly signalling: SignallingServer;
+  /** Relays over mutual TLS on their own port, when this node has an internal certificate. */
+  readonly relayServer?: RelayTlsServer;
 
   constructor(@Inject(SFU_CONFIG) readonly config: SfuWorkerConfig) {
     const { media } = config;
@@ -64,6 +67,8 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
       relay: config.relay,
       pipeAddress: { listenIp: media.listenIp, announcedIp: media.announcedIp },
     });
+    const relay = config.relay;
+    if (relay?.tls) this.relayServer = new RelayTlsServer({ ...relay, tls: relay.tls }, this.signalling.handleRelayUpgrade);
     this.rooms.on('roomOpened', (room) => {
       room.on('publisherJoined', (publisherId) =>
         this.events.publish(PublisherJoinedEvent, { broadcastId: room.broadcastId, nodeId: media.nodeId, publisherId, at: timestampNow() }),
@@ -79,6 +84,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     await this.events.start();
     await this.broadcastEnded.start();
     await this.admissionRevocations.start();
+    await this.relayServer?.listen(this.config.httpHost);
     this.reporter.start();
   }
 
@@ -114,6 +120,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
   async onApplicationShutdown(): Promise<void> {
     this.reporter.stop();
     this.signalling.close();
+    await this.relayServer?.close();
     await this.broadcastEnded.stop();
     await this.admissionRevocations.stop();
     this.pool.close();

@@ -1,11 +1,35 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { findProtoDir, type KafkaConfig, kafkaConfig, kafkaEnv, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
+import {
+  findProtoDir,
+  internalTlsConfig,
+  internalTlsEnv,
+  type InternalTlsFiles,
+  type KafkaConfig,
+  kafkaConfig,
+  kafkaEnv,
+  listenEnv,
+  type LogLevel,
+  observabilityEnv,
+  parseEnv,
+  postgresConfig,
+  postgresEnv,
+} from '@onair/config';
 
 const Env = z.object({
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7102),
+  ...listenEnv(7102),
   GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(7112),
+  /** Where the internal gRPC API listens: loopback on a laptop, 0.0.0.0 in a pod. */
+  GRPC_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+  /** Services whose certificates may call the gRPC API (comma-separated names). */
+  GRPC_ALLOWED_CLIENTS: z
+    .string()
+    .default('stream-sessions,notifications')
+    .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/)).min(1)),
+  // Required: the gRPC API is served over mutual TLS only (libs/service-tls).
+  ...internalTlsEnv,
   ...postgresEnv('social_graph'),
   ...kafkaEnv,
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }),
@@ -23,11 +47,17 @@ export interface DatabaseConfig {
 
 export interface GrpcConfig {
   port: number;
+  host: string;
   protoDir: string;
+  /** This service's certificate; clients must present one from the same internal CA. */
+  tls: InternalTlsFiles;
+  /** Service names (certificate CNs) allowed to call. */
+  allowedClients: string[];
 }
 
 export interface SocialGraphConfig {
   httpPort: number;
+  httpHost: string;
   grpc: GrpcConfig;
   database: DatabaseConfig;
   kafka: KafkaConfig;
@@ -51,9 +81,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `social-graph: invalid configuration: PROTO_DIR: ${join(protoDir, SERVICE_PROTO)} does not exist`,
     );
   }
+  const tls = internalTlsConfig(e, 'social-graph');
+  if (!tls) {
+    throw new Error(
+      'social-graph: invalid configuration: INTERNAL_TLS_CA, INTERNAL_TLS_CERT and INTERNAL_TLS_KEY are required (the gRPC API takes mutual TLS only)',
+    );
+  }
   return {
     httpPort: e.HTTP_PORT,
-    grpc: { port: e.GRPC_PORT, protoDir },
+    httpHost: e.HTTP_HOST,
+    grpc: { port: e.GRPC_PORT, host: e.GRPC_HOST, protoDir, tls, allowedClients: e.GRPC_ALLOWED_CLIENTS },
     database: postgresConfig(e),
     kafka: kafkaConfig(e),
     auth: { jwksUrl: e.AUTH_JWKS_URL },

@@ -9,7 +9,7 @@ async function main() {
   const app = await createSocialGraphApp(config);
   // gRPC and the Kafka consumer first: /readyz answers only once everything listens.
   await app.startAllMicroservices();
-  await app.listen(config.httpPort, '0.0.0.0');
+  await app.listen(config.httpPort, config.httpHost);
 }
 
 main().catch((err) => {

@@ -16,6 +16,7 @@ import type { DatabaseConfig, GrpcConfig, LogLevel, SocialGraphConfig } from './
 import { FollowersStreamModule } from './followers-stream/followers-stream.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { grpcOptions } from './grpc/grpc-options.js';
+import { GrpcPeersModule } from './grpc/grpc-peers.js';
 import { InfrastructureModule, socialGraphDatabase } from './infrastructure.module.js';
 
 @Module({})
@@ -25,6 +26,7 @@ class SocialGraphModule {
       module: SocialGraphModule,
       imports: [
         InfrastructureModule.forRoot(config),
+        GrpcPeersModule.forRoot(config.grpc.allowedClients),
         AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka: { clientId: 'social-graph', ...config.kafka }, service: 'social-graph' } }),
         FollowsModule,
         BlocksModule,
@@ -68,10 +70,10 @@ export async function createSocialGraphApp(config: SocialGraphConfig): Promise<I
 
 @Module({})
 class FollowersStreamServerModule {
-  static forRoot(database: DatabaseConfig): DynamicModule {
+  static forRoot(database: DatabaseConfig, allowedClients: string[]): DynamicModule {
     return {
       module: FollowersStreamServerModule,
-      imports: [socialGraphDatabase(database), FollowersStreamModule],
+      imports: [socialGraphDatabase(database), GrpcPeersModule.forRoot(allowedClients), FollowersStreamModule],
     };
   }
 }
@@ -85,7 +87,7 @@ export async function createFollowersStreamServer(config: {
   grpc: GrpcConfig;
   logLevel: LogLevel;
 }): Promise<INestMicroservice> {
-  return NestFactory.createMicroservice(FollowersStreamServerModule.forRoot(config.database), {
+  return NestFactory.createMicroservice(FollowersStreamServerModule.forRoot(config.database, config.grpc.allowedClients), {
     ...grpcOptions(config.grpc),
     logger: new JsonLogger('social-graph', config.logLevel),
     abortOnError: false,

@@ -1,7 +1,8 @@
 // Test-only: boots the real social-graph (HTTP, gRPC, Kafka consumer) in the suite's own
 // schema and topic prefix, and talks to it the way other services and clients do: fetch for
 // HTTP, a plain grpc-js client generated from the same .proto files for gRPC.
-import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadPackageDefinition, Metadata, type ChannelCredentials, type ChannelOptions, type Client, type ServiceError } from '@grpc/grpc-js';
+import { ServiceTls } from '@onair/service-tls';
 import { loadSync } from '@grpc/proto-loader';
 import type { INestApplication } from '@nestjs/common';
 import { freePort } from '@onair/testing';
@@ -16,7 +17,7 @@ import { createSocialGraphApp } from './social-graph-app.js';
  * declarations tsc emits for this file do not import libs/testing.
  */
 export interface Suite {
-  readonly infra: { pgUrl: string; kafkaBrokers: string[] };
+  readonly infra: { pgUrl: string; kafkaBrokers: string[]; pkiDir: string };
   readonly topicPrefix: string;
   schema(name: string): string;
   onCleanup(fn: () => Promise<unknown>): void;
@@ -44,6 +45,7 @@ export async function startSocialGraph(ctx: Suite, jwksUrl: string): Promise<Run
       KAFKA_TOPIC_PARTITIONS: '2',
       AUTH_JWKS_URL: jwksUrl,
       LOG_LEVEL: 'error',
+      ...tlsFiles(ctx.infra.pkiDir, 'social-graph'),
     }),
   );
   ctx.onCleanup(() => app.close());
@@ -61,9 +63,21 @@ type Unary = (
   callback: (err: ServiceError | null, response: never) => void,
 ) => void;
 
-/** The generated grpc-js client of SocialGraphService, as another OnAir service would use it. */
+/** INTERNAL_TLS_* of `service` from the local internal CA (`tools/onair infra up pki`). */
+export const tlsFiles = (pkiDir: string, service: string) => ({
+  INTERNAL_TLS_CA: join(pkiDir, 'ca.crt'),
+  INTERNAL_TLS_CERT: join(pkiDir, `${service}.crt`),
+  INTERNAL_TLS_KEY: join(pkiDir, `${service}.key`),
+});
+
+/**
+ * The generated grpc-js client of SocialGraphService, as another OnAir service would use it:
+ * over mutual TLS, presenting `as`'s certificate (stream-sessions by default, an allowed caller).
+ */
 export function socialGraphClient(
   address: string,
+  pkiDir: string,
+  as = 'stream-sessions',
 ): Client & Record<string, Unary> & { streamFollowers(request: object): NodeJS.ReadableStream } {
   const protoDir = defaultProtoDir(__dirname);
   const definition = loadSync(join(protoDir, SERVICE_PROTO), {
@@ -78,13 +92,16 @@ export function socialGraphClient(
         v1: {
           SocialGraphService: new (
             address: string,
-            creds: ReturnType<typeof credentials.createInsecure>,
+            creds: ChannelCredentials,
+            options: ChannelOptions,
           ) => never;
         };
       };
     };
   };
-  return new pkg.onair.social_graph.v1.SocialGraphService(address, credentials.createInsecure());
+  const files = tlsFiles(pkiDir, as);
+  const tls = ServiceTls.load({ caFile: files.INTERNAL_TLS_CA, certFile: files.INTERNAL_TLS_CERT, keyFile: files.INTERNAL_TLS_KEY });
+  return new pkg.onair.social_graph.v1.SocialGraphService(address, tls.grpcChannelCredentials(), ServiceTls.grpcChannelOptions('social-graph'));
 }
 
 /** A unary call as a promise. */

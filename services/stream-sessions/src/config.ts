@@ -1,12 +1,29 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { findProtoDir, type KafkaConfig, kafkaConfig, kafkaEnv, localStateDir, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
+import {
+  findProtoDir,
+  internalTlsConfig,
+  internalTlsEnv,
+  type InternalTlsFiles,
+  type KafkaConfig,
+  kafkaConfig,
+  kafkaEnv,
+  listenEnv,
+  localStateDir,
+  type LogLevel,
+  observabilityEnv,
+  parseEnv,
+  postgresConfig,
+  postgresEnv,
+} from '@onair/config';
 
 const seconds = (def: number, min = 0) => z.coerce.number().min(min).default(def);
 
 const Env = z.object({
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(7103),
+  ...listenEnv(7103),
+  // Required: social-graph's gRPC API takes mutual TLS only (libs/service-tls).
+  ...internalTlsEnv,
   ...postgresEnv('stream_sessions'),
   ...kafkaEnv,
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }),
@@ -49,10 +66,11 @@ export type { LogLevel } from '@onair/config';
 
 export interface StreamSessionsConfig {
   httpPort: number;
+  httpHost: string;
   database: { url: string; schema: string };
   kafka: KafkaConfig;
   auth: { jwksUrl: string };
-  socialGraph: { address: string; protoDir: string; timeoutMs: number };
+  socialGraph: { address: string; protoDir: string; timeoutMs: number; tls: InternalTlsFiles };
   replays: { dir: string; ttlSeconds: number };
   lifecycle: { publisherGraceSeconds: number; sweepIntervalMs: number };
   stats: { intervalSeconds: number; audienceStaleSeconds: number };
@@ -68,7 +86,6 @@ export const STREAM_SESSIONS_CONFIG = Symbol('StreamSessionsConfig');
 /** social-graph's contract, relative to the proto root. */
 export const SOCIAL_GRAPH_PROTO = 'onair/social_graph/v1/social_graph_service.proto';
 
-
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): StreamSessionsConfig {
   const e = parseEnv('stream-sessions', Env, env);
@@ -78,12 +95,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `stream-sessions: invalid configuration: PROTO_DIR: ${join(protoDir, SOCIAL_GRAPH_PROTO)} does not exist`,
     );
   }
+  const tls = internalTlsConfig(e, 'stream-sessions');
+  if (!tls) {
+    throw new Error(
+      'stream-sessions: invalid configuration: INTERNAL_TLS_CA, INTERNAL_TLS_CERT and INTERNAL_TLS_KEY are required (social-graph takes mutual TLS only)',
+    );
+  }
   return {
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
     database: postgresConfig(e),
     kafka: kafkaConfig(e),
     auth: { jwksUrl: e.AUTH_JWKS_URL },
-    socialGraph: { address: e.SOCIAL_GRAPH_GRPC_URL, protoDir, timeoutMs: e.SOCIAL_GRAPH_TIMEOUT_MS },
+    socialGraph: { address: e.SOCIAL_GRAPH_GRPC_URL, protoDir, timeoutMs: e.SOCIAL_GRAPH_TIMEOUT_MS, tls },
     replays: { dir: resolve(e.REPLAY_DIR), ttlSeconds: e.REPLAY_TTL_SECONDS ?? e.REPLAY_TTL_HOURS * 3600 },
     lifecycle: { publisherGraceSeconds: e.PUBLISHER_GRACE_SECONDS, sweepIntervalMs: e.SWEEP_INTERVAL_MS },
     stats: { intervalSeconds: e.STATS_INTERVAL_SECONDS, audienceStaleSeconds: e.AUDIENCE_STALE_SECONDS },

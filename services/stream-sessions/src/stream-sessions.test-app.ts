@@ -21,7 +21,7 @@ import {
   type EventDescriptor,
 } from '@onair/contracts';
 import { encodeEvent } from '@onair/kafka';
-import { freePort, repoRoot, type TestContext, type TestUser } from '@onair/testing';
+import { freePort, repoRoot, serviceTlsEnv, type TestContext, type TestUser } from '@onair/testing';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -54,6 +54,7 @@ export async function startSocialGraph(ctx: TestContext, jwksUrl: string): Promi
         KAFKA_TOPIC_PARTITIONS: '2',
         AUTH_JWKS_URL: jwksUrl,
         LOG_LEVEL: 'warn',
+        ...serviceTlsEnv(ctx.infra, 'social-graph'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -105,6 +106,7 @@ export async function startStreamSessions(
       REPLAY_DIR: replayDir,
       SWEEP_INTERVAL_MS: '200',
       LOG_LEVEL: 'error',
+      ...serviceTlsEnv(ctx.infra, 'stream-sessions'),
       ...env,
     }),
   );

@@ -63,6 +63,9 @@ describe('live video end to end in headless Chromium', () => {
         SFU_MAX_CONSUMERS_PER_ROUTER: '4',
         SFU_REPORT_INTERVAL_MS: '2000',
         SFU_RELAY_SECRET: RELAY_SECRET,
+        // Relays between the nodes go over wss with mutual TLS (each node has an sfu-worker
+        // certificate from the local internal CA, as startServiceProcess gives every service).
+        SFU_RELAY_TLS_PORT: String(await freePort()),
         REPLAY_DIR: replays,
         FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
         SFU_DRAIN_TIMEOUT_MS: '1000',

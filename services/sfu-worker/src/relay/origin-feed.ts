@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { types } from 'mediasoup';
+import { ServiceTls } from '@onair/service-tls';
 import { WebSocket } from 'ws';
 import type { RelayConfig } from '../config.js';
 import type { Room } from '../room/room.js';
@@ -51,7 +52,10 @@ export class OriginFeed {
   static async open(room: Room, source: RelaySource, relay: RelayConfig, address: PipeAddress): Promise<OriginFeed> {
     const url = new URL(source.relayUrl);
     url.searchParams.set('ticket', source.ticket);
-    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${relay.secret}` }, handshakeTimeout: ORIGIN_TIMEOUT_MS });
+    // wss: mutual TLS, the origin must present an sfu-worker certificate of the internal CA.
+    if (url.protocol === 'wss:' && !relay.tls) throw new RelayUnavailableError(source.originNodeId, 'the origin relays over TLS and this node has no internal certificate');
+    const tls = url.protocol === 'wss:' && relay.tls ? ServiceTls.load(relay.tls).clientOptions('sfu-worker') : {};
+    const socket = new WebSocket(url, { ...tls, headers: { authorization: `Bearer ${relay.secret}` }, handshakeTimeout: ORIGIN_TIMEOUT_MS });
     const feed = new OriginFeed(room, source, socket, address);
     try {
       const joined = await feed.opening();

@@ -5,6 +5,8 @@ import { MediaTicketInvalidError, MediaTicketUsedError, verifyMediaTicket, verif
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { peerServiceName } from '@onair/service-tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { RELAY_PATH, SIGNALLING_PATH, type RelayConfig } from '../config.js';
 import type { BroadcastId } from '../ids.js';
@@ -66,16 +68,33 @@ export class SignallingServer {
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
   }
 
-  /** For the HTTP server's `upgrade` event. */
+  /** For the HTTP server's `upgrade` event: signalling, and relays unless they go over internal TLS. */
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    this.upgrade(req, socket, head, this.options.relay?.tls ? [SIGNALLING_PATH] : [SIGNALLING_PATH, RELAY_PATH]);
+  };
+
+  /**
+   * For the relay server's `upgrade` event (wss, mutual TLS: the handshake already refused any
+   * client without a certificate from the internal CA): relays only, and only from SFU nodes.
+   */
+  readonly handleRelayUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const peer = peerServiceName((socket as TLSSocket).getPeerCertificate?.());
+    if (peer !== 'sfu-worker') {
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    this.upgrade(req, socket, head, [RELAY_PATH]);
+  };
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, paths: string[]): void {
     const url = new URL(req.url ?? '/', 'http://sfu');
-    if (url.pathname !== SIGNALLING_PATH && url.pathname !== RELAY_PATH) {
+    if (!paths.includes(url.pathname)) {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     const authorization = req.headers.authorization;
     this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, url, authorization));
-  };
+  }
 
   close(): void {
     clearInterval(this.pinger);

@@ -1,6 +1,6 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { CircleDeletedEvent, CircleMemberRemovedEvent } from '@onair/contracts';
-import { EventCollector, json, TestContext, type TestUser } from '@onair/testing';
+import { EventCollector, json, TestContext, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { randomUUID } from 'node:crypto';
 import type { Client as PgClient } from 'pg';
@@ -31,7 +31,7 @@ describe('circles: named groups of one’s followers', () => {
     sg = await startSocialGraph(ctx, identity.jwksUrl);
     call = httpClient(sg.url);
     pg = await sql(ctx, sg.schema);
-    grpc = socialGraphClient(sg.grpcAddress);
+    grpc = socialGraphClient(sg.grpcAddress, ctx.infra.pkiDir);
     ctx.onCleanup(async () => grpc.close());
     [ann, bob, cat, dan] = await Promise.all([ctx.newUser(), ctx.newUser(), ctx.newUser(), ctx.newUser()]);
     for (const fan of [bob, cat, dan]) await call('POST', `/v1/graph/follows/${ann.id}`, fan.authHeader);
@@ -186,7 +186,8 @@ describe('circles: named groups of one’s followers', () => {
     const deleted = await EventCollector.start(ctx, CircleDeletedEvent);
     expect((await call('DELETE', `/v1/graph/circles/${friends}`, ann.authHeader)).status).toBe(204);
     expect((await call('DELETE', `/v1/graph/circles/${friends}`, ann.authHeader)).status).toBe(204);
-    expect((await deleted.waitFor(1)).map((e) => e.message)).toEqual([expect.objectContaining({ circleId: friends, ownerId: ann.id })]);
+    await waitUntil(() => deleted.events.some((e) => e.message.circleId === friends), 20_000, 'circle.deleted.v1');
+    expect(deleted.events.filter((e) => e.message.circleId === friends).map((e) => e.message)).toEqual([expect.objectContaining({ circleId: friends, ownerId: ann.id })]);
     expect((await call('GET', `/v1/graph/circles/${friends}`, ann.authHeader)).status).toBe(404);
     expect(
       (await pg.query('SELECT count(*)::int AS n FROM circle_member WHERE circle_id = $1', [friends])).rows[0]

@@ -27,7 +27,7 @@ describe('gRPC StreamFollowers on real PostgreSQL', () => {
   beforeAll(async () => {
     sg = await startSocialGraph(ctx, UNUSED_JWKS_URL);
     pg = await sql(ctx, sg.schema);
-    client = socialGraphClient(sg.grpcAddress);
+    client = socialGraphClient(sg.grpcAddress, ctx.infra.pkiDir);
     ctx.onCleanup(async () => client.close());
     // 12,345 followers of `star` (set up in SQL: through the API this would take minutes),
     // plus followers of another account around them in the index, which must not leak in.

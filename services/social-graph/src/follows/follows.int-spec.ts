@@ -101,7 +101,7 @@ describe('follows over HTTP, with accounts and tokens from the real identity', (
     const no = await json(await call('GET', `/v1/graph/follows/${bob.id}/${ann.id}`, cat.authHeader));
     expect(no).toMatchObject({ following: false, followedAt: null });
 
-    const grpc = socialGraphClient(sg.grpcAddress);
+    const grpc = socialGraphClient(sg.grpcAddress, ctx.infra.pkiDir);
     expect(await unary(grpc, 'isFollowing', { followerId: ann.id, followeeId: bob.id })).toEqual({
       following: true,
     });
@@ -115,7 +115,7 @@ describe('follows over HTTP, with accounts and tokens from the real identity', (
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const metadata = new Metadata();
     metadata.set('traceparent', `00-${traceId}-b7ad6b7169203331-01`);
-    const grpc = socialGraphClient(sg.grpcAddress);
+    const grpc = socialGraphClient(sg.grpcAddress, ctx.infra.pkiDir);
     await unary(grpc, 'isFollowing', { followerId: ann.id, followeeId: bob.id }, metadata);
     grpc.close();
     const spans = telemetry.finishedSpans().filter((s) => s.spanContext().traceId === traceId);

@@ -1,5 +1,6 @@
-import { applyDecorators, Controller, UseFilters, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { GrpcErrorFilter } from './grpc-error.filter.js';
+import { GrpcPeerGuard } from './grpc-peers.js';
 import { GrpcTracingInterceptor } from './grpc-tracing.interceptor.js';
 
 /**
@@ -12,4 +13,5 @@ export const GrpcController = () =>
     Controller(),
     UseFilters(new GrpcErrorFilter()),
     UseInterceptors(new GrpcTracingInterceptor()),
+    UseGuards(GrpcPeerGuard),
   );

@@ -1,4 +1,5 @@
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import { ServiceTls } from '@onair/service-tls';
 import { join } from 'node:path';
 import { SERVICE_PROTO, type GrpcConfig } from '../config.js';
 
@@ -7,17 +8,19 @@ export const GRPC_SERVICE = 'SocialGraphService';
 
 /**
  * The internal gRPC API, loaded at run time from proto/ (the same files buf lints and
- * libs/contracts is generated from). It is not authenticated: only other OnAir services
- * reach it, inside the cluster, and the network policy is what keeps everyone else out.
- * Callers acting for an end user would add `GrpcAuthGuard` (token in `authorization`).
+ * libs/contracts is generated from). Mutual TLS only: a client without a certificate from the
+ * internal CA does not get past the handshake, and GrpcPeerGuard lets through only the
+ * services named in GRPC_ALLOWED_CLIENTS. Callers acting for an end user would add
+ * `GrpcAuthGuard` (token in `authorization`).
  */
-export function grpcOptions(config: GrpcConfig, host = '0.0.0.0'): GrpcOptions {
+export function grpcOptions(config: GrpcConfig): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
       package: GRPC_PACKAGE,
       protoPath: join(config.protoDir, SERVICE_PROTO),
-      url: `${host}:${config.port}`,
+      url: `${config.host}:${config.port}`,
+      credentials: ServiceTls.load(config.tls).grpcServerCredentials(),
       loader: {
         includeDirs: [config.protoDir],
         keepCase: false,

@@ -1,6 +1,7 @@
-import { credentials, loadPackageDefinition, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadPackageDefinition, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ServiceTls } from '@onair/service-tls';
 import { join } from 'node:path';
 import { SOCIAL_GRAPH_PROTO, STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
 import { SocialGraphUnavailableError } from './admission.errors.js';
@@ -12,13 +13,16 @@ type Unary = (
   callback: (err: ServiceError | null, response: never) => void,
 ) => void;
 
-/** social-graph's internal gRPC API (SocialGraphService), the questions admission asks. */
+/**
+ * social-graph's internal gRPC API (SocialGraphService), the questions admission asks, over
+ * mutual TLS: this service's certificate, and only social-graph's is accepted back.
+ */
 @Injectable()
 export class SocialGraphClient implements OnApplicationShutdown {
   private readonly client: Client & Record<string, Unary>;
 
   constructor(@Inject(STREAM_SESSIONS_CONFIG) private readonly config: StreamSessionsConfig) {
-    const { protoDir, address } = config.socialGraph;
+    const { protoDir, address, tls } = config.socialGraph;
     const definition = loadSync(join(protoDir, SOCIAL_GRAPH_PROTO), {
       includeDirs: [protoDir],
       keepCase: false,
@@ -26,9 +30,10 @@ export class SocialGraphClient implements OnApplicationShutdown {
       defaults: true,
     });
     const pkg = loadPackageDefinition(definition) as unknown as {
-      onair: { social_graph: { v1: { SocialGraphService: new (address: string, creds: unknown) => never } } };
+      onair: { social_graph: { v1: { SocialGraphService: new (address: string, creds: unknown, options: unknown) => never } } };
     };
-    this.client = new pkg.onair.social_graph.v1.SocialGraphService(address, credentials.createInsecure());
+    const identity = ServiceTls.load(tls);
+    this.client = new pkg.onair.social_graph.v1.SocialGraphService(address, identity.grpcChannelCredentials(), ServiceTls.grpcChannelOptions('social-graph'));
   }
 
   onApplicationShutdown() {

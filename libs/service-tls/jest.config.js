@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'service-tls',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,2 @@
+export { peerServiceName, ServiceTls, type ServiceTlsFiles } from './service-tls.js';
+export { ServiceNotAllowedError, ServicePeerGuard } from './service-peer.guard.js';
