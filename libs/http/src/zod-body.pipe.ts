@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { ValidationFailedError } from '@onair/errors';
+import { ValidationFailedError, type FieldIssue } from '@onair/errors';
 import { z } from 'zod';
 
 /**
@@ -10,8 +10,8 @@ export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, 
   constructor(private readonly schema: S) {}
 
   transform(value: unknown): z.infer<S> {
-    const nul = findNul(value, '');
-    if (nul !== undefined) throw new ValidationFailedError([{ field: nul, issue: 'contains a NUL character' }]);
+    const refused = findRefused(value);
+    if (refused) throw new ValidationFailedError([refused]);
     const result = this.schema.safeParse(value ?? undefined);
     if (result.success) return result.data;
     const fields = result.error.issues.flatMap((issue) => {
@@ -26,16 +26,30 @@ export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, 
   }
 }
 
+/** Deeper than any OnAir input nests; JSON nested deeper is refused before any recursive walk sees it. */
+export const MAX_INPUT_DEPTH = 32;
+
 /**
- * Path of the first string holding U+0000. No OnAir input needs one, and PostgreSQL text
- * cannot store it, so it is refused here for every body and parameter.
+ * The first thing refused in every body and parameter, before the schema: a string holding
+ * U+0000 (no OnAir input needs one, and PostgreSQL text cannot store it), or nesting deeper than
+ * MAX_INPUT_DEPTH. Iterative, so no input can exhaust the stack: a 64 kB body of `[[[[…` is
+ * 30,000 levels deep, and a recursive walk of it throws RangeError (a 500).
  */
-function findNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = findNul(inner, path ? `${path}.${key}` : key);
-    if (found !== undefined) return found;
+function findRefused(value: unknown): FieldIssue | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (typeof next.value === 'string') {
+      if (next.value.includes('\u0000')) return { field: next.path, issue: 'contains a NUL character' };
+      continue;
+    }
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.depth >= MAX_INPUT_DEPTH) return { field: next.path, issue: `nested deeper than ${MAX_INPUT_DEPTH} levels` };
+    // Pushed last to first, so fields are checked in order and the first offending one is named.
+    const entries = Object.entries(next.value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, inner] = entries[i];
+      stack.push({ value: inner, path: next.path ? `${next.path}.${key}` : key, depth: next.depth + 1 });
+    }
   }
   return undefined;
 }

@@ -3,5 +3,5 @@ export { TestContext } from './test-context.js';
 export { EventCollector, waitUntil, type CollectedEvent } from './event-collector.js';
 export { json } from './http.js';
 export { freePort, freePorts, startServiceProcess, type RunningIdentity, type RunningService, type TestUser } from './service-process.js';
-export { sweepOpenApi, type SweepFinding, type SweepOptions } from './openapi-sweep.js';
+export { RawBody, sweepOpenApi, type SweepFinding, type SweepOptions, type SweepResult } from './openapi-sweep.js';
 export { CHROMIUM_FLAGS, goLiveOnPage, launchChromium, signInOnPage, waitForPageState } from './chromium.js';

@@ -7,9 +7,10 @@ import type { BroadcastId } from './broadcast-record.js';
 export const VisibilitySchema = z.union([
   z.literal('public'),
   z.literal('followers'),
+  // The circle id as social-graph checks it (z.uuid(): RFC 9562 version and variant), not any
+  // hex in 8-4-4-4-12 groups: an id social-graph would refuse is refused here, as a 400.
   z
-    .string()
-    .regex(/^circle:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'public, followers or circle:<circle id>')
+    .templateLiteral(['circle:', z.uuid()], { error: 'public, followers or circle:<circle id>' })
     .transform((v) => v.toLowerCase() as `circle:${string}`),
 ]);
 export type VisibilityText = z.infer<typeof VisibilitySchema>;

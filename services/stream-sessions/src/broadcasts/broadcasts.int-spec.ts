@@ -79,6 +79,8 @@ describe('broadcasts: create, read, list and end', () => {
       [newBroadcast({ language: 'english!' }), 'language'],
       [newBroadcast({ visibility: 'friends' }), 'visibility'],
       [newBroadcast({ visibility: 'circle:not-a-uuid' }), 'visibility'],
+      // 8-4-4-4-12 hex but no UUID version: social-graph refuses it, so it must not get that far.
+      [newBroadcast({ visibility: 'circle:aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa' }), 'visibility'],
       [newBroadcast({ topics: ['a b'] }), 'topics.0'],
       [newBroadcast({ topics: ['a', 'b', 'c', 'd', 'e', 'f'] }), 'topics'],
       [newBroadcast({ location: { latitude: 91, longitude: 0, precision: 'city' } }), 'location.latitude'],
