@@ -87,7 +87,11 @@ platform_up() {
   for s in "${PLATFORM_SERVICES[@]}"; do
     IFS=: read -r name port entry <<<"$s"
     service_up "$name" "$port" "$entry"
-    ok "$name: http://127.0.0.1:$port  (docs /docs, OpenAPI /openapi.json, /readyz, /metrics)"
+    if [ "$name" = edge ]; then
+      ok "$name: http://127.0.0.1:$port  (docs /docs, pages /broadcast; operators: http://127.0.0.1:8081/metrics, /readyz)"
+    else
+      ok "$name: http://127.0.0.1:$port  (docs /docs, OpenAPI /openapi.json, /readyz, /metrics)"
+    fi
   done
   echo
   echo "OnAir is up. Stop it with: tools/onair down"

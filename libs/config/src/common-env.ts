@@ -81,3 +81,10 @@ export function internalTlsConfig(e: { INTERNAL_TLS_CA?: string; INTERNAL_TLS_CE
   if (given !== 3) throw new Error(`${service}: invalid configuration: INTERNAL_TLS_CA, INTERNAL_TLS_CERT and INTERNAL_TLS_KEY go together`);
   return { caFile: e.INTERNAL_TLS_CA!, certFile: e.INTERNAL_TLS_CERT!, keyFile: e.INTERNAL_TLS_KEY! };
 }
+
+/** The three files, which a service that calls or serves other services over mutual TLS cannot do without. */
+export function requiredInternalTls(e: Parameters<typeof internalTlsConfig>[0], service: string, why: string): InternalTlsFiles {
+  const tls = internalTlsConfig(e, service);
+  if (!tls) throw new Error(`${service}: invalid configuration: INTERNAL_TLS_CA, INTERNAL_TLS_CERT and INTERNAL_TLS_KEY are required (${why})`);
+  return tls;
+}

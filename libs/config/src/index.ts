@@ -8,6 +8,7 @@ export {
   observabilityEnv,
   postgresConfig,
   postgresEnv,
+  requiredInternalTls,
   type InternalTlsFiles,
   type KafkaConfig,
   type LogLevel,

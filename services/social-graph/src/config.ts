@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   findProtoDir,
-  internalTlsConfig,
   internalTlsEnv,
   type InternalTlsFiles,
   type KafkaConfig,
@@ -15,6 +14,7 @@ import {
   parseEnv,
   postgresConfig,
   postgresEnv,
+  requiredInternalTls,
 } from '@onair/config';
 
 const Env = z.object({
@@ -81,12 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `social-graph: invalid configuration: PROTO_DIR: ${join(protoDir, SERVICE_PROTO)} does not exist`,
     );
   }
-  const tls = internalTlsConfig(e, 'social-graph');
-  if (!tls) {
-    throw new Error(
-      'social-graph: invalid configuration: INTERNAL_TLS_CA, INTERNAL_TLS_CERT and INTERNAL_TLS_KEY are required (the gRPC API takes mutual TLS only)',
-    );
-  }
+  const tls = requiredInternalTls(e, 'social-graph', 'the gRPC API takes mutual TLS only');
   return {
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,

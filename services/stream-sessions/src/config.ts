@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   findProtoDir,
-  internalTlsConfig,
   internalTlsEnv,
   type InternalTlsFiles,
   type KafkaConfig,
@@ -16,6 +15,7 @@ import {
   parseEnv,
   postgresConfig,
   postgresEnv,
+  requiredInternalTls,
 } from '@onair/config';
 
 const seconds = (def: number, min = 0) => z.coerce.number().min(min).default(def);
@@ -95,12 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `stream-sessions: invalid configuration: PROTO_DIR: ${join(protoDir, SOCIAL_GRAPH_PROTO)} does not exist`,
     );
   }
-  const tls = internalTlsConfig(e, 'stream-sessions');
-  if (!tls) {
-    throw new Error(
-      'stream-sessions: invalid configuration: INTERNAL_TLS_CA, INTERNAL_TLS_CERT and INTERNAL_TLS_KEY are required (social-graph takes mutual TLS only)',
-    );
-  }
+  const tls = requiredInternalTls(e, 'stream-sessions', 'social-graph takes mutual TLS only');
   return {
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
