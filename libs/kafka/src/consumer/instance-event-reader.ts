@@ -39,6 +39,8 @@ export interface InstanceEventReaderOptions {
 export class InstanceEventReader {
   private readonly log = new Logger('InstanceEventReader');
   private consumer?: Consumer;
+  private stopped = false;
+  private restart?: NodeJS.Timeout;
   private readonly byName: Map<string, EventDescriptor>;
 
   readonly groupId: string;
@@ -69,6 +71,11 @@ export class InstanceEventReader {
     // Per batch, not per message: a batch of transaction markers alone (the outbox relay writes
     // in transactions) has no message, but it moves the partition on.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => progressed(payload.topic, payload.partition, Number(payload.lastOffset) + 1));
+    // kafkajs restarts the consumer after a retriable failure by itself; after any other, this
+    // instance would silently stop following (and, say, accept revoked tokens): start over.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.startAgainLater(payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: this.options.from !== 'latest' });
     await consumer.run({
@@ -87,7 +94,23 @@ export class InstanceEventReader {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restart);
     await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  private startAgainLater(error: Error): void {
+    if (this.stopped || this.restart) return;
+    this.log.error(`${this.groupId} stopped (${error.message}); starting again in 5 s`);
+    this.restart = setTimeout(() => {
+      this.restart = undefined;
+      void (async () => {
+        await this.consumer?.disconnect().catch(() => undefined);
+        if (this.stopped) return;
+        await this.start().catch((err: Error) => this.startAgainLater(err));
+      })();
+    }, 5000);
+    this.restart.unref();
   }
 
   /** Where to seek (for `since`) and where each partition ends now (to know when the past is read). */
