@@ -68,10 +68,34 @@ function findCharts(dir: string): string[] {
     .sort();
 }
 
+// Settings a chart refuses to render without (`required` in its templates), as an operator must
+// give them; every render and lint below starts from these. A later `--set` overrides them.
+const REQUIRED_VALUES: Record<string, string[]> = {
+  'social-graph': ['--set', 'internalTls.secretName=social-graph-tls'],
+  'stream-sessions': ['--set', 'internalTls.secretName=stream-sessions-tls'],
+};
+
+function requiredValues(chart: string): string[] {
+  return REQUIRED_VALUES[basename(chart)] ?? [];
+}
+
 function helmTemplate(chart: string, extra: string[] = []): Run {
   return run(tool('ONAIR_HELM_BIN'), [
-    'template', RELEASE, chart, '--namespace', 'onair', '--kube-version', KUBE_VERSION, ...extra,
+    'template', RELEASE, chart, '--namespace', 'onair', '--kube-version', KUBE_VERSION, ...requiredValues(chart), ...extra,
   ]);
+}
+
+function rendered(chart: string, extra: string[] = []): string {
+  const t = helmTemplate(chart, extra);
+  if (t.status !== 0) throw new Error(`helm template failed\n${describeRun(t)}`);
+  return t.stdout;
+}
+
+// One rendered document by kind (the charts render one of each kind they use).
+function manifest(all: string, kind: string): string {
+  const doc = all.split(/^---$/m).find((d) => new RegExp(`^kind: ${kind}$`, 'm').test(d));
+  if (!doc) throw new Error(`no ${kind} in the rendered manifests`);
+  return doc;
 }
 
 interface Summary {
@@ -110,7 +134,7 @@ describe('helm charts', () => {
 
   describe.each(charts.map((c): [string, string] => [relative(REPO_ROOT, c), c]))('%s', (_name, chart) => {
     it('passes helm lint --strict', () => {
-      const r = run(tool('ONAIR_HELM_BIN'), ['lint', '--strict', chart]);
+      const r = run(tool('ONAIR_HELM_BIN'), ['lint', '--strict', chart, ...requiredValues(chart)]);
       if (r.status !== 0) throw new Error(`helm lint --strict failed\n${describeRun(r)}`);
       expect(r.stdout).toMatch(/0 chart\(s\) failed/);
     }, TIMEOUT_MS);
@@ -143,7 +167,116 @@ describe('helm charts', () => {
       expect(t.stderr).toMatch(/schema/i);
       expect(t.stderr).toMatch(mentions);
     }, TIMEOUT_MS);
+
+    // Services listen on loopback unless HTTP_HOST is set; a pod must be reachable by its Service.
+    it('makes the service listen on every interface of its pod', () => {
+      expect(manifest(rendered(chart), 'ConfigMap')).toMatch(/^  HTTP_HOST: "0\.0\.0\.0"$/m);
+    }, TIMEOUT_MS);
   });
+});
+
+const TLS_ENV = [
+  /^  INTERNAL_TLS_CA: \/etc\/onair\/tls\/ca\.crt$/m,
+  /^  INTERNAL_TLS_CERT: \/etc\/onair\/tls\/tls\.crt$/m,
+  /^  INTERNAL_TLS_KEY: \/etc\/onair\/tls\/tls\.key$/m,
+];
+
+// The Deployment mounts the named TLS Secret read-only where INTERNAL_TLS_* point, with
+// exactly the three keys cert-manager writes.
+function expectTlsMounted(deployment: string, secretName: string): void {
+  expect(deployment).toContain(['- name: internal-tls', '  mountPath: /etc/onair/tls', '  readOnly: true'].map((l) => `            ${l}\n`).join(''));
+  const volume = [
+    '- name: internal-tls',
+    '  secret:',
+    `    secretName: "${secretName}"`,
+    '    defaultMode: 0440',
+    '    items:',
+    ...['ca.crt', 'tls.crt', 'tls.key'].flatMap((key) => [`      - key: ${key}`, `        path: ${key}`]),
+  ];
+  expect(deployment).toContain(volume.map((l) => `        ${l}\n`).join(''));
+}
+
+describe.each([
+  ['social-graph', /serves its gRPC API over mutual TLS only/],
+  ['stream-sessions', /calls social-graph's gRPC API over mutual TLS only/],
+])('%s chart: mutual TLS between services', (name, why) => {
+  const chart = join(HELM_DIR, name);
+
+  it('refuses to render without internalTls.secretName, saying why', () => {
+    const t = helmTemplate(chart, ['--set', 'internalTls.secretName=']);
+    expect(t.status).not.toBe(0);
+    expect(t.stderr).toMatch(/internalTls\.secretName is required/);
+    expect(t.stderr).toMatch(why);
+  }, TIMEOUT_MS);
+
+  it('mounts the named TLS Secret and points INTERNAL_TLS_* at its files', () => {
+    const all = rendered(chart, ['--set', 'internalTls.secretName=my-tls']);
+    for (const env of TLS_ENV) expect(manifest(all, 'ConfigMap')).toMatch(env);
+    expectTlsMounted(manifest(all, 'Deployment'), 'my-tls');
+    expect(kubeconform(all).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+});
+
+describe('social-graph chart: gRPC API', () => {
+  const chart = join(HELM_DIR, 'social-graph');
+
+  it('listens on every interface and admits the allowed client services only', () => {
+    const config = manifest(rendered(chart), 'ConfigMap');
+    expect(config).toMatch(/^  GRPC_HOST: "0\.0\.0\.0"$/m);
+    expect(config).toMatch(/^  GRPC_ALLOWED_CLIENTS: "stream-sessions,notifications"$/m);
+    const custom = manifest(rendered(chart, ['--set', 'grpc.allowedClients={stream-sessions}']), 'ConfigMap');
+    expect(custom).toMatch(/^  GRPC_ALLOWED_CLIENTS: "stream-sessions"$/m);
+  }, TIMEOUT_MS);
+});
+
+describe('identity chart: password hashing and sign-in limits', () => {
+  const chart = join(HELM_DIR, 'identity');
+
+  it('passes the hash budget and the sign-in limits', () => {
+    const config = manifest(rendered(chart), 'ConfigMap');
+    for (const line of [
+      'PASSWORD_HASH_MEMORY_BUDGET_MB: "256"',
+      'PASSWORD_HASH_MAX_WAIT_MS: "2000"',
+      'PASSWORD_HASH_MAX_WAITING: "32"',
+      'SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_IP: "5"',
+      'SIGN_IN_MAX_FAILURES_PER_ACCOUNT: "100"',
+      'SIGN_IN_MAX_FAILURES_PER_IP: "50"',
+      'SIGN_IN_KNOWN_IP_DAYS: "30"',
+    ]) {
+      expect(config).toContain(`\n  ${line}\n`);
+    }
+  }, TIMEOUT_MS);
+
+  it('refuses a hash budget that cannot hold one hash', () => {
+    const t = helmTemplate(chart, ['--set', 'auth.passwordHashMemoryBudgetMb=100']);
+    expect(t.status).not.toBe(0);
+    expect(t.stderr).toMatch(/passwordHashMemoryBudgetMb \(100\) must hold at least one hash: 128 MiB/);
+  }, TIMEOUT_MS);
+});
+
+describe('edge chart: operators\' port', () => {
+  const chart = join(HELM_DIR, 'edge');
+
+  it('serves /metrics and the detailed /readyz on the internal port, on no Service', () => {
+    const all = rendered(chart, ['--set', 'ingress.enabled=true']);
+    const config = manifest(all, 'ConfigMap');
+    expect(config).toMatch(/^  EDGE_INTERNAL_PORT: "8081"$/m);
+    expect(config).toMatch(/^  EDGE_INTERNAL_HOST: "0\.0\.0\.0"$/m);
+    expect(manifest(all, 'Deployment')).toMatch(/- name: internal\n\s+containerPort: 8081\n/);
+    expect(manifest(all, 'Service')).not.toMatch(/internal|8081/);
+    expect(manifest(all, 'Ingress')).not.toMatch(/internal|8081/);
+  }, TIMEOUT_MS);
+
+  it('trusts the named proxies only, and never every address', () => {
+    expect(manifest(rendered(chart), 'ConfigMap')).toMatch(/^  EDGE_TRUSTED_PROXIES: ""$/m);
+    const some = manifest(rendered(chart, ['--set', 'config.trustedProxies={10.0.0.0/8,fd00:42::/48}']), 'ConfigMap');
+    expect(some).toMatch(/^  EDGE_TRUSTED_PROXIES: "10\.0\.0\.0\/8,fd00:42::\/48"$/m);
+    for (const all of ['0.0.0.0/0', '::/0']) {
+      const t = helmTemplate(chart, ['--set', `config.trustedProxies={${all}}`]);
+      expect(t.status).not.toBe(0);
+      expect(t.stderr).toMatch(/trustedProxies/);
+    }
+  }, TIMEOUT_MS);
 });
 
 describe('sfu-worker chart: relaying between SFU pods', () => {
@@ -157,5 +290,26 @@ describe('sfu-worker chart: relaying between SFU pods', () => {
     expect(kubeconform(on.stdout).summary.invalid).toBe(0);
     const off = helmTemplate(chart);
     expect(off.stdout).not.toMatch(/SFU_RELAY_SECRET/);
+  }, TIMEOUT_MS);
+
+  it('serves relays over wss with mutual TLS on the relay-tls port when internalTls is named', () => {
+    const plain = rendered(chart, ['--set', 'relay.existingSecret=sfu-relay']);
+    expect(plain).not.toMatch(/INTERNAL_TLS_|relay-tls|internal-tls/);
+    const all = rendered(chart, ['--set', 'relay.existingSecret=sfu-relay', '--set', 'internalTls.secretName=sfu-tls']);
+    const config = manifest(all, 'ConfigMap');
+    expect(config).toMatch(/^  SFU_RELAY_TLS_PORT: "7114"$/m);
+    for (const env of TLS_ENV) expect(config).toMatch(env);
+    const deployment = manifest(all, 'Deployment');
+    expect(deployment).toMatch(/- name: relay-tls\n\s+containerPort: 7114\n\s+protocol: TCP\n/);
+    expectTlsMounted(deployment, 'sfu-tls');
+    expect(kubeconform(all).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+
+  it('refuses a relay TLS port that clashes with the HTTP or media ports', () => {
+    for (const port of ['7104', '40001']) {
+      const t = helmTemplate(chart, ['--set', `relay.tlsPort=${port}`]);
+      expect(t.status).not.toBe(0);
+      expect(t.stderr).toMatch(/relay\.tlsPort .* must differ/);
+    }
   }, TIMEOUT_MS);
 });

@@ -47,3 +47,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{/*
+The Secret holding this service's internal certificate (mutual TLS between services,
+libs/service-tls): social-graph's gRPC API takes mutual TLS only, so there is no default.
+*/}}
+{{- define "stream-sessions.internalTlsSecretName" -}}
+{{- required "internalTls.secretName is required: stream-sessions calls social-graph's gRPC API over mutual TLS only. Name a kubernetes.io/tls Secret with ca.crt, tls.crt and tls.key whose certificate has CN and DNS SAN \"stream-sessions\" (e.g. a cert-manager Certificate from the internal CA's Issuer): --set internalTls.secretName=stream-sessions-tls" .Values.internalTls.secretName }}
+{{- end }}
