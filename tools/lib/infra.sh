@@ -16,9 +16,11 @@ infra_cmd() {
   done
   case "$action" in
     up)
-      for p in "${parts[@]}"; do "$(_fn "$p" up)"; ok "$p: $("$(_fn "$p" status)" || true)"; done ;;
+      # `|| return 1`, not errexit: callers run this inside `a && b` lists, where bash ignores
+      # `set -e`, and a part whose start failed must stop everything after it.
+      for p in "${parts[@]}"; do "$(_fn "$p" up)" || return 1; ok "$p: $("$(_fn "$p" status)" || true)"; done ;;
     down)
-      local i; for ((i=${#parts[@]}-1; i>=0; i--)); do "$(_fn "${parts[$i]}" down)"; done ;;
+      local i; for ((i=${#parts[@]}-1; i>=0; i--)); do "$(_fn "${parts[$i]}" down)" || return 1; done ;;
     status)
       local bad=0 line
       for p in "${parts[@]}"; do
