@@ -206,7 +206,7 @@ _kafka_up_locked() {
     _kafka_start_and_wait && break
     # Died before ready. Storage Kafka refuses (after an unclean kill or a foreign cluster id)
     # is set aside once and the start retried; any other cause is reported as is.
-    if [ "$attempt" = 1 ] && _kafka_new_log | grep -qE 'InconsistentClusterIdException|Invalid cluster\.id|meta\.properties|not formatted|CorruptRecordException|KafkaStorageException|Error while loading log dir|bootstrap\.checkpoint'; then
+    if [ "$attempt" = 1 ] && _kafka_new_log | grep -E 'InconsistentClusterIdException|Invalid cluster\.id|meta\.properties|not formatted|CorruptRecordException|KafkaStorageException|Error while loading log dir|bootstrap\.checkpoint' >/dev/null; then
       _kafka_set_aside "the broker refused its data folder"
       continue
     fi
@@ -240,7 +240,10 @@ _kafka_start_and_wait() {
   wait_until 10 _kafka_is_ours "$pid" || true          # the wrapper has exec'd java
   while :; do
     _kafka_is_ours "$pid" || { rm -f "$pidf"; return 1; }
-    if _kafka_new_log | grep -q 'Kafka Server started' && port_open "$ONAIR_KAFKA_PORT" && _kafka_probe; then return 0; fi
+    # Not `grep -q`: it stops reading at the first match, the log's writer dies of SIGPIPE, and
+    # under pipefail the match counts as a failure once the new log outgrows the pipe's buffer
+    # (a broker that loads many groups at start): starts then "timed out" though it was ready.
+    if _kafka_new_log | grep 'Kafka Server started' >/dev/null && port_open "$ONAIR_KAFKA_PORT" && _kafka_probe; then return 0; fi
     if [ $((SECONDS - start)) -ge 120 ]; then _kafka_stop "$pid" 10; return 1; fi
     sleep 1
     [ $(((SECONDS - start) % 10)) -eq 0 ] && printf '    ... kafka: %ss\n' "$((SECONDS - start))" >&2
