@@ -8,6 +8,7 @@ PLATFORM_SERVICES=(
   "social-graph:7102:services/social-graph/dist/src/main.js"
   "stream-sessions:7103:services/stream-sessions/dist/src/main.js"
   "sfu-worker:7104:services/sfu-worker/dist/src/main.js"
+  "chat:7105:services/chat/dist/src/main.js"
   "edge:8080:services/edge/dist/src/main.js"
 )
 

@@ -31,3 +31,16 @@ export {
   NodeLoadReportedEvent,
 } from './media-events.js';
 export * from './gen/onair/media/v1/media_events_pb.js';
+export {
+  ChatMessagePostedEvent,
+  HeartsBurstEvent,
+  PresenceReportedEvent,
+  ViewerMutedEvent,
+  ViewerUnmutedEvent,
+  RoomSettingsChangedEvent,
+  JuryStartedEvent,
+  JuryVoteCastEvent,
+  JuryVerdictEvent,
+  HeartsCountedEvent,
+} from './chat-events.js';
+export * from './gen/onair/chat/v1/chat_events_pb.js';

@@ -1,5 +1,6 @@
 export { createKafka, createIdempotentProducer, ensureTopics, prefixed, type KafkaOptions } from './kafka-options.js';
 export { encodeEvent, decodeEvent, headersToStrings, Header, type EventRecord } from './event-record.js';
+export { EventPublisher } from './event-publisher.js';
 export { Outbox } from './outbox/outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.js';
 export { CreateKafkaOutboxTables1763769600000 } from './outbox/outbox-tables.migration.js';

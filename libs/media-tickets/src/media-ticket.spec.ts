@@ -1,4 +1,5 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { isOwnerTicket, signChatTicket, verifyChatTicket, type ChatTicket } from './chat-ticket.js';
 import { signMediaTicket, verifyMediaTicket, verifyRelayTicket, type MediaTicket } from './media-ticket.js';
 
 describe('media tickets', () => {
@@ -51,5 +52,34 @@ describe('media tickets', () => {
     await expect(verifyRelayTicket(await signMediaTicket(ticket, key), keys, 'node-a')).rejects.toMatchObject({ code: 'MEDIA.TICKET_WRONG_NODE' });
     const publish = await signMediaTicket({ ...relayed, role: 'publish' }, key);
     await expect(verifyRelayTicket(publish, keys, 'node-a')).rejects.toMatchObject({ code: 'MEDIA.TICKET_WRONG_NODE' });
+  });
+});
+
+describe('chat tickets', () => {
+  let key: { kid: string; privateKey: CryptoKey };
+  let keys: ReturnType<typeof createLocalJWKSet>;
+  const ticket: ChatTicket = {
+    accountId: 'acc-1',
+    handle: 'ann',
+    broadcastId: 'b-1',
+    audience: { ownerId: 'acc-9', visibility: 'circle', circleId: 'c-1' },
+    followsOwner: true,
+  };
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    key = { kid: 'k1', privateKey: pair.privateKey };
+    keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' }] });
+  });
+
+  it('round-trip, and are never mistaken for media tickets (nor the other way round)', async () => {
+    const token = await signChatTicket(ticket, key);
+    await expect(verifyChatTicket(token, keys)).resolves.toEqual({ ...ticket, ticketId: expect.any(String), issuedAt: expect.any(Date), expiresAt: expect.any(Date) });
+    expect(isOwnerTicket(ticket)).toBe(false);
+    expect(isOwnerTicket({ ...ticket, accountId: 'acc-9' })).toBe(true);
+    await expect(verifyMediaTicket(token, keys, 'node-a')).rejects.toMatchObject({ code: 'MEDIA.TICKET_INVALID' });
+    const media = await signMediaTicket({ accountId: 'acc-1', broadcastId: 'b-1', role: 'consume', nodeId: 'node-a' }, key);
+    await expect(verifyChatTicket(media, keys)).rejects.toMatchObject({ code: 'MEDIA.TICKET_INVALID' });
+    await expect(verifyChatTicket(await signChatTicket(ticket, key, -5), keys)).rejects.toMatchObject({ code: 'MEDIA.TICKET_EXPIRED' });
   });
 });

@@ -10,6 +10,7 @@ describe('edge configuration', () => {
       ['social-graph', 'http://127.0.0.1:7102'],
       ['stream-sessions', 'http://127.0.0.1:7103'],
       ['sfu-worker', 'http://127.0.0.1:7104'],
+      ['chat', 'http://127.0.0.1:7105'],
     ]);
     expect(config.routes.map((r) => [r.prefix, r.service, r.target.origin])).toEqual([
       ['/v1/accounts', 'identity', 'http://127.0.0.1:7101'],
@@ -19,6 +20,7 @@ describe('edge configuration', () => {
       ['/v1/graph', 'social-graph', 'http://127.0.0.1:7102'],
       ['/v1/broadcasts', 'stream-sessions', 'http://127.0.0.1:7103'],
       ['/v1/sfu', 'sfu-worker', 'http://127.0.0.1:7104'],
+      ['/v1/chat', 'chat', 'http://127.0.0.1:7105'],
     ]);
   });
 

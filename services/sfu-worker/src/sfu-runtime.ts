@@ -8,14 +8,14 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { remoteKeys } from '@onair/auth';
-import { PublisherJoinedEvent, PublisherLeftEvent } from '@onair/contracts';
+import { AudienceReportedEvent, NodeLoadReportedEvent, PublisherJoinedEvent, PublisherLeftEvent, RecordingFinishedEvent } from '@onair/contracts';
 import type { SfuWorkerConfig } from './config.js';
 import { DirectoryReplayStore } from '@onair/replay-store';
 import { Recordings } from './recording/recordings.js';
 import { WorkerPipeRelay } from './relay/relay.js';
 import { RelayTlsServer } from './relay/relay-tls-server.js';
 import { LoadReporter } from './reporting/load-reporter.js';
-import { MediaEventsPublisher } from './reporting/media-events.publisher.js';
+import { EventPublisher } from '@onair/kafka';
 import { AdmissionRevocationsConsumer } from './room/admission-revocations.consumer.js';
 import { BroadcastEndedConsumer } from './room/broadcast-ended.consumer.js';
 import { Rooms } from './room/rooms.js';
@@ -33,7 +33,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
   private readonly log = new Logger('SfuRuntime');
   readonly pool: WorkerPool;
   readonly rooms: Rooms;
-  readonly events: MediaEventsPublisher;
+  readonly events: EventPublisher;
   readonly reporter: LoadReporter;
   readonly recordings?: Recordings;
   readonly broadcastEnded: BroadcastEndedConsumer;
@@ -47,7 +47,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     const kafka = { clientId: `sfu-worker-${media.nodeId}`, ...config.kafka };
     this.pool = new WorkerPool(media);
     this.rooms = new Rooms(this.pool, new WorkerPipeRelay(this.pool), media, config.relay);
-    this.events = new MediaEventsPublisher(kafka, `sfu-worker/${media.nodeId}`);
+    this.events = new EventPublisher(kafka, `sfu-worker/${media.nodeId}`);
     this.reporter = new LoadReporter(this.pool, this.rooms, this.events, {
       nodeId: media.nodeId,
       signallingUrl: config.signallingUrl,
@@ -71,17 +71,20 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     if (relay?.tls) this.relayServer = new RelayTlsServer({ ...relay, tls: relay.tls }, this.signalling.handleRelayUpgrade);
     this.rooms.on('roomOpened', (room) => {
       room.on('publisherJoined', (publisherId) =>
-        this.events.publish(PublisherJoinedEvent, { broadcastId: room.broadcastId, nodeId: media.nodeId, publisherId, at: timestampNow() }),
+        this.events.publishInBackground(PublisherJoinedEvent, { broadcastId: room.broadcastId, nodeId: media.nodeId, publisherId, at: timestampNow() }),
       );
       room.on('publisherLeft', (publisherId) =>
-        this.events.publish(PublisherLeftEvent, { broadcastId: room.broadcastId, nodeId: media.nodeId, publisherId, at: timestampNow() }),
+        this.events.publishInBackground(PublisherLeftEvent, { broadcastId: room.broadcastId, nodeId: media.nodeId, publisherId, at: timestampNow() }),
       );
     });
   }
 
   async onModuleInit(): Promise<void> {
     await this.pool.start();
-    await this.events.start();
+    // Straight to Kafka (no database, no outbox): these are observations of live media; a lost
+    // report is superseded by the next one, and a lost PublisherJoined/Left is re-derived by
+    // stream-sessions' auto-end timer.
+    await this.events.start([PublisherJoinedEvent, PublisherLeftEvent, AudienceReportedEvent, NodeLoadReportedEvent, RecordingFinishedEvent]);
     await this.broadcastEnded.start();
     await this.admissionRevocations.start();
     await this.relayServer?.listen(this.config.httpHost);

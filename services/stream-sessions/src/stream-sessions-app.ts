@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AuthModule } from '@onair/auth';
 import {
   AudienceReportedEvent,
+  HeartsCountedEvent,
   NodeLoadReportedEvent,
   PublisherJoinedEvent,
   PublisherLeftEvent,
@@ -34,6 +35,8 @@ export const MEDIA_EVENT_GROUPS = [
   { groupId: 'stream-sessions.media', events: [PublisherJoinedEvent, PublisherLeftEvent, RecordingFinishedEvent] },
   { groupId: 'stream-sessions.audience', events: [AudienceReportedEvent] },
   { groupId: 'stream-sessions.nodes', events: [NodeLoadReportedEvent] },
+  // Chat's heart totals: not an SFU event, but like the audience, a stats input apart from the lifecycle.
+  { groupId: 'stream-sessions.hearts', events: [HeartsCountedEvent] },
 ];
 
 @Module({})

@@ -5,7 +5,7 @@
 import { createWorker, type types } from 'mediasoup';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { LoadReporter } from '../../../services/sfu-worker/dist/src/reporting/load-reporter.js';
-import { MediaEventsPublisher } from '../../../services/sfu-worker/dist/src/reporting/media-events.publisher.js';
+import { EventPublisher } from '../../../libs/kafka/dist/index.js';
 import { Participant } from '../../../services/sfu-worker/dist/src/participant/participant.js';
 import { WorkerPipeRelay } from '../../../services/sfu-worker/dist/src/relay/relay.js';
 import { Rooms } from '../../../services/sfu-worker/dist/src/room/rooms.js';
@@ -82,7 +82,7 @@ export async function platformTarget(): Promise<FanoutTarget> {
   const rooms = new Rooms(pool, new WorkerPipeRelay(pool), media);
   // Fanning out involves no Kafka: the publisher is never started, so its reports go nowhere,
   // but the reporter still samples every transport each interval, as on a node.
-  const events = new MediaEventsPublisher({ brokers: ['127.0.0.1:9'], clientId: 'bench', topicPrefix: '', defaultPartitions: 1 }, 'bench');
+  const events = new EventPublisher({ brokers: ['127.0.0.1:9'], clientId: 'bench', topicPrefix: '', defaultPartitions: 1 }, 'bench');
   const reporter = new LoadReporter(pool, rooms, events, { nodeId: 'bench', signallingUrl: 'ws://127.0.0.1/', relayUrl: '', maxConsumersPerRouter: media.maxConsumersPerRouter, intervalMs: 5000 });
   reporter.start();
   const room = await rooms.open(randomUUID());

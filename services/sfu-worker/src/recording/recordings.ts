@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { RecordingFinishedEvent } from '@onair/contracts';
 import type { BroadcastId } from '../ids.js';
-import type { MediaEventsPublisher } from '../reporting/media-events.publisher.js';
+import type { EventPublisher } from '@onair/kafka';
 import type { Room } from '../room/room.js';
 import type { Rooms } from '../room/rooms.js';
 import { Recorder } from './recorder.js';
@@ -25,7 +25,7 @@ export class Recordings {
     rooms: Rooms,
     private readonly store: ReplayWriter,
     private readonly ffmpegBin: string,
-    private readonly events: MediaEventsPublisher,
+    private readonly events: EventPublisher,
     private readonly nodeId: string,
   ) {
     rooms.on('roomOpened', (room) => this.watch(room));
@@ -76,7 +76,7 @@ export class Recordings {
       const summary = await recorder.stop();
       if (summary.segments === 0) return this.log.warn(`recording of ${broadcastId} holds no segment`);
       await this.store.commit(broadcastId);
-      this.events.publish(RecordingFinishedEvent, {
+      this.events.publishInBackground(RecordingFinishedEvent, {
         broadcastId,
         nodeId: this.nodeId,
         playlist: this.store.playlistKey(broadcastId),

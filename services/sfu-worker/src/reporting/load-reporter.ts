@@ -4,7 +4,7 @@ import { AudienceReportedEvent, NodeLoadReportedEvent } from '@onair/contracts';
 import { meter } from '@onair/telemetry';
 import type { Rooms } from '../room/rooms.js';
 import type { PooledWorker, WorkerPool } from '../worker-pool/worker-pool.js';
-import type { MediaEventsPublisher } from './media-events.publisher.js';
+import type { EventPublisher } from '@onair/kafka';
 
 export interface WorkerSample {
   index: number;
@@ -39,7 +39,7 @@ export class LoadReporter {
   constructor(
     private readonly pool: WorkerPool,
     private readonly rooms: Rooms,
-    private readonly events: MediaEventsPublisher,
+    private readonly events: EventPublisher,
     private readonly node: { nodeId: string; signallingUrl: string; relayUrl: string; maxConsumersPerRouter: number; intervalMs: number },
   ) {
     this.registerGauges();
@@ -65,7 +65,7 @@ export class LoadReporter {
 
   async report(): Promise<void> {
     this.samples = await Promise.all(this.pool.workers.map((w) => this.sample(w)));
-    this.events.publish(NodeLoadReportedEvent, {
+    this.events.publishInBackground(NodeLoadReportedEvent, {
       nodeId: this.node.nodeId,
       signallingUrl: this.node.signallingUrl,
       relayUrl: this.node.relayUrl,
@@ -93,7 +93,7 @@ export class LoadReporter {
   }
 
   private audience(broadcastId: string, viewers: number): void {
-    this.events.publish(AudienceReportedEvent, { broadcastId, nodeId: this.node.nodeId, viewers, at: timestampNow() });
+    this.events.publishInBackground(AudienceReportedEvent, { broadcastId, nodeId: this.node.nodeId, viewers, at: timestampNow() });
   }
 
   private async sample(w: PooledWorker): Promise<WorkerSample> {

@@ -1,40 +1,6 @@
-import {
-  BlockCreatedEvent,
-  CircleDeletedEvent,
-  CircleMemberRemovedEvent,
-  FollowDeletedEvent,
-  type BlockCreated,
-  type CircleDeleted,
-  type CircleMemberRemoved,
-  type EventDescriptor,
-  type FollowDeleted,
-} from '@onair/contracts';
 import { InstanceEventReader, type KafkaOptions } from '@onair/kafka';
-import type { AdmissionChange } from './admission.js';
+import { ADMISSION_CHANGE_EVENTS, admissionChangeOf } from '@onair/media-tickets';
 import type { Rooms } from './rooms.js';
-
-/** social-graph's event → the admission change it is. */
-function changeOf(descriptor: EventDescriptor, message: unknown): AdmissionChange | undefined {
-  switch (descriptor) {
-    case BlockCreatedEvent: {
-      const e = message as BlockCreated;
-      return { kind: 'blocked', blockerId: e.blockerId, blockedId: e.blockedId };
-    }
-    case FollowDeletedEvent: {
-      const e = message as FollowDeleted;
-      return { kind: 'unfollowed', followerId: e.followerId, followeeId: e.followeeId };
-    }
-    case CircleMemberRemovedEvent: {
-      const e = message as CircleMemberRemoved;
-      return { kind: 'left-circle', circleId: e.circleId, memberId: e.memberId };
-    }
-    case CircleDeletedEvent: {
-      const e = message as CircleDeleted;
-      return { kind: 'circle-deleted', circleId: e.circleId };
-    }
-  }
-  return undefined;
-}
 
 /**
  * Admission holds for the whole broadcast: when the owner blocks a viewer (or the viewer the
@@ -51,10 +17,10 @@ export class AdmissionRevocationsConsumer {
       kafka: options,
       groupId: `sfu-worker.${nodeId}.admission`,
       ephemeral: true,
-      events: [BlockCreatedEvent, FollowDeletedEvent, CircleMemberRemovedEvent, CircleDeletedEvent],
+      events: ADMISSION_CHANGE_EVENTS,
       from: 'latest',
       handle: ({ descriptor, message }) => {
-        const change = changeOf(descriptor, message);
+        const change = admissionChangeOf(descriptor, message);
         if (change) rooms.revokeAdmission(change);
       },
     });

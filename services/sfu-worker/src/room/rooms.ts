@@ -6,8 +6,7 @@ import { OriginFeed, type RelaySource } from '../relay/origin-feed.js';
 import type { Relay } from '../relay/relay.js';
 import { RelayUnavailableError } from '../relay/relay.errors.js';
 import type { WorkerPool } from '../worker-pool/worker-pool.js';
-import type { BroadcastAudience } from '@onair/media-tickets';
-import { losesAdmission, RecentAdmissionChanges, type AdmissionChange } from './admission.js';
+import { losesAdmission, RecentAdmissionChanges, type AdmissionChange, type BroadcastAudience } from '@onair/media-tickets';
 import { BroadcastEndedError } from './room.errors.js';
 import { Room } from './room.js';
 

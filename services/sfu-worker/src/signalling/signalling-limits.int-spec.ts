@@ -2,7 +2,7 @@ import { startTelemetry } from '@onair/telemetry';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { ok, publishTestPattern, sfuSuite, SignalClient } from '../sfu-worker.test-app.js';
-import { DEFAULT_FRAME_LIMITS, LIMIT_CLOSE_CODE } from './socket-frames.js';
+import { DEFAULT_FRAME_LIMITS, LIMIT_CLOSE_CODE } from '@onair/websocket';
 
 startTelemetry({ serviceName: 'sfu-worker' });
 

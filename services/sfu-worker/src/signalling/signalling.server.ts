@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { peerServiceName } from '@onair/service-tls';
+import { SocketFrames, UsedTickets, type FrameLimits } from '@onair/websocket';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { RELAY_PATH, SIGNALLING_PATH, type RelayConfig } from '../config.js';
 import type { BroadcastId } from '../ids.js';
@@ -17,8 +18,6 @@ import { RelayNotAllowedError, RelayNotHostedError } from '../relay/relay.errors
 import type { Rooms } from '../room/rooms.js';
 import { handleRequest } from './signalling.methods.js';
 import { AdmissionRevokedError, DrainingError, MalformedFrameError, TicketWrongBroadcastError } from './signalling.errors.js';
-import { SocketFrames, type FrameLimits } from './socket-frames.js';
-import { UsedTickets } from './used-tickets.js';
 import { errorFrame, MAX_FRAME_BYTES, notificationFrame, RequestFrame, responseFrame, type ErrorPayload } from './signalling-protocol.js';
 
 /** WebSocket close codes for a refused join: 4000 + the HTTP status of the error's kind. */
@@ -105,7 +104,7 @@ export class SignallingServer {
   private async accept(ws: WebSocket, url: URL, authorization: string | undefined): Promise<void> {
     // Requests sent right after the handshake wait (bounded) for the ticket check; then every
     // frame is handled in order, one at a time.
-    const frames = new SocketFrames(ws, this.options.frameLimits);
+    const frames = new SocketFrames(ws, (code, message) => errorFrame(null, { code, message }), this.options.frameLimits);
     // A protocol error (a frame over maxPayload, bad framing) is emitted on the socket, which ws
     // then closes (1009, 1002): without a listener it would be thrown and take the node down.
     ws.on('error', (err) => this.log.debug?.(`signalling socket error: ${err.message}`));

@@ -7,20 +7,23 @@ import type { AccountId } from '../broadcasts/broadcast-record.js';
 import { ApiBroadcastIdParam, BroadcastParamSchema, type BroadcastParam } from '../broadcasts/broadcast.schemas.js';
 import { TicketsService } from './tickets.service.js';
 
-const TicketBody = z.strictObject({ role: z.enum(['publish', 'consume']) });
+const TicketBody = z.strictObject({ role: z.enum(['publish', 'consume', 'chat']) });
 type TicketBody = z.infer<typeof TicketBody>;
 
 const TicketView = {
   type: 'object',
   properties: {
-    ticket: { type: 'string', description: 'EdDSA JWT for the SFU; verify with /.well-known/media-jwks.json' },
-    role: { type: 'string', enum: ['publish', 'consume'] },
+    ticket: {
+      type: 'string',
+      description: 'EdDSA JWT for the SFU (publish, consume) or the chat (chat: /v1/chat/socket, the chat replay); verify with /.well-known/media-jwks.json',
+    },
+    role: { type: 'string', enum: ['publish', 'consume', 'chat'] },
     broadcastId: { type: 'string', format: 'uuid' },
     nodeId: {
       type: 'string',
-      description: "the SFU node to connect to: the publisher's, or for a viewer another one relaying from it when it is full",
+      description: "publish/consume: the SFU node to connect to: the publisher's, or for a viewer another one relaying from it when it is full",
     },
-    signallingUrl: { type: 'string', description: 'the WebSocket of the SFU node to present the ticket to' },
+    signallingUrl: { type: 'string', description: 'publish/consume: the WebSocket of the SFU node to present the ticket to' },
     expiresAt: { type: 'string', format: 'date-time' },
   },
 };
@@ -38,13 +41,14 @@ export class TicketsController {
   @ApiResponse({ status: 201, description: 'A media ticket valid for a short time, naming the SFU node', schema: TicketView })
   @ApiResponse({ status: 403, description: 'STREAM_SESSIONS.PUBLISH_NOT_ALLOWED or STREAM_SESSIONS.NOT_ADMITTED' })
   @ApiResponse({ status: 404, description: 'STREAM_SESSIONS.BROADCAST_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'STREAM_SESSIONS.BROADCAST_NOT_LIVE or STREAM_SESSIONS.BROADCAST_OVER' })
+  @ApiResponse({ status: 409, description: 'STREAM_SESSIONS.BROADCAST_NOT_LIVE (chat: neither live nor a replay) or STREAM_SESSIONS.BROADCAST_OVER' })
   @ApiResponse({ status: 503, description: 'STREAM_SESSIONS.NO_SFU_AVAILABLE or STREAM_SESSIONS.SOCIAL_GRAPH_UNAVAILABLE' })
   issue(
     @CurrentUser() user: AuthenticatedUser,
     @Param(new ZodBodyPipe(BroadcastParamSchema)) { broadcastId }: BroadcastParam,
     @Body(new ZodBodyPipe(TicketBody)) body: TicketBody,
   ) {
+    if (body.role === 'chat') return this.tickets.issueChat(broadcastId, user.accountId as AccountId, user.handle);
     return this.tickets.issue(broadcastId, user.accountId as AccountId, body.role);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { signMediaTicket } from '@onair/media-tickets';
+import { signChatTicket, signMediaTicket } from '@onair/media-tickets';
 import { DataSource } from 'typeorm';
 import { findBroadcast, type AccountId, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { BroadcastNotFoundError } from '../broadcasts/broadcast.errors.js';
@@ -13,6 +13,7 @@ import {
 } from './admission.errors.js';
 import { AudiencePolicy } from './audience-policy.js';
 import { MediaKeys } from './media-keys.js';
+import { SocialGraphClient } from './social-graph.client.js';
 
 export type TicketRole = 'publish' | 'consume';
 
@@ -22,6 +23,13 @@ export interface IssuedTicket {
   broadcastId: BroadcastId;
   nodeId: string;
   signallingUrl: string;
+  expiresAt: string;
+}
+
+export interface IssuedChatTicket {
+  ticket: string;
+  role: 'chat';
+  broadcastId: BroadcastId;
   expiresAt: string;
 }
 
@@ -38,6 +46,7 @@ export class TicketsService {
     private readonly audience: AudiencePolicy,
     private readonly nodes: SfuNodes,
     private readonly keys: MediaKeys,
+    private readonly graph: SocialGraphClient,
     @Inject(STREAM_SESSIONS_CONFIG) private readonly config: StreamSessionsConfig,
   ) {}
 
@@ -57,6 +66,24 @@ export class TicketsService {
       ttl,
     );
     return { ticket, role, broadcastId, nodeId: node.nodeId, signallingUrl: node.signallingUrl, expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * A chat ticket: the same audience checks as watching, for a live broadcast (its chat) or an
+   * ended one whose replay is not gone yet (the chat replay). It names no SFU node; it carries
+   * the handle shown with the account's messages and whether it follows the broadcaster (who may
+   * write in a crowded room, or in followers-only mode).
+   */
+  async issueChat(broadcastId: BroadcastId, account: AccountId, handle: string): Promise<IssuedChatTicket> {
+    const b = await findBroadcast(this.dataSource, broadcastId);
+    if (!b) throw new BroadcastNotFoundError();
+    await this.audience.assertMayWatch(b, account);
+    if (b.state !== 'live' && b.state !== 'ended' && b.state !== 'replay_ready') throw new BroadcastNotLiveError(b.state);
+    const followsOwner = account !== b.owner_id && (await this.graph.isFollowing(account, b.owner_id));
+    const ttl = this.config.tickets.ttlSeconds;
+    const audience = { ownerId: b.owner_id, visibility: b.visibility, ...(b.circle_id ? { circleId: b.circle_id } : {}) };
+    const ticket = await signChatTicket({ accountId: account, handle, broadcastId, audience, followsOwner }, await this.keys.signingKey(), ttl);
+    return { ticket, role: 'chat', broadcastId, expiresAt: new Date(Date.now() + ttl * 1000).toISOString() };
   }
 
   /** The node already hosting the publisher (a rejoin), else the least-loaded one. */

@@ -1,7 +1,6 @@
 import type { RawData, WebSocket } from 'ws';
-import { errorFrame } from './signalling-protocol.js';
 
-/** Per-socket bounds (SIGNALLING.md, "Limits"). */
+/** Per-socket bounds (each protocol documents its own, e.g. SIGNALLING.md "Limits"). */
 export interface FrameLimits {
   /** Frames per second a socket may send on average… */
   framesPerSecond: number;
@@ -32,6 +31,8 @@ export class SocketFrames {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The protocol's error frame, sent before a socket past its limits is closed. */
+    private readonly errorFrame: (code: string, message: string) => string,
     private readonly limits: FrameLimits = DEFAULT_FRAME_LIMITS,
   ) {
     this.tokens = limits.burst;
@@ -79,7 +80,7 @@ export class SocketFrames {
 
   private refuse(code: string, message: string): void {
     this.stop();
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(errorFrame(null, { code, message }));
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(this.errorFrame(code, message));
     this.ws.close(LIMIT_CLOSE_CODE, code);
   }
 }

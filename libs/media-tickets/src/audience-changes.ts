@@ -1,4 +1,15 @@
-import type { BroadcastAudience } from '@onair/media-tickets';
+import {
+  BlockCreatedEvent,
+  CircleDeletedEvent,
+  CircleMemberRemovedEvent,
+  FollowDeletedEvent,
+  type BlockCreated,
+  type CircleDeleted,
+  type CircleMemberRemoved,
+  type EventDescriptor,
+  type FollowDeleted,
+} from '@onair/contracts';
+import type { BroadcastAudience } from './media-ticket.js';
 
 /** A change in social-graph that can take a viewer out of a broadcast's audience. */
 export type AdmissionChange =
@@ -50,4 +61,30 @@ export class RecentAdmissionChanges {
     const since = issuedAt.getTime() - 1000;
     return this.changes.some(({ change, at }) => at >= since && losesAdmission(audience, viewer, change));
   }
+}
+
+/** social-graph's events that can take viewers out of an audience (what AdmissionChange mirrors). */
+export const ADMISSION_CHANGE_EVENTS: EventDescriptor[] = [BlockCreatedEvent, FollowDeletedEvent, CircleMemberRemovedEvent, CircleDeletedEvent];
+
+/** social-graph's event → the admission change it is (undefined for any other event). */
+export function admissionChangeOf(descriptor: EventDescriptor, message: unknown): AdmissionChange | undefined {
+  switch (descriptor) {
+    case BlockCreatedEvent: {
+      const e = message as BlockCreated;
+      return { kind: 'blocked', blockerId: e.blockerId, blockedId: e.blockedId };
+    }
+    case FollowDeletedEvent: {
+      const e = message as FollowDeleted;
+      return { kind: 'unfollowed', followerId: e.followerId, followeeId: e.followeeId };
+    }
+    case CircleMemberRemovedEvent: {
+      const e = message as CircleMemberRemoved;
+      return { kind: 'left-circle', circleId: e.circleId, memberId: e.memberId };
+    }
+    case CircleDeletedEvent: {
+      const e = message as CircleDeleted;
+      return { kind: 'circle-deleted', circleId: e.circleId };
+    }
+  }
+  return undefined;
 }

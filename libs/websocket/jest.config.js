@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'websocket',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
