@@ -73,14 +73,19 @@ describe('live video end to end in headless Chromium', () => {
       sfuNodes.set(nodeId, node);
       return nodeId;
     };
+    const chat = await startServiceProcess(ctx, 'chat', {
+      AUTH_JWKS_URL: identity.jwksUrl,
+      MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
+      CHAT_PRESENCE_INTERVAL_MS: '500',
+    });
     const nodeA = await startSfuNode('node-a', `ws://127.0.0.1:${edgePort}/v1/sfu/signal`);
     await startSfuNode('node-b');
-    const services = { identity: identity.url, 'social-graph': graph.url, 'stream-sessions': sessions.url, 'sfu-worker': sfuNodes.get(nodeA)!.url };
+    const services = { identity: identity.url, 'social-graph': graph.url, 'stream-sessions': sessions.url, 'sfu-worker': sfuNodes.get(nodeA)!.url, chat: chat.url };
     edge = await createEdgeApp(
       loadConfig({
         LOG_LEVEL: 'error',
         EDGE_SERVICES: Object.entries(services).map(([n, u]) => `${n}=${u}`).join(','),
-        EDGE_ROUTES: '/v1/accounts=identity,/v1/sessions=identity,/v1/users=identity,/v1/graph=social-graph,/v1/broadcasts=stream-sessions,/v1/sfu=sfu-worker',
+        EDGE_ROUTES: '/v1/accounts=identity,/v1/sessions=identity,/v1/users=identity,/v1/graph=social-graph,/v1/broadcasts=stream-sessions,/v1/sfu=sfu-worker,/v1/chat=chat',
       }),
     );
     await edge.listen(edgePort, '127.0.0.1');
@@ -150,8 +155,20 @@ describe('live video end to end in headless Chromium', () => {
     return { studio, player, relayed, origin, relayNode, errors, broadcaster };
   }
 
-  it('publishes from one page and decodes growing video frames in another, and in a third through a relaying node', async () => {
+  it('publishes from one page and decodes growing video frames in another, and in a third through a relaying node; they chat and send hearts', async () => {
     const { studio, player, relayed } = await liveWithRelayedViewer('Sunset over the river');
+
+    // The chat beside the video, through the edge: a viewer writes and taps hearts, everyone sees it.
+    const chatOf = (p: typeof player, what: string) => p.evaluate(`window.onairChat.${what}()`);
+    await waitUntil(async () => (await chatOf(studio, 'joined')) === 3, 20_000, 'three in the chat on the studio page');
+    await player.fill('#chat-text', 'what a sunset');
+    await player.click('#chat-send');
+    for (let i = 0; i < 7; i++) await relayed.click('#heart');
+    for (const p of [studio, player, relayed]) {
+      await waitUntil(async () => ((await chatOf(p, 'messages')) as string[]).includes('what a sunset'), 15_000, 'the message on every page');
+      await waitUntil(async () => (await chatOf(p, 'hearts')) === 7, 15_000, 'seven hearts on every page');
+    }
+    expect(await studio.textContent('#messages')).toContain('what a sunset');
 
     await studio.click('#end');
     await waitForPageState(studio, ['ended'], 15_000);

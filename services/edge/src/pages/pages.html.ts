@@ -12,6 +12,8 @@ const layout = (title: string, body: string, script: string) => `<!doctype html>
   input, button { font: inherit; padding: .35rem .6rem; margin: .2rem 0; }
   video { width: 100%; background: #111; border-radius: 6px; }
   #status { color: #555; min-height: 1.4em; }
+  #chat ol { height: 14rem; overflow-y: auto; padding-left: 1.2rem; border: 1px solid #ddd; border-radius: 6px; }
+  #chat-state { color: #a33; }
 </style>
 </head>
 <body data-state="idle">
@@ -30,6 +32,17 @@ const signInForm = `
   <button id="signin">Sign in</button>
 </fieldset>`;
 
+/** The chat beside the video (chat-panel.ts), shown once signed in. */
+const chatPanel = `
+<section id="chat" hidden>
+  <h2>Chat <small id="presence"></small></h2>
+  <ol id="messages"></ol>
+  <input id="chat-text" maxlength="280" placeholder="say something" autocomplete="off">
+  <button id="chat-send">Send</button>
+  <button id="heart" aria-label="send a heart">♥</button> <span id="hearts-count">0</span>
+  <p id="chat-state"></p>
+</section>`;
+
 export const broadcastPage = () =>
   layout(
     'Go live',
@@ -41,7 +54,8 @@ export const broadcastPage = () =>
   <button id="end" disabled>End</button>
   <p>Viewers watch at <a id="watch"></a></p>
 </fieldset>
-<video id="preview" autoplay muted playsinline></video>`,
+<video id="preview" autoplay muted playsinline></video>
+${chatPanel}`,
     'broadcast.client.js',
   );
 
@@ -49,6 +63,7 @@ export const watchPage = () =>
   layout(
     'Watch',
     `${signInForm}
-<video id="player" autoplay muted playsinline controls></video>`,
+<video id="player" autoplay muted playsinline controls></video>
+${chatPanel}`,
     'watch.client.js',
   );

@@ -1,6 +1,7 @@
 // /broadcast: sign in, name the broadcast, go live from the camera (VP8 simulcast + Opus).
 import { Device } from 'mediasoup-client';
 import { api, getBroadcast, pause, requestTicket, signIn, signallingSocketUrl, type Session } from './api.js';
+import { openChat } from './chat-panel.js';
 import { Signalling } from './signalling.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -26,6 +27,8 @@ let media: MediaStream | undefined;
  */
 const REPUBLISH_AFTER = new Set(['SFU.SHUTTING_DOWN', 'SFU.WORKER_DIED', 'SFU.DISCONNECTED']);
 const REPUBLISH_ATTEMPTS = 20;
+
+let chatOpened = false;
 
 async function goLive() {
   if (!session) throw new Error('sign in first');
@@ -53,6 +56,11 @@ async function goLive() {
   ($('end') as HTMLButtonElement).disabled = false;
   document.body.dataset.broadcastId = broadcastId;
   document.body.dataset.state = 'live';
+  // The broadcaster's chat (once per broadcast: a republish keeps it).
+  if (!chatOpened) {
+    chatOpened = true;
+    void openChat(session, broadcastId).catch((err: Error) => ($('chat-state').textContent = `chat: ${err.message}`));
+  }
   status('live');
 }
 

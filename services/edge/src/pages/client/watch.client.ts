@@ -2,6 +2,7 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Transport } from 'mediasoup-client/types';
 import { ApiError, pause, requestTicket, signIn, signallingSocketUrl, type Session, type TicketGrant } from './api.js';
+import { openChat } from './chat-panel.js';
 import { Signalling, SignallingError } from './signalling.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -164,6 +165,8 @@ async function watchOnce(session: Session, attempts: number): Promise<string> {
 async function watch(login: string, password: string) {
   status('signing in…');
   const session = await signIn(login, password);
+  // The chat runs beside the video, on its own: a video problem does not close it, nor the other way round.
+  void openChat(session, broadcastId).catch((err: Error) => ($('chat-state').textContent = `chat: ${err.message}`));
   status('asking to watch…');
   let reason = await watchOnce(session, FIRST_JOIN_ATTEMPTS);
   while (REJOIN_AFTER.has(reason)) {
