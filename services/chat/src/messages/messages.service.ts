@@ -1,4 +1,5 @@
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { Logger } from '@nestjs/common';
 import { ChatMessagePostedEvent } from '@onair/contracts';
 import { DomainError } from '@onair/errors';
 import type { EventPublisher } from '@onair/kafka';
@@ -39,6 +40,8 @@ export interface Posted {
  * order, when the writer gets its ack; every pod with sockets in the room delivers it from there.
  */
 export class MessagesService {
+  private readonly log = new Logger('MessagesService');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
@@ -73,13 +76,24 @@ export class MessagesService {
     return { messageId };
   }
 
-  /** Writes from an account this pod has not seen write: the first commenters are counted in PostgreSQL. */
+  /**
+   * Writes from an account this pod has not seen write: the first commenters are counted in
+   * PostgreSQL. While the room is not crowded the message does not wait for that (a room's
+   * registrations take turns, and hundreds of new writers at once would queue behind each other);
+   * in a crowded room it must, since the answer decides whether the message goes out.
+   */
   private async crowdCheck(room: LocalRoom, socket: RoomSocket, joined: number): Promise<WriteRefusal | undefined> {
     const account = socket.ticket.accountId;
     if (socket.owner || socket.ticket.followsOwner || room.commenters.has(account) || room.commentersFull) return undefined;
-    const { listed, full } = await joinFirstCommenters(this.dataSource, room.broadcastId, account, this.rules.openCommenters);
-    if (listed) room.commenters.add(account);
-    room.commentersFull = full;
-    return !listed && joined > this.rules.openCommenters ? 'COMMENTS_FULL' : undefined;
+    const registering = joinFirstCommenters(this.dataSource, room.broadcastId, account, this.rules.openCommenters).then(({ listed, full }) => {
+      if (listed) room.commenters.add(account);
+      room.commentersFull = full;
+      return listed;
+    });
+    if (joined <= this.rules.openCommenters) {
+      registering.catch((err: Error) => this.log.warn(`first commenters of ${room.broadcastId}: ${err.message}`));
+      return undefined;
+    }
+    return (await registering) ? undefined : 'COMMENTS_FULL';
   }
 }
