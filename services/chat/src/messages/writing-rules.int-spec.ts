@@ -1,15 +1,16 @@
 import { TestContext, type TestUser } from '@onair/testing';
 import { startChatPlatform, type ChatClient, type ChatPlatform } from '../chat.test-app.js';
 
-// Who may write: the crowd rule (here past 2 joined viewers), followers-only comments, and the
-// per-writer limits with a flood closing the socket.
+// Who may write, with sockets on two chat pods: the crowd rule (here past 2 joined viewers,
+// counted across pods), followers-only comments, and the per-writer limits with a flood closing
+// the socket.
 describe('writing rules', () => {
   const ctx = TestContext.create('chat_rules');
   let platform: ChatPlatform;
   let ann: TestUser, fan: TestUser, v1: TestUser, v2: TestUser, v3: TestUser;
 
   beforeAll(async () => {
-    platform = await startChatPlatform(ctx, { CHAT_OPEN_COMMENTERS: '2' }, 1);
+    platform = await startChatPlatform(ctx, { CHAT_OPEN_COMMENTERS: '2' }, 2);
     [ann, fan, v1, v2, v3] = await Promise.all([ctx.newUser(), ctx.newUser(), ctx.newUser(), ctx.newUser(), ctx.newUser()]);
     expect((await platform.call(platform.graph, 'POST', `/v1/graph/follows/${ann.id}`, fan)).status).toBe(201);
   }, 180_000);
@@ -19,7 +20,9 @@ describe('writing rules', () => {
 
   it('lets only the first commenters and the followers write in a crowded room; the others keep reading', async () => {
     const id = await platform.liveBroadcast(ann);
-    const [owner, a, b, c, f] = [await platform.join(ann, id), await platform.join(v1, id), await platform.join(v2, id), await platform.join(v3, id), await platform.join(fan, id)];
+    const [owner, a, b, c, f] = [await platform.join(ann, id, 0), await platform.join(v1, id, 1), await platform.join(v2, id, 0), await platform.join(v3, id, 1), await platform.join(fan, id, 0)];
+    // Crowded means across pods: each pod sees all five.
+    for (const client of [owner, a]) await client.next('presence', (p) => p.joined === 5, 0, 20_000);
     expect(await write(a, 'first')).toMatchObject({ type: 'ack' });
     expect(await write(b, 'second')).toMatchObject({ type: 'ack' });
     const late = await write(c, 'third');
@@ -33,7 +36,7 @@ describe('writing rules', () => {
 
   it("switches to followers-only comments and back at the broadcaster's word", async () => {
     const id = await platform.liveBroadcast(ann);
-    const [owner, a, f] = [await platform.join(ann, id), await platform.join(v1, id), await platform.join(fan, id)];
+    const [owner, a, f] = [await platform.join(ann, id, 0), await platform.join(v1, id, 1), await platform.join(fan, id, 1)];
     expect((await a.request({ type: 'settings', followersOnly: true })).error).toMatchObject({ code: 'CHAT.NOT_BROADCASTER' });
     expect(await owner.request({ type: 'settings', followersOnly: true })).toMatchObject({ type: 'ack' });
     await a.next('state', (s) => s.followersOnly === true && s.reason === 'FOLLOWERS_ONLY');
@@ -46,7 +49,7 @@ describe('writing rules', () => {
 
   it('limits a writer to 1 message a second with bursts of 5, collapses repeats, and closes a flood', async () => {
     const id = await platform.liveBroadcast(ann);
-    const f = await platform.join(fan, id);
+    const f = await platform.join(fan, id, 1);
     const answers = [];
     for (let i = 0; i < 6; i++) answers.push(await write(f, `burst ${i}`));
     expect(answers.slice(0, 5).every((x) => x.type === 'ack')).toBe(true);

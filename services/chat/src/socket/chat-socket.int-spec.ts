@@ -10,7 +10,7 @@ describe('the chat socket', () => {
   let ann: TestUser, bob: TestUser, cat: TestUser, dan: TestUser;
 
   beforeAll(async () => {
-    platform = await startChatPlatform(ctx, {}, 1);
+    platform = await startChatPlatform(ctx, {}, 2);
     [ann, bob, cat, dan] = await Promise.all([ctx.newUser(), ctx.newUser(), ctx.newUser(), ctx.newUser()]);
   }, 180_000);
   afterAll(() => ctx.cleanup(), 60_000);
@@ -25,13 +25,13 @@ describe('the chat socket', () => {
     const id = await platform.liveBroadcast(ann, `circle:${circle.id}`);
     const refused = await platform.chatTicket(cat, id);
     expect({ status: refused.status, code: (await json(refused)).error.code }).toEqual({ status: 403, code: 'STREAM_SESSIONS.NOT_ADMITTED' });
-    const member = await platform.join(bob, id);
+    const member = await platform.join(bob, id, 1);
     expect(await member.request({ type: 'message', text: 'inner circle only' })).toMatchObject({ type: 'ack' });
   });
 
   it("closes a viewer's socket within seconds when the broadcaster blocks them", async () => {
     const id = await platform.liveBroadcast(ann);
-    const [victim, other] = [await platform.join(dan, id), await platform.join(cat, id)];
+    const [victim, other] = [await platform.join(dan, id, 1), await platform.join(cat, id, 0)];
     const started = Date.now();
     expect((await platform.call(platform.graph, 'PUT', `/v1/graph/blocks/${dan.id}`, ann)).status).toBeLessThan(300);
     expect(await victim.closed).toEqual({ code: 4403, reason: 'CHAT.ADMISSION_REVOKED' });
