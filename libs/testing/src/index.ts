@@ -1,5 +1,6 @@
 export { testInfra, repoRoot, serviceTlsEnv, type TestInfra } from './test-infra.js';
 export { TestContext } from './test-context.js';
+export { PrivateKafka } from './private-kafka.js';
 export { EventCollector, waitUntil, type CollectedEvent } from './event-collector.js';
 export { json } from './http.js';
 export { freePort, freePorts, startServiceProcess, type RunningIdentity, type RunningService, type TestUser } from './service-process.js';

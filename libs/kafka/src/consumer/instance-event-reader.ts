@@ -41,6 +41,13 @@ export class InstanceEventReader {
   private consumer?: Consumer;
   private stopped = false;
   private restart?: NodeJS.Timeout;
+  /**
+   * Next offset to read per `topic:partition`: where start() seeks, then what the reader has
+   * processed. Every group join seeks here, because kafkajs forgets seeks when it restarts a
+   * consumer after a retriable failure (a coordinator not there yet on a new broker: seeking
+   * right after run() then threw), and an ephemeral group commits nothing to resume from.
+   */
+  private readonly positions = new Map<string, { topic: string; partition: number; offset: number }>();
   private readonly byName: Map<string, EventDescriptor>;
 
   readonly groupId: string;
@@ -57,6 +64,7 @@ export class InstanceEventReader {
     // Created here too, so a reader does not depend on the publisher having booted first.
     await ensureTopics(kafka, this.options.kafka, topics);
     const starts = await retryRetriable(() => this.startOffsets(kafka, topics));
+    for (const p of starts.seeks) this.positions.set(`${p.topic}:${p.partition}`, p);
     const consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
     this.consumer = consumer;
     // Caught up when every partition's next offset reaches the end it had at start.
@@ -70,7 +78,15 @@ export class InstanceEventReader {
     };
     // Per batch, not per message: a batch of transaction markers alone (the outbox relay writes
     // in transactions) has no message, but it moves the partition on.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => progressed(payload.topic, payload.partition, Number(payload.lastOffset) + 1));
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const next = Number(payload.lastOffset) + 1;
+      this.positions.set(`${payload.topic}:${payload.partition}`, { topic: payload.topic, partition: payload.partition, offset: next });
+      progressed(payload.topic, payload.partition, next);
+    });
+    // Emitted by kafkajs before its first fetch after each (re)join, so no batch comes first.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const p of this.positions.values()) consumer.seek({ topic: p.topic, partition: p.partition, offset: String(p.offset) });
+    });
     // kafkajs restarts the consumer after a retriable failure by itself; after any other, this
     // instance would silently stop following (and, say, accept revoked tokens): start over.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -84,7 +100,6 @@ export class InstanceEventReader {
         await this.apply(topic, message.key?.toString('utf8') ?? null, message.value, headersToStrings(message.headers));
       },
     });
-    for (const p of starts.seeks) consumer.seek({ topic: p.topic, partition: p.partition, offset: String(p.offset) });
     if (pending.size === 0) caughtUp();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -130,12 +145,15 @@ export class InstanceEventReader {
           const end = Number(b.high);
           const own = Number(committed.find((c) => c.partition === b.partition)?.offset ?? -1);
           const at = since.find((s) => s.partition === b.partition);
+          const processed = this.positions.get(`${topic}:${b.partition}`);
           let from: number;
-          if (at) from = Number(at.offset) < 0 ? end : Number(at.offset);
+          // Started again after a failure: go on from what was processed, past or no past.
+          if (processed) from = processed.offset;
+          else if (at) from = Number(at.offset) < 0 ? end : Number(at.offset);
           else if (own >= 0) from = own;
           else from = this.options.from === 'latest' ? end : Number(b.low);
           // Seeking explicitly (unless the group resumes) leaves no gap between now and the join.
-          if (at || own < 0) seeks.push({ topic, partition: b.partition, offset: from });
+          if (processed || at || own < 0) seeks.push({ topic, partition: b.partition, offset: from });
           ends.push({ topic, partition: b.partition, from, end });
         }
       }

@@ -108,7 +108,19 @@ export class PartitionFeeds {
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
     });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    let next = start;
+    // Seeking at each join (kafkajs emits it before its first fetch), not after run(): a consumer
+    // that kafkajs restarts after a retriable failure forgets its seeks, and run() may return
+    // before the group exists at all (seek then throws).
+    const joined = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        consumer.seek({ topic: this.topic, partition, offset: next });
+        resolve();
+      }),
+    );
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.partition === partition) next = String(Number(payload.lastOffset) + 1);
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic, fromBeginning: false });
     await consumer.run({
@@ -119,7 +131,6 @@ export class PartitionFeeds {
         if (records.length > 0) await this.deliver(records).catch((err: Error) => this.log.error(`delivery failed: ${err.stack ?? err}`));
       },
     });
-    consumer.seek({ topic: this.topic, partition, offset: start });
     await joined;
     this.log.debug?.(`reading partition ${partition} from offset ${start}`);
     return { consumer };

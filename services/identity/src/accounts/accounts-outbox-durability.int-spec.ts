@@ -1,12 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { AccountCreatedEvent } from '@onair/contracts';
-import { TestContext, waitUntil } from '@onair/testing';
+import { PrivateKafka, TestContext, waitUntil } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { loadConfig } from '../config.js';
@@ -14,33 +11,6 @@ import { createIdentityApp } from '../identity-app.js';
 import { projectionGroup, type ProjectionOptions } from './account-projection.test-app.js';
 
 startTelemetry({ serviceName: 'identity' });
-
-/**
- * A broker of this suite's own (same scripts, same cached jars, other ports and state), so
- * stopping it does not disturb suites running in parallel on the shared broker.
- */
-class PrivateKafka {
-  readonly state = mkdtempSync(join(tmpdir(), 'onair-kafka-'));
-  readonly port = 59400 + Math.floor(Math.random() * 200) * 2;
-  constructor(private readonly repoRoot: string) {}
-  get brokers() {
-    return [`127.0.0.1:${this.port}`];
-  }
-  // Asynchronous on purpose: the identity app under test lives in this process and must keep
-  // serving (and its HTTP keep-alive timers keep running) while the broker starts or stops.
-  private async infra(action: 'up' | 'down') {
-    await promisify(execFile)(join(this.repoRoot, 'tools/onair'), ['infra', action, 'kafka'], {
-      env: { ...process.env, ONAIR_STATE: this.state, ONAIR_KAFKA_PORT: String(this.port), ONAIR_KAFKA_CONTROLLER_PORT: String(this.port + 1) },
-      timeout: 120_000,
-    });
-  }
-  start = () => this.infra('up');
-  stop = () => this.infra('down');
-  async remove() {
-    await this.stop();
-    rmSync(this.state, { recursive: true, force: true });
-  }
-}
 
 /** The projection in its own process, so it can be SIGKILLed mid-batch like a crashing pod. */
 function startProjectionProcess(options: ProjectionOptions): Promise<ChildProcess> {
@@ -59,7 +29,7 @@ function startProjectionProcess(options: ProjectionOptions): Promise<ChildProces
 
 describe('outbox and idempotent consumer across a broker outage and a consumer crash', () => {
   const ctx = TestContext.create('identity_durability');
-  const kafka = new PrivateKafka(ctx.infra.repoRoot);
+  const kafka = new PrivateKafka();
   const projectionSchema = ctx.schema('projection');
   const identitySchema = ctx.schema('identity');
   const pg = new Client({ connectionString: ctx.infra.pgUrl });
