@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { AccountCreatedEvent, AccountCreatedSchema } from './index.js';
+import { AccountCreatedEvent, AccountCreatedSchema, AccountProfileUpdatedEvent, AccountProfileUpdatedSchema } from './index.js';
 
 describe('event descriptors read from proto options', () => {
   it('names, topic and key of account.created.v1 come from the proto file', () => {
@@ -7,5 +7,11 @@ describe('event descriptors read from proto options', () => {
     expect(AccountCreatedEvent.topic).toBe('identity.accounts.v1');
     const msg = create(AccountCreatedSchema, { accountId: 'acc-1', handle: 'ann' });
     expect(AccountCreatedEvent.key(msg)).toBe('acc-1');
+  });
+
+  it('account.profile_updated.v1 shares the accounts topic and key, so one account stays ordered', () => {
+    expect(AccountProfileUpdatedEvent.name).toBe('account.profile_updated.v1');
+    expect(AccountProfileUpdatedEvent.topic).toBe(AccountCreatedEvent.topic);
+    expect(AccountProfileUpdatedEvent.key(create(AccountProfileUpdatedSchema, { accountId: 'acc-1', displayName: 'Ann' }))).toBe('acc-1');
   });
 });

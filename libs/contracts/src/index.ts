@@ -1,5 +1,5 @@
 export { defineEvent, type EventDescriptor } from './event-descriptor.js';
-export { AccountCreatedEvent, AccountDeletedEvent, SessionsRevokedEvent } from './identity-events.js';
+export { AccountCreatedEvent, AccountProfileUpdatedEvent, AccountDeletedEvent, SessionsRevokedEvent } from './identity-events.js';
 export * from './gen/onair/identity/v1/account_events_pb.js';
 export * from './gen/onair/identity/v1/session_events_pb.js';
 export {
@@ -23,6 +23,7 @@ export {
   BroadcastStatsUpdatedEvent,
 } from './stream-sessions-events.js';
 export * from './gen/onair/stream_sessions/v1/broadcast_events_pb.js';
+export * from './gen/onair/stream_sessions/v1/stream_sessions_service_pb.js';
 export {
   PublisherJoinedEvent,
   PublisherLeftEvent,

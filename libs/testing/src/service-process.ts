@@ -57,6 +57,8 @@ export interface RunningService {
   name: string;
   url: string;
   port: number;
+  /** GRPC_PORT it was given (`env.GRPC_PORT`, else a free one), for a service that serves gRPC. */
+  grpcPort: number;
   process: ChildProcess;
 }
 
@@ -64,14 +66,18 @@ export interface RunningService {
  * Starts a real OnAir service from its build (services/<name>/dist) as a process, in the
  * suite's own schema and topic prefix, and waits for its /readyz. Other services' tests and the
  * end-to-end tests talk to it over its public API, exactly as in production. `env.HTTP_PORT`
- * picks the port (for a service that must know its own address, such as an SFU node's URLs).
+ * picks the port (for a service that must know its own address, such as an SFU node's URLs);
+ * `env.GRPC_PORT` likewise.
  */
 export async function startServiceProcess(ctx: TestContext, name: string, env: Record<string, string> = {}): Promise<RunningService> {
   const port = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
+  // Services serving gRPC would all take their default port otherwise, and suites run side by side.
+  const grpcPort = env.GRPC_PORT ? Number(env.GRPC_PORT) : await freePort();
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, `services/${name}/dist/src/main.js`)], {
     env: {
       PATH: process.env.PATH,
       HTTP_PORT: String(port),
+      GRPC_PORT: String(grpcPort),
       DATABASE_URL: ctx.infra.pgUrl,
       DATABASE_SCHEMA: ctx.schema(name.replace(/-/g, '_')),
       KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
@@ -102,7 +108,7 @@ export async function startServiceProcess(ctx: TestContext, name: string, env: R
     if (Date.now() > deadline) throw new Error(`${name} not ready within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { name, url, port, process: child };
+  return { name, url, port, grpcPort, process: child };
 }
 
 /** The real identity service for a suite, with cheap password hashes and its own avatar folder. */

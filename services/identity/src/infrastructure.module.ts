@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AccountCreatedEvent, AccountDeletedEvent, SessionsRevokedEvent } from '@onair/contracts';
+import { AccountCreatedEvent, AccountDeletedEvent, AccountProfileUpdatedEvent, SessionsRevokedEvent } from '@onair/contracts';
 import { KafkaOutboxModule } from '@onair/kafka';
 import { PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
@@ -29,7 +29,7 @@ export class InfrastructureModule {
             dataSource,
             databaseUrl: config.database.url,
             schema: config.database.schema,
-            publishes: [AccountCreatedEvent, AccountDeletedEvent, SessionsRevokedEvent],
+            publishes: [AccountCreatedEvent, AccountProfileUpdatedEvent, AccountDeletedEvent, SessionsRevokedEvent],
           }),
         }),
       ],

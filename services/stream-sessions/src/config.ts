@@ -22,7 +22,17 @@ const seconds = (def: number, min = 0) => z.coerce.number().min(min).default(def
 
 const Env = z.object({
   ...listenEnv(7103),
-  // Required: social-graph's gRPC API takes mutual TLS only (libs/service-tls).
+  /** The internal gRPC API (StreamSessionsService) for other OnAir services. */
+  GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(7113),
+  /** Where the internal gRPC API listens: loopback on a laptop, 0.0.0.0 in a pod. */
+  GRPC_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+  /** Services whose certificates may call the gRPC API (comma-separated names). */
+  GRPC_ALLOWED_CLIENTS: z
+    .string()
+    .default('discovery')
+    .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/)).min(1)),
+  // Required: social-graph's gRPC API and this service's own take mutual TLS only (libs/service-tls).
   ...internalTlsEnv,
   ...postgresEnv('stream_sessions'),
   ...kafkaEnv,
@@ -64,9 +74,20 @@ const Env = z.object({
 
 export type { LogLevel } from '@onair/config';
 
+export interface GrpcConfig {
+  port: number;
+  host: string;
+  protoDir: string;
+  /** This service's certificate; clients must present one from the same internal CA. */
+  tls: InternalTlsFiles;
+  /** Service names (certificate CNs) allowed to call. */
+  allowedClients: string[];
+}
+
 export interface StreamSessionsConfig {
   httpPort: number;
   httpHost: string;
+  grpc: GrpcConfig;
   database: { url: string; schema: string };
   kafka: KafkaConfig;
   auth: { jwksUrl: string };
@@ -86,19 +107,26 @@ export const STREAM_SESSIONS_CONFIG = Symbol('StreamSessionsConfig');
 /** social-graph's contract, relative to the proto root. */
 export const SOCIAL_GRAPH_PROTO = 'onair/social_graph/v1/social_graph_service.proto';
 
+/** The service's own contract file, relative to the proto root. */
+export const SERVICE_PROTO = 'onair/stream_sessions/v1/stream_sessions_service.proto';
+
+/** The repository's proto/ folder, found from this module (PROTO_DIR overrides it). */
+export const defaultProtoDir = (from = __dirname): string => findProtoDir(SERVICE_PROTO, from);
+
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): StreamSessionsConfig {
   const e = parseEnv('stream-sessions', Env, env);
-  const protoDir = resolve(e.PROTO_DIR ?? findProtoDir(SOCIAL_GRAPH_PROTO, __dirname));
-  if (!existsSync(join(protoDir, SOCIAL_GRAPH_PROTO))) {
-    throw new Error(
-      `stream-sessions: invalid configuration: PROTO_DIR: ${join(protoDir, SOCIAL_GRAPH_PROTO)} does not exist`,
-    );
+  const protoDir = resolve(e.PROTO_DIR ?? defaultProtoDir());
+  for (const file of [SERVICE_PROTO, SOCIAL_GRAPH_PROTO]) {
+    if (!existsSync(join(protoDir, file))) {
+      throw new Error(`stream-sessions: invalid configuration: PROTO_DIR: ${join(protoDir, file)} does not exist`);
+    }
   }
-  const tls = requiredInternalTls(e, 'stream-sessions', 'social-graph takes mutual TLS only');
+  const tls = requiredInternalTls(e, 'stream-sessions', 'social-graph and its own gRPC API take mutual TLS only');
   return {
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
+    grpc: { port: e.GRPC_PORT, host: e.GRPC_HOST, protoDir, tls, allowedClients: e.GRPC_ALLOWED_CLIENTS },
     database: postgresConfig(e),
     kafka: kafkaConfig(e),
     auth: { jwksUrl: e.AUTH_JWKS_URL },

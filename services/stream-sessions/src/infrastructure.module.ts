@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { CreateBroadcasts1764288000001 } from '../migrations/1764288000001-create-broadcasts.js';
 import { AddSfuNodeRelayUrl1764892800001 } from '../migrations/1764892800001-add-sfu-node-relay-url.js';
 import { AddSfuNodeDraining1764892800002 } from '../migrations/1764892800002-add-sfu-node-draining.js';
+import { AddBroadcastDiscoverableIndex1765497600001 } from '../migrations/1765497600001-add-broadcast-discoverable-index.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from './config.js';
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
@@ -28,7 +29,13 @@ export class InfrastructureModule {
           url: config.database.url,
           schema: config.database.schema,
           entities: [],
-          migrations: [CreateKafkaOutboxTables1763769600000, CreateBroadcasts1764288000001, AddSfuNodeRelayUrl1764892800001, AddSfuNodeDraining1764892800002],
+          migrations: [
+            CreateKafkaOutboxTables1763769600000,
+            CreateBroadcasts1764288000001,
+            AddSfuNodeRelayUrl1764892800001,
+            AddSfuNodeDraining1764892800002,
+            AddBroadcastDiscoverableIndex1765497600001,
+          ],
         }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],

@@ -7,7 +7,7 @@ async function main() {
   const config = loadConfig();
   startTelemetry({ serviceName: 'stream-sessions', otlpEndpoint: config.otlpEndpoint });
   const app = await createStreamSessionsApp(config);
-  // The Kafka consumer first: /readyz answers only once everything listens.
+  // gRPC and the Kafka consumers first: /readyz answers only once everything listens.
   await app.startAllMicroservices();
   await app.listen(config.httpPort, config.httpHost);
 }

@@ -18,6 +18,9 @@ import { DataSource } from 'typeorm';
 import { AdmissionModule } from './admission/admission.module.js';
 import { BroadcastsModule } from './broadcasts/broadcasts.module.js';
 import type { StreamSessionsConfig } from './config.js';
+import { DiscoverableBroadcastsModule } from './discoverable-broadcasts/discoverable-broadcasts.module.js';
+import { grpcOptions } from './grpc/grpc-options.js';
+import { GrpcPeersModule } from './grpc/grpc-peers.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { ReplaysModule } from './replays/replays.module.js';
@@ -46,6 +49,7 @@ class StreamSessionsModule {
       module: StreamSessionsModule,
       imports: [
         InfrastructureModule.forRoot(config),
+        GrpcPeersModule.forRoot(config.grpc.allowedClients),
         AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka: { clientId: 'stream-sessions', ...config.kafka }, service: 'stream-sessions' } }),
         BroadcastsModule,
         AdmissionModule,
@@ -53,14 +57,16 @@ class StreamSessionsModule {
         LifecycleModule,
         StatsModule,
         ReplaysModule,
+        DiscoverableBroadcastsModule,
       ],
     };
   }
 }
 
 /**
- * Builds stream-sessions: the HTTP API (broadcasts, tickets, replays, media JWKS), the SFU
- * event consumer and the sweepers. Start with `startAllMicroservices()`, then `listen()`.
+ * Builds stream-sessions: the HTTP API (broadcasts, tickets, replays, media JWKS), the internal
+ * gRPC API (discoverable broadcasts), the SFU event consumer and the sweepers. Start with
+ * `startAllMicroservices()`, then `listen()`.
  */
 export async function createStreamSessionsApp(config: StreamSessionsConfig): Promise<INestApplication> {
   const app = await NestFactory.create(StreamSessionsModule.forRoot(config), {
@@ -76,6 +82,7 @@ export async function createStreamSessionsApp(config: StreamSessionsConfig): Pro
     description: 'Broadcasts: lifecycle, admission with media tickets, live stats and 24-hour replays.',
     readiness: async () => ({ postgres: await postgresReady(dataSource), kafka: await kafka.ready() }),
   });
+  app.connectMicroservice(grpcOptions(config.grpc));
   for (const { groupId, events } of MEDIA_EVENT_GROUPS) {
     connectKafkaConsumer(app, { kafka: { clientId: 'stream-sessions', ...config.kafka }, groupId, events, dataSource });
   }

@@ -3,8 +3,9 @@
 // other, not even their test harnesses), and stands in for the SFU by publishing the media
 // events it declares (proto/onair/media/v1) with a plain kafkajs producer.
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
-import { create } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Client, type ChannelCredentials, type ClientReadableStream, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { INestApplication } from '@nestjs/common';
 import {
   AudienceReportedEvent,
@@ -17,10 +18,14 @@ import {
   PublisherLeftSchema,
   RecordingFinishedEvent,
   RecordingFinishedSchema,
+  StreamSessionsService,
   WorkerLoadSchema,
+  type DiscoverableBroadcast,
   type EventDescriptor,
+  type StreamDiscoverableBroadcastsResponse,
 } from '@onair/contracts';
 import { encodeEvent } from '@onair/kafka';
+import { ServiceTls } from '@onair/service-tls';
 import { freePort, repoRoot, serviceTlsEnv, type TestContext, type TestUser } from '@onair/testing';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from './config.js';
+import { ERROR_CODE_TRAILER } from './grpc/grpc-error.filter.js';
 import { createStreamSessionsApp } from './stream-sessions-app.js';
 
 export interface RunningSocialGraph {
@@ -80,6 +86,8 @@ export async function startSocialGraph(ctx: TestContext, jwksUrl: string): Promi
 export interface RunningStreamSessions {
   app: INestApplication;
   url: string;
+  /** host:port of its internal gRPC API (mutual TLS). */
+  grpcAddress: string;
   schema: string;
   replayDir: string;
   jwksUrl: string;
@@ -93,9 +101,11 @@ export async function startStreamSessions(
 ): Promise<RunningStreamSessions> {
   const schema = ctx.schema('stream_sessions');
   const replayDir = mkdtempSync(join(tmpdir(), 'onair-replays-'));
+  const grpcPort = await freePort();
   const app = await createStreamSessionsApp(
     loadConfig({
       HTTP_PORT: '0',
+      GRPC_PORT: String(grpcPort),
       DATABASE_URL: ctx.infra.pgUrl,
       DATABASE_SCHEMA: schema,
       KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
@@ -117,7 +127,7 @@ export async function startStreamSessions(
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
-  return { app, url, schema, replayDir, jwksUrl: `${url}/.well-known/media-jwks.json` };
+  return { app, url, grpcAddress: `127.0.0.1:${grpcPort}`, schema, replayDir, jwksUrl: `${url}/.well-known/media-jwks.json` };
 }
 
 /** identity, social-graph and stream-sessions for one suite. */
@@ -224,3 +234,50 @@ export const newBroadcast = (overrides: Record<string, unknown> = {}) => ({
   visibility: 'public',
   ...overrides,
 });
+
+/**
+ * StreamSessionsService as discovery calls it: over mutual TLS, with the messages of
+ * libs/contracts on the wire (what a TypeScript caller decodes, int64 as bigint, Timestamps).
+ */
+export class StreamSessionsGrpcClient {
+  private readonly client: Client;
+
+  constructor(address: string, creds: ChannelCredentials) {
+    this.client = new Client(address, creds, { ...ServiceTls.grpcChannelOptions('stream-sessions'), 'grpc.initial_reconnect_backoff_ms': 100 });
+  }
+
+  /** Presenting `as`'s certificate from the local internal CA (discovery, the allowed caller, by default). */
+  static as(address: string, ctx: TestContext, as = 'discovery'): StreamSessionsGrpcClient {
+    const pki = ctx.infra.pkiDir;
+    const tls = ServiceTls.load({ caFile: join(pki, 'ca.crt'), certFile: join(pki, `${as}.crt`), keyFile: join(pki, `${as}.key`) });
+    return new StreamSessionsGrpcClient(address, tls.grpcChannelCredentials());
+  }
+
+  streamDiscoverableBroadcasts(request: { pageSize?: number }): ClientReadableStream<StreamDiscoverableBroadcastsResponse> {
+    const method = StreamSessionsService.method.streamDiscoverableBroadcasts;
+    return this.client.makeServerStreamRequest(
+      `/${StreamSessionsService.typeName}/${method.name}`,
+      (message: MessageShape<typeof method.input>) => Buffer.from(toBinary(method.input, message)),
+      (bytes: Buffer) => fromBinary(method.output, bytes),
+      create(method.input, request),
+    );
+  }
+
+  /** Every page of a StreamDiscoverableBroadcasts call. */
+  pages(request: { pageSize?: number }): Promise<DiscoverableBroadcast[][]> {
+    return new Promise((resolve, reject) => {
+      const pages: DiscoverableBroadcast[][] = [];
+      const call = this.streamDiscoverableBroadcasts(request);
+      call.on('data', (page: StreamDiscoverableBroadcastsResponse) => pages.push(page.broadcasts));
+      call.on('error', reject);
+      call.on('end', () => resolve(pages));
+    });
+  }
+
+  close() {
+    this.client.close();
+  }
+}
+
+/** The stable code of a failed gRPC call (trailer `onair-error-code`). */
+export const grpcErrorCode = (err: ServiceError) => (err.metadata as Metadata).get(ERROR_CODE_TRAILER)[0];

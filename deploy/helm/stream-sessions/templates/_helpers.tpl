@@ -53,5 +53,5 @@ The Secret holding this service's internal certificate (mutual TLS between servi
 libs/service-tls): social-graph's gRPC API takes mutual TLS only, so there is no default.
 */}}
 {{- define "stream-sessions.internalTlsSecretName" -}}
-{{- required "internalTls.secretName is required: stream-sessions calls social-graph's gRPC API over mutual TLS only. Name a kubernetes.io/tls Secret with ca.crt, tls.crt and tls.key whose certificate has CN and DNS SAN \"stream-sessions\" (e.g. a cert-manager Certificate from the internal CA's Issuer): --set internalTls.secretName=stream-sessions-tls" .Values.internalTls.secretName }}
+{{- required "internalTls.secretName is required: stream-sessions calls social-graph's gRPC API and serves its own over mutual TLS only. Name a kubernetes.io/tls Secret with ca.crt, tls.crt and tls.key whose certificate has CN and DNS SAN \"stream-sessions\" (e.g. a cert-manager Certificate from the internal CA's Issuer): --set internalTls.secretName=stream-sessions-tls" .Values.internalTls.secretName }}
 {{- end }}

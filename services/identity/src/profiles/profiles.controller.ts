@@ -8,6 +8,7 @@ import { Account } from '../accounts/account.entity.js';
 import { AVATAR_TYPES, AvatarStore, sniffImageType } from './avatar-store.js';
 import { AvatarNotFoundError, AvatarTypeError, UserNotFoundError } from './profile.errors.js';
 import { HandleParam, ProfileView, UpdateProfileBody } from './profile.bodies.js';
+import { ProfilesService } from './profiles.service.js';
 
 const view = (a: Account) => ({
   id: a.id,
@@ -24,6 +25,7 @@ export class ProfilesController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly avatars: AvatarStore,
+    private readonly profiles: ProfilesService,
   ) {}
 
   private accounts() {
@@ -45,8 +47,9 @@ export class ProfilesController {
   @ApiBody({ schema: openApiSchema(UpdateProfileBody) })
   @ApiOkResponse({ schema: ProfileView })
   async update(@CurrentUser() user: AuthenticatedUser, @Body(new ZodBodyPipe(UpdateProfileBody)) body: UpdateProfileBody) {
-    await this.accounts().update({ id: user.accountId }, body);
-    return this.me(user);
+    const account = await this.profiles.update(user.accountId, body);
+    if (!account) throw new UserNotFoundError(user.handle);
+    return { ...view(account), email: account.email };
   }
 
   /** The raw image is the body (Content-Type image/png, image/jpeg or image/webp). */

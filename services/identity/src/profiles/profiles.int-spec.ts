@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { AccountDeletedEvent } from '@onair/contracts';
-import { EventCollector, json, TestContext } from '@onair/testing';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { AccountDeletedEvent, AccountProfileUpdatedEvent } from '@onair/contracts';
+import { EventCollector, json, TestContext, waitUntil } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { loadConfig } from '../config.js';
 import { createIdentityApp } from '../identity-app.js';
 
@@ -57,6 +59,51 @@ describe('profiles, avatars and account deletion', () => {
     const profile = await json(await call('GET', '/v1/users/PIA'));
     expect(profile).toMatchObject({ handle: 'pia', displayName: 'Pia Live', bio: 'Sunsets from Lisbon', avatarUrl: null });
     expect(profile.email).toBeUndefined();
+  });
+
+  it('publishes account.profile_updated.v1 with the new name after a PATCH that changes it, and nothing after one that changes nothing', async () => {
+    const updated = await EventCollector.start(ctx, AccountProfileUpdatedEvent);
+    const auth = await user('sol');
+    const me = await json(await call('GET', '/v1/users/me', undefined, auth));
+    const ofSol = () => updated.events.filter((e) => e.key === me.id);
+    const patch = async (body: object) => expect((await call('PATCH', '/v1/users/me', body, auth)).status).toBe(200);
+
+    const before = Date.now();
+    await patch({ displayName: 'Sol Rising', bio: 'first light' });
+    await waitUntil(() => ofSol().length >= 1, 30_000, 'account.profile_updated.v1 of sol');
+    const [event] = ofSol();
+    expect(event.message).toMatchObject({ accountId: me.id, handle: 'sol', displayName: 'Sol Rising' });
+    expect(event.headers.ce_type).toBe('account.profile_updated.v1');
+    expect(timestampDate(event.message.updatedAt!).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(timestampDate(event.message.updatedAt!).getTime()).toBeLessThanOrEqual(Date.now());
+
+    // Changes to nothing an event carries: the same name again, the bio alone, both at once.
+    await patch({ displayName: 'Sol Rising' });
+    await patch({ bio: 'second light' });
+    await patch({ displayName: 'Sol Rising', bio: 'third light' });
+    expect((await json(await call('GET', '/v1/users/sol'))).bio).toBe('third light');
+    // One account's events share a key (one partition) and the outbox relays in commit order,
+    // so an event of the no-op updates would arrive before this one's.
+    await patch({ displayName: 'Sol Setting' });
+    await waitUntil(() => ofSol().length >= 2, 30_000, 'the second account.profile_updated.v1 of sol');
+    expect(ofSol().map((e) => e.message.displayName)).toEqual(['Sol Rising', 'Sol Setting']);
+  });
+
+  it('changes the display name only together with its event: an outbox that refuses the event leaves the name as it was', async () => {
+    const auth = await user('tao');
+    const pg = new Client({ connectionString: ctx.infra.pgUrl, options: `-c search_path=${ctx.schema('identity')}` });
+    await pg.connect();
+    try {
+      await pg.query(`CREATE FUNCTION refuse_profile_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.event_type = 'account.profile_updated.v1' THEN RAISE EXCEPTION 'outbox refused'; END IF; RETURN NEW; END $$`);
+      await pg.query('CREATE TRIGGER refuse_profile_event BEFORE INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION refuse_profile_event()');
+      expect((await call('PATCH', '/v1/users/me', { displayName: 'Tao Lost' }, auth)).status).toBe(500);
+    } finally {
+      await pg.query('DROP TRIGGER IF EXISTS refuse_profile_event ON outbox_event');
+      await pg.query('DROP FUNCTION IF EXISTS refuse_profile_event()');
+      await pg.end();
+    }
+    expect((await json(await call('GET', '/v1/users/tao'))).displayName).toBe('tao');
   });
 
   it.each([
