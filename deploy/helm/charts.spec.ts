@@ -59,6 +59,34 @@ function describeRun(r: Run): string {
   return `exit ${r.status}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 }
 
+// Every variable a service's config.ts declares: the ones it names, plus those of the shared
+// shapes it spreads from libs/config (`...kafkaEnv`, `...listenEnv(7106)`). A shape that cannot
+// be found fails, so a variable is never left out unseen.
+function declaredEnv(service: string): string[] {
+  const source = readFileSync(join(REPO_ROOT, 'services', service, 'src', 'config.ts'), 'utf8');
+  const shared = readFileSync(join(REPO_ROOT, 'libs', 'config', 'src', 'common-env.ts'), 'utf8');
+  const names = (text: string): string[] => [...text.matchAll(/^\s+([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]);
+  const spread = [...source.matchAll(/^\s+\.\.\.(\w+Env)\b/gm)].flatMap((m) => {
+    const at = shared.indexOf(`export const ${m[1]} =`);
+    if (at < 0) throw new Error(`services/${service}/src/config.ts spreads ${m[1]}, which libs/config/src/common-env.ts does not export`);
+    const end = shared.indexOf('\nexport ', at + 1);
+    return names(shared.slice(at, end < 0 ? undefined : end));
+  });
+  return [...new Set([...names(source), ...spread])];
+}
+
+// Variables the rendered manifests set: ConfigMap data keys and container env names.
+function setEnv(all: string): Set<string> {
+  return new Set([...all.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm), ...all.matchAll(/- name: ([A-Z][A-Z0-9_]+)\n/g)].map((m) => m[1]));
+}
+
+function expectEveryVariableSet(service: string, all: string, mustDeclare: string[]): void {
+  const declared = declaredEnv(service);
+  for (const name of mustDeclare) expect({ name, declared: declared.includes(name) }).toEqual({ name, declared: true });
+  const set = setEnv(all);
+  for (const name of declared) expect({ name, set: set.has(name) }).toEqual({ name, set: true });
+}
+
 // Chart folders (holding a Chart.yaml); a chart's own subcharts are its business, not ours.
 function findCharts(dir: string): string[] {
   if (existsSync(join(dir, 'Chart.yaml'))) return [dir];
@@ -73,6 +101,7 @@ function findCharts(dir: string): string[] {
 const REQUIRED_VALUES: Record<string, string[]> = {
   'social-graph': ['--set', 'internalTls.secretName=social-graph-tls'],
   'stream-sessions': ['--set', 'internalTls.secretName=stream-sessions-tls'],
+  discovery: ['--set', 'internalTls.secretName=discovery-tls'],
 };
 
 function requiredValues(chart: string): string[] {
@@ -198,7 +227,8 @@ function expectTlsMounted(deployment: string, secretName: string): void {
 
 describe.each([
   ['social-graph', /serves its gRPC API over mutual TLS only/],
-  ['stream-sessions', /calls social-graph's gRPC API over mutual TLS only/],
+  ['stream-sessions', /calls social-graph's gRPC API and serves its own over mutual TLS only/],
+  ['discovery', /calls social-graph's and stream-sessions' gRPC APIs over mutual TLS only/],
 ])('%s chart: mutual TLS between services', (name, why) => {
   const chart = join(HELM_DIR, name);
 
@@ -223,9 +253,45 @@ describe('social-graph chart: gRPC API', () => {
   it('listens on every interface and admits the allowed client services only', () => {
     const config = manifest(rendered(chart), 'ConfigMap');
     expect(config).toMatch(/^  GRPC_HOST: "0\.0\.0\.0"$/m);
-    expect(config).toMatch(/^  GRPC_ALLOWED_CLIENTS: "stream-sessions,notifications"$/m);
+    expect(config).toMatch(/^  GRPC_ALLOWED_CLIENTS: "stream-sessions,notifications,discovery"$/m);
     const custom = manifest(rendered(chart, ['--set', 'grpc.allowedClients={stream-sessions}']), 'ConfigMap');
     expect(custom).toMatch(/^  GRPC_ALLOWED_CLIENTS: "stream-sessions"$/m);
+  }, TIMEOUT_MS);
+});
+
+describe('stream-sessions chart: gRPC API', () => {
+  const chart = join(HELM_DIR, 'stream-sessions');
+
+  it('serves it on port 7113 of every interface, from the container through the Service, to discovery only', () => {
+    const all = rendered(chart);
+    const config = manifest(all, 'ConfigMap');
+    expect(config).toMatch(/^  GRPC_PORT: "7113"$/m);
+    expect(config).toMatch(/^  GRPC_HOST: "0\.0\.0\.0"$/m);
+    expect(config).toMatch(/^  GRPC_ALLOWED_CLIENTS: "discovery"$/m);
+    expect(manifest(all, 'Deployment')).toMatch(/- name: grpc\n\s+containerPort: 7113\n\s+protocol: TCP\n/);
+    expect(manifest(all, 'Service')).toMatch(/- name: grpc\n\s+port: 7113\n\s+targetPort: grpc\n\s+protocol: TCP\n/);
+    const custom = rendered(chart, ['--set', 'grpc.allowedClients={discovery,notifications}', '--set', 'containerPorts.grpc=9113', '--set', 'service.ports.grpc=443']);
+    expect(manifest(custom, 'ConfigMap')).toMatch(/^  GRPC_ALLOWED_CLIENTS: "discovery,notifications"$/m);
+    expect(manifest(custom, 'ConfigMap')).toMatch(/^  GRPC_PORT: "9113"$/m);
+    expect(manifest(custom, 'Service')).toMatch(/- name: grpc\n\s+port: 443\n\s+targetPort: grpc\n/);
+    expect(kubeconform(custom).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+
+  it.each([
+    ['no allowed client', ['--set', 'grpc.allowedClients=null'], /allowedClients/],
+    ['an allowed client that is not a certificate name', ['--set', 'grpc.allowedClients={Discovery Service}'], /allowedClients/],
+    ['a privileged container port', ['--set', 'containerPorts.grpc=443'], /containerPorts/],
+  ])('values.schema.json refuses %s', (_what, settings, mentions) => {
+    const t = helmTemplate(chart, settings);
+    expect(t.status).not.toBe(0);
+    expect(t.stderr).toMatch(/schema/i);
+    expect(t.stderr).toMatch(mentions);
+  }, TIMEOUT_MS);
+
+  it('refuses a gRPC port that is the HTTP port', () => {
+    const t = helmTemplate(chart, ['--set', 'containerPorts.grpc=7103']);
+    expect(t.status).not.toBe(0);
+    expect(t.stderr).toMatch(/containerPorts\.grpc \(7103\) must differ from containerPorts\.http/);
   }, TIMEOUT_MS);
 });
 
@@ -350,13 +416,8 @@ describe('chat chart: configuration and scaling', () => {
 
   it('sets every variable services/chat/src/config.ts declares', () => {
     const all = rendered(chart, ['--set', 'config.otlpEndpoint=http://otel-collector:4318']);
-    const set = new Set([...all.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm), ...all.matchAll(/- name: ([A-Z][A-Z0-9_]+)\n/g)].map((m) => m[1]));
-    const source = readFileSync(join(REPO_ROOT, 'services', 'chat', 'src', 'config.ts'), 'utf8');
-    const own = [...source.matchAll(/^\s+([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]);
-    expect(own).toContain('CHAT_PARTITIONS');
-    for (const name of [...own, ...DEFAULT_ENV.map((l) => l.split(':')[0]), 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
-      expect({ name, set: set.has(name) }).toEqual({ name, set: true });
-    }
+    expectEveryVariableSet('chat', all, ['CHAT_PARTITIONS', 'DATABASE_URL', 'HTTP_HOST', 'KAFKA_BROKERS', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+    for (const name of DEFAULT_ENV.map((l) => l.split(':')[0])) expect({ name, set: setEnv(all).has(name) }).toEqual({ name, set: true });
   }, TIMEOUT_MS);
 
   it('passes the values given, large integers as integers, and DATABASE_URL from a Secret', () => {
@@ -467,5 +528,144 @@ describe('edge chart: chat', () => {
     const typo = helmTemplate(chart, ['--set', 'ingress.enabled=true', '--set', 'ingress.excludeRoutes={/v1/chta}']);
     expect(typo.status).not.toBe(0);
     expect(typo.stderr).toMatch(/ingress\.excludeRoutes: \/v1\/chta is not a route of config\.routes/);
+  }, TIMEOUT_MS);
+});
+
+describe('discovery chart: configuration and scaling', () => {
+  const chart = join(HELM_DIR, 'discovery');
+
+  // The service's own defaults (services/discovery/src/config.ts), plus the addresses it has none
+  // for (or only a loopback one) and production's shards and replicas.
+  const DEFAULT_ENV = [
+    'HTTP_PORT: "7106"',
+    'HTTP_HOST: "0.0.0.0"',
+    'KAFKA_BROKERS: "kafka:9092"',
+    'KAFKA_TOPIC_PREFIX: ""',
+    'KAFKA_TOPIC_PARTITIONS: "6"',
+    'AUTH_JWKS_URL: "http://identity:7101/.well-known/jwks.json"',
+    'ELASTICSEARCH_URL: "http://elasticsearch:9200"',
+    'DISCOVERY_INDEX_PREFIX: "discovery-"',
+    'DISCOVERY_SHARDS: "3"',
+    'DISCOVERY_REPLICAS: "1"',
+    'DISCOVERY_ENDED_RETENTION_SECONDS: "172800"',
+    'DISCOVERY_GONE_RETENTION_SECONDS: "3600"',
+    'DISCOVERY_PURGE_INTERVAL_SECONDS: "300"',
+    'SOCIAL_GRAPH_GRPC_URL: "social-graph:7112"',
+    'STREAM_SESSIONS_GRPC_URL: "stream-sessions:7113"',
+    'GRPC_TIMEOUT_MS: "2000"',
+    'LOG_LEVEL: "info"',
+  ];
+
+  it('passes every variable with the service\'s defaults (production\'s shards and replicas), and the pod\'s name as DISCOVERY_POD_ID', () => {
+    const all = rendered(chart);
+    const config = manifest(all, 'ConfigMap');
+    for (const line of DEFAULT_ENV) expect(config).toContain(`\n  ${line}\n`);
+    for (const env of TLS_ENV) expect(config).toMatch(env);
+    expect(config).not.toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT|PROTO_DIR|DISCOVERY_POD_ID/);
+    expect(manifest(all, 'Deployment')).toMatch(/- name: DISCOVERY_POD_ID\n\s+valueFrom:\n\s+fieldRef:\n\s+fieldPath: metadata\.name\n/);
+  }, TIMEOUT_MS);
+
+  it('sets every variable services/discovery/src/config.ts declares', () => {
+    const all = rendered(chart, ['--set', 'config.otlpEndpoint=http://otel-collector:4318', '--set', 'config.protoDir=/app/proto']);
+    expectEveryVariableSet('discovery', all, [
+      'HTTP_PORT', 'INTERNAL_TLS_KEY', 'KAFKA_TOPIC_PREFIX', 'LOG_LEVEL', 'ELASTICSEARCH_URL', 'DISCOVERY_REPLICAS', 'STREAM_SESSIONS_GRPC_URL', 'DISCOVERY_POD_ID', 'PROTO_DIR',
+    ]);
+    for (const name of DEFAULT_ENV.map((l) => l.split(':')[0])) expect({ name, set: setEnv(all).has(name) }).toEqual({ name, set: true });
+    expect(manifest(all, 'ConfigMap')).toMatch(/^ {2}PROTO_DIR: "\/app\/proto"$/m);
+  }, TIMEOUT_MS);
+
+  it('passes the values given, large integers as integers, and ELASTICSEARCH_URL from a Secret', () => {
+    const all = rendered(chart, [
+      // JSON numbers are floats to Helm, as in values files (--set makes integers).
+      '--set-json', 'config.endedRetentionSeconds=2592000', '--set', 'config.shards=12', '--set', 'config.replicas=0',
+      '--set', 'config.indexPrefix=onair.discovery-', '--set', 'config.streamSessionsGrpcUrl=stream-sessions.onair.svc:443',
+      '--set', 'config.elasticsearchUrlSecret.name=discovery-es', '--set', 'config.elasticsearchUrlSecret.key=url',
+    ]);
+    const config = manifest(all, 'ConfigMap');
+    expect(config).toMatch(/^ {2}DISCOVERY_ENDED_RETENTION_SECONDS: "2592000"$/m);
+    expect(config).toMatch(/^ {2}DISCOVERY_SHARDS: "12"$/m);
+    expect(config).toMatch(/^ {2}DISCOVERY_REPLICAS: "0"$/m);
+    expect(config).toMatch(/^ {2}DISCOVERY_INDEX_PREFIX: "onair\.discovery-"$/m);
+    expect(config).toMatch(/^ {2}STREAM_SESSIONS_GRPC_URL: "stream-sessions\.onair\.svc:443"$/m);
+    expect(config).not.toMatch(/ELASTICSEARCH_URL/);
+    expect(manifest(all, 'Deployment')).toMatch(/- name: ELASTICSEARCH_URL\n\s+valueFrom:\n\s+secretKeyRef:\n\s+name: discovery-es\n\s+key: url\n/);
+    expect(kubeconform(all).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+
+  it.each([
+    ['config.shards=0', /shards/],
+    ['config.shards=65', /shards/],
+    ['config.replicas=6', /replicas/],
+    ['config.indexPrefix=Discovery-', /indexPrefix/],
+    ['config.indexPrefix=_discovery', /indexPrefix/],
+    ['config.endedRetentionSeconds=0', /endedRetentionSeconds/],
+    ['config.endedRetentionSeconds=2592001', /endedRetentionSeconds/],
+    ['config.goneRetentionSeconds=86401', /goneRetentionSeconds/],
+    ['config.purgeIntervalSeconds=0', /purgeIntervalSeconds/],
+    ['config.grpcTimeoutMs=99', /grpcTimeoutMs/],
+    ['config.grpcTimeoutMs=30001', /grpcTimeoutMs/],
+    ['config.socialGraphGrpcUrl=http://social-graph:7112', /socialGraphGrpcUrl/],
+    ['config.streamSessionsGrpcUrl=stream-sessions', /streamSessionsGrpcUrl/],
+    ['config.elasticsearchUrl=elasticsearch:9200', /elasticsearchUrl/],
+    ['config.elasticsearchUrl=', /elasticsearchUrl/],
+    ['config.authJwksUrl=identity:7101', /authJwksUrl/],
+    ['config.kafkaBrokers=kafka', /kafkaBrokers/],
+    ['config.kafkaTopicPrefix=a/b', /kafkaTopicPrefix/],
+    ['config.protoDir=proto', /protoDir/],
+    ['config.logLevel=trace', /logLevel/],
+    ['config.elasticsearchURL=http://es:9200', /elasticsearchURL/],
+    ['internalTls.secretName=Discovery_TLS', /secretName/],
+    ['podDisruptionBudget.maxUnavailable=0', /maxUnavailable/],
+    ['ingress.enabled=true', /ingress/],
+  ])('values.schema.json refuses %s', (setting, mentions) => {
+    const t = helmTemplate(chart, ['--set', setting]);
+    expect(t.status).not.toBe(0);
+    expect(t.stderr).toMatch(/schema/i);
+    expect(t.stderr).toMatch(mentions);
+  }, TIMEOUT_MS);
+
+  it('scales on CPU between min and max pods, with a PDB, probes on /healthz and /readyz, and a short preStop', () => {
+    const all = rendered(chart);
+    expect(all).not.toMatch(/kind: Ingress/);
+    const hpa = manifest(all, 'HorizontalPodAutoscaler');
+    expect(hpa).toMatch(/minReplicas: 2\n\s+maxReplicas: 6\n/);
+    expect(hpa).toMatch(/name: cpu\n\s+target:\n\s+type: Utilization\n\s+averageUtilization: 70\n/);
+    expect(manifest(all, 'PodDisruptionBudget')).toMatch(/^ {2}maxUnavailable: 1$/m);
+    const deployment = manifest(all, 'Deployment');
+    expect(deployment).not.toMatch(/^ {2}replicas:/m);
+    expect(deployment).toMatch(/terminationGracePeriodSeconds: 35\n/);
+    expect(deployment).toMatch(/preStop:\n\s+sleep:\n\s+seconds: 5\n/);
+    expect(deployment).toMatch(/startupProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http\n/);
+    expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http\n/);
+    expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz\n\s+port: http\n/);
+    expect(deployment).toMatch(/- name: http\n\s+containerPort: 7106\n\s+protocol: TCP\n/);
+    expect(manifest(all, 'Service')).toMatch(/- name: http\n\s+port: 7106\n\s+targetPort: http\n/);
+    const fixed = rendered(chart, ['--set', 'autoscaling.enabled=false', '--set', 'replicaCount=3', '--set', 'podDisruptionBudget.maxUnavailable=25%']);
+    expect(fixed).not.toMatch(/kind: HorizontalPodAutoscaler/);
+    expect(manifest(fixed, 'Deployment')).toMatch(/^ {2}replicas: 3$/m);
+    expect(manifest(fixed, 'PodDisruptionBudget')).toMatch(/^ {2}maxUnavailable: "25%"$/m);
+    expect(kubeconform(fixed).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+
+  it('refuses a grace period shorter than the preStop sleep + 30 s, and more minimum than maximum pods', () => {
+    const grace = helmTemplate(chart, ['--set', 'termination.preStopSleepSeconds=10', '--set', 'termination.terminationGracePeriodSeconds=35']);
+    expect(grace.status).not.toBe(0);
+    expect(grace.stderr).toMatch(/terminationGracePeriodSeconds \(35\) must be at least termination\.preStopSleepSeconds \+ 30 \(40\)/);
+    const pods = helmTemplate(chart, ['--set', 'autoscaling.minReplicas=7']);
+    expect(pods.status).not.toBe(0);
+    expect(pods.stderr).toMatch(/autoscaling\.minReplicas \(7\) must not exceed autoscaling\.maxReplicas \(6\)/);
+  }, TIMEOUT_MS);
+});
+
+describe('edge chart: discovery', () => {
+  const chart = join(HELM_DIR, 'edge');
+
+  it('routes /v1/discovery to discovery, through the edge and its Ingress', () => {
+    const config = manifest(rendered(chart), 'ConfigMap');
+    expect(config).toMatch(/EDGE_SERVICES: ".*\\"discovery\\":\\"http:\/\/discovery:7106\\"/);
+    expect(config).toMatch(/EDGE_ROUTES: ".*\\"\/v1\/discovery\\":\\"discovery\\"/);
+    const all = rendered(chart, ['--set', 'ingress.enabled=true']);
+    expect(manifest(all, 'Ingress')).toMatch(/- path: "\/v1\/discovery"\n(.*\n){3}\s+name: discovery\n\s+port:\n\s+number: 7106\n/);
+    expect(kubeconform(all).summary.invalid).toBe(0);
   }, TIMEOUT_MS);
 });

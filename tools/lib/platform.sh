@@ -9,8 +9,14 @@ PLATFORM_SERVICES=(
   "stream-sessions:7103:services/stream-sessions/dist/src/main.js"
   "sfu-worker:7104:services/sfu-worker/dist/src/main.js"
   "chat:7105:services/chat/dist/src/main.js"
+  "discovery:7106:services/discovery/dist/src/main.js"
   "edge:8080:services/edge/dist/src/main.js"
 )
+
+# Services that also serve an internal gRPC API (mutual TLS only), on their HTTP port + 10:
+# social-graph 7112, stream-sessions 7113. Each takes only the callers its GRPC_ALLOWED_CLIENTS
+# default names (social-graph: stream-sessions, notifications, discovery; stream-sessions: discovery).
+PLATFORM_GRPC_SERVICES=(social-graph stream-sessions)
 
 _svc_dir() { echo "$ONAIR_STATE/services"; }
 
@@ -20,6 +26,15 @@ _svc_port() {
   for s in "${PLATFORM_SERVICES[@]}"; do
     IFS=: read -r name port _ <<<"$s"
     [ "$name" = "$1" ] && { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+# gRPC port of a service in PLATFORM_GRPC_SERVICES.
+_svc_grpc_port() {
+  local s
+  for s in "${PLATFORM_GRPC_SERVICES[@]}"; do
+    [ "$s" = "$1" ] && { echo $(($(_svc_port "$1") + 10)); return 0; }
   done
   return 1
 }
@@ -35,17 +50,19 @@ _svc_origins() {
 }
 
 # Environment of a service process, from what `infra up` recorded in .onair/env. The same for
-# every service (each reads what it needs): a service serving gRPC does so on its HTTP port
-# + 10, every service verifies access tokens against identity's JWKS, and each has its own
-# certificate from the local internal CA (mutual TLS between services). Every service listens
-# on 127.0.0.1 (their default): only the edge's port is meant for browsers.
+# every service (each reads what it needs), but GRPC_PORT only for the services serving gRPC
+# (PLATFORM_GRPC_SERVICES); every service verifies access tokens against identity's JWKS, and
+# each has its own certificate from the local internal CA (mutual TLS between services). Every
+# service listens on 127.0.0.1 (their default): only the edge's port is meant for browsers.
 _svc_env() {
-  local name=$1 port=$2
+  local name=$1 port=$2 grpc
   # shellcheck disable=SC1091
   set -a; source "$ONAIR_STATE/env"; set +a
-  echo "HTTP_PORT=$port GRPC_PORT=$((port + 10)) DATABASE_URL=$ONAIR_PG_URL DATABASE_SCHEMA=${name//-/_}" \
-    "KAFKA_BROKERS=$ONAIR_KAFKA_BROKERS AUTH_JWKS_URL=http://127.0.0.1:$(_svc_port identity)/.well-known/jwks.json EDGE_SERVICES=$(_svc_origins)" \
-    "AVATAR_DIR=$ONAIR_STATE/$name/avatars REPLAY_DIR=$ONAIR_STATE/replays SOCIAL_GRAPH_GRPC_URL=127.0.0.1:$(($(_svc_port social-graph) + 10))" \
+  grpc=$(_svc_grpc_port "$name") && grpc="GRPC_PORT=$grpc" || grpc=""
+  echo "HTTP_PORT=$port $grpc DATABASE_URL=$ONAIR_PG_URL DATABASE_SCHEMA=${name//-/_}" \
+    "KAFKA_BROKERS=$ONAIR_KAFKA_BROKERS ELASTICSEARCH_URL=$ONAIR_ES_URL AUTH_JWKS_URL=http://127.0.0.1:$(_svc_port identity)/.well-known/jwks.json EDGE_SERVICES=$(_svc_origins)" \
+    "AVATAR_DIR=$ONAIR_STATE/$name/avatars REPLAY_DIR=$ONAIR_STATE/replays" \
+    "SOCIAL_GRAPH_GRPC_URL=127.0.0.1:$(_svc_grpc_port social-graph) STREAM_SESSIONS_GRPC_URL=127.0.0.1:$(_svc_grpc_port stream-sessions)" \
     "FFMPEG_BIN=${ONAIR_FFMPEG_BIN:-/usr/bin/ffmpeg} MEDIA_TICKET_JWKS_URL=http://127.0.0.1:$(_svc_port stream-sessions)/.well-known/media-jwks.json" \
     "SFU_SIGNALLING_URL=ws://127.0.0.1:$(_svc_port edge)/v1/sfu/signal" \
     "INTERNAL_TLS_CA=$ONAIR_PKI_DIR/ca.crt INTERNAL_TLS_CERT=$ONAIR_PKI_DIR/$name.crt INTERNAL_TLS_KEY=$ONAIR_PKI_DIR/$name.key" \
@@ -84,12 +101,14 @@ platform_up() {
   workspace_install
   infra_cmd up
   workspace_build
-  local s name port entry
+  local s name port entry grpc
   for s in "${PLATFORM_SERVICES[@]}"; do
     IFS=: read -r name port entry <<<"$s"
     service_up "$name" "$port" "$entry"
     if [ "$name" = edge ]; then
       ok "$name: http://127.0.0.1:$port  (docs /docs, pages /broadcast; operators: http://127.0.0.1:8081/metrics, /readyz)"
+    elif grpc=$(_svc_grpc_port "$name"); then
+      ok "$name: http://127.0.0.1:$port  (docs /docs, OpenAPI /openapi.json, /readyz, /metrics); gRPC 127.0.0.1:$grpc (mutual TLS)"
     else
       ok "$name: http://127.0.0.1:$port  (docs /docs, OpenAPI /openapi.json, /readyz, /metrics)"
     fi
@@ -105,4 +124,20 @@ platform_down() {
     stop_pid "$(_svc_dir)/$name.pid" 15 && ok "$name stopped"
   done
   infra_cmd down
+}
+
+# tools/onair discovery reindex [--force] [--grace-seconds N]: rebuilds discovery's broadcasts
+# index from stream-sessions' gRPC API (the platform must be up), with discovery's environment.
+discovery_cmd() {
+  local sub=${1:-}
+  shift || true
+  case "$sub" in
+    reindex)
+      _svc_ready "$(_svc_port stream-sessions)" || fail discovery "stream-sessions is not up: start the platform with tools/onair up" ""
+      step "discovery reindex $*"
+      # shellcheck disable=SC2046 # _svc_env prints NAME=value words
+      (cd "$ONAIR_ROOT" && env $(_svc_env discovery "$(_svc_port discovery)") node services/discovery/dist/src/reindex/reindex.cli.js "$@")
+      ;;
+    *) echo "usage: tools/onair discovery reindex [--force] [--grace-seconds N]" >&2; exit 2 ;;
+  esac
 }

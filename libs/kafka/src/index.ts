@@ -16,3 +16,4 @@ export type { KafkaEventContext } from './consumer/event-context.js';
 export { InstanceEventReader, type InstanceEventReaderOptions, type ReadFrom } from './consumer/instance-event-reader.js';
 export { EventHandlingError, RetriableEventError, NonRetriableEventError } from './consumer/event-errors.js';
 export { OnEvent } from './consumer/on-event.decorator.js';
+export { EventBatchConsumer, type BatchEvent, type EventBatchConsumerOptions } from './consumer/event-batch-consumer.js';

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Where the infrastructure started by `tools/onair infra up` listens. */
@@ -54,4 +55,19 @@ export function serviceTlsEnv(infra: Pick<TestInfra, 'pkiDir'>, service: string)
     INTERNAL_TLS_CERT: join(infra.pkiDir, `${service}.crt`),
     INTERNAL_TLS_KEY: join(infra.pkiDir, `${service}.key`),
   };
+}
+
+/**
+ * A certificate for `service` issued by a CA of its own, not the internal CA, written to `dir`
+ * (needs openssl): what an impostor would present to an internal API.
+ */
+export function rogueServiceTlsFiles(dir: string, service: string): { caFile: string; certFile: string; keyFile: string } {
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key');
+  run('req', '-x509', '-new', '-key', 'ca.key', '-days', '2', '-subj', '/CN=rogue CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-out', 'ca.crt');
+  run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'svc.key');
+  run('req', '-new', '-key', 'svc.key', '-subj', `/CN=${service}`, '-out', 'svc.csr');
+  writeFileSync(join(dir, 'ext'), `subjectAltName=DNS:${service},IP:127.0.0.1\nextendedKeyUsage=clientAuth\n`);
+  run('x509', '-req', '-in', 'svc.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext', '-out', 'svc.crt');
+  return { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'svc.crt'), keyFile: join(dir, 'svc.key') };
 }

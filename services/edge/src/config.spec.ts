@@ -11,6 +11,7 @@ describe('edge configuration', () => {
       ['stream-sessions', 'http://127.0.0.1:7103'],
       ['sfu-worker', 'http://127.0.0.1:7104'],
       ['chat', 'http://127.0.0.1:7105'],
+      ['discovery', 'http://127.0.0.1:7106'],
     ]);
     expect(config.routes.map((r) => [r.prefix, r.service, r.target.origin])).toEqual([
       ['/v1/accounts', 'identity', 'http://127.0.0.1:7101'],
@@ -21,6 +22,7 @@ describe('edge configuration', () => {
       ['/v1/broadcasts', 'stream-sessions', 'http://127.0.0.1:7103'],
       ['/v1/sfu', 'sfu-worker', 'http://127.0.0.1:7104'],
       ['/v1/chat', 'chat', 'http://127.0.0.1:7105'],
+      ['/v1/discovery', 'discovery', 'http://127.0.0.1:7106'],
     ]);
   });
 

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
         port: 7112,
         host: '127.0.0.1',
         tls: { caFile: '/tls/ca.crt', certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' },
-        allowedClients: ['stream-sessions', 'notifications'],
+        allowedClients: ['stream-sessions', 'notifications', 'discovery'],
       },
       database: { schema: 'social_graph' },
       kafka: { brokers: ['k1:9092', 'k2:9092'], topicPrefix: '', defaultPartitions: 6 },

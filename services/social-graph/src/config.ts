@@ -25,7 +25,7 @@ const Env = z.object({
   /** Services whose certificates may call the gRPC API (comma-separated names). */
   GRPC_ALLOWED_CLIENTS: z
     .string()
-    .default('stream-sessions,notifications')
+    .default('stream-sessions,notifications,discovery')
     .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/)).min(1)),
   // Required: the gRPC API is served over mutual TLS only (libs/service-tls).

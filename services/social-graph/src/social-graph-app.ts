@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type INestApplication, type INestMicroservi
 import { NestFactory } from '@nestjs/core';
 import { AccountDeletedEvent } from '@onair/contracts';
 import { AuthModule } from '@onair/auth';
+import { GrpcPeersModule } from '@onair/grpc-service';
 import { configureHttpApp } from '@onair/http';
 import { connectKafkaConsumer, KafkaRuntime } from '@onair/kafka';
 import { postgresReady } from '@onair/postgres';
@@ -16,7 +17,6 @@ import type { DatabaseConfig, GrpcConfig, LogLevel, SocialGraphConfig } from './
 import { FollowersStreamModule } from './followers-stream/followers-stream.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { grpcOptions } from './grpc/grpc-options.js';
-import { GrpcPeersModule } from './grpc/grpc-peers.js';
 import { InfrastructureModule, socialGraphDatabase } from './infrastructure.module.js';
 
 @Module({})

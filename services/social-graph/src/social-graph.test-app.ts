@@ -5,11 +5,11 @@ import { loadPackageDefinition, Metadata, type ChannelCredentials, type ChannelO
 import { ServiceTls } from '@onair/service-tls';
 import { loadSync } from '@grpc/proto-loader';
 import type { INestApplication } from '@nestjs/common';
+import { ERROR_CODE_TRAILER } from '@onair/grpc-service';
 import { freePort } from '@onair/testing';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { defaultProtoDir, loadConfig, SERVICE_PROTO } from './config.js';
-import { ERROR_CODE_TRAILER } from './grpc/grpc-error.filter.js';
 import { createSocialGraphApp } from './social-graph-app.js';
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultProtoDir, loadConfig, SERVICE_PROTO, SOCIAL_GRAPH_PROTO } from './config.js';
+import { SOCIAL_GRAPH_PROTO } from '@onair/social-graph-client';
+import { defaultProtoDir, loadConfig, SERVICE_PROTO } from './config.js';
 
 describe('loadConfig', () => {
   const env = {

@@ -17,6 +17,7 @@ import {
   postgresEnv,
   requiredInternalTls,
 } from '@onair/config';
+import { SOCIAL_GRAPH_PROTO } from '@onair/social-graph-client';
 
 const seconds = (def: number, min = 0) => z.coerce.number().min(min).default(def);
 
@@ -103,9 +104,6 @@ export interface StreamSessionsConfig {
 }
 
 export const STREAM_SESSIONS_CONFIG = Symbol('StreamSessionsConfig');
-
-/** social-graph's contract, relative to the proto root. */
-export const SOCIAL_GRAPH_PROTO = 'onair/social_graph/v1/social_graph_service.proto';
 
 /** The service's own contract file, relative to the proto root. */
 export const SERVICE_PROTO = 'onair/stream_sessions/v1/stream_sessions_service.proto';

@@ -10,6 +10,7 @@ import {
   PublisherLeftEvent,
   RecordingFinishedEvent,
 } from '@onair/contracts';
+import { GrpcPeersModule } from '@onair/grpc-service';
 import { configureHttpApp } from '@onair/http';
 import { connectKafkaConsumer, KafkaRuntime } from '@onair/kafka';
 import { postgresReady } from '@onair/postgres';
@@ -20,7 +21,6 @@ import { BroadcastsModule } from './broadcasts/broadcasts.module.js';
 import type { StreamSessionsConfig } from './config.js';
 import { DiscoverableBroadcastsModule } from './discoverable-broadcasts/discoverable-broadcasts.module.js';
 import { grpcOptions } from './grpc/grpc-options.js';
-import { GrpcPeersModule } from './grpc/grpc-peers.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { ReplaysModule } from './replays/replays.module.js';

@@ -24,6 +24,7 @@ import {
   type EventDescriptor,
   type StreamDiscoverableBroadcastsResponse,
 } from '@onair/contracts';
+import { ERROR_CODE_TRAILER } from '@onair/grpc-service';
 import { encodeEvent } from '@onair/kafka';
 import { ServiceTls } from '@onair/service-tls';
 import { freePort, repoRoot, serviceTlsEnv, type TestContext, type TestUser } from '@onair/testing';
@@ -34,7 +35,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from './config.js';
-import { ERROR_CODE_TRAILER } from './grpc/grpc-error.filter.js';
 import { createStreamSessionsApp } from './stream-sessions-app.js';
 
 export interface RunningSocialGraph {

@@ -1,10 +1,9 @@
 import { GrpcMethod } from '@nestjs/microservices';
 import type { IsBlockedRequest, IsBlockedResponse } from '@onair/contracts';
+import { GrpcController, parseRequest, type Plain } from '@onair/grpc-service';
 import { z } from 'zod';
 import { AccountIdSchema } from '../accounts/account-id.js';
-import { GrpcController } from '../grpc/grpc-controller.decorator.js';
 import { GRPC_SERVICE } from '../grpc/grpc-options.js';
-import { parseRequest, type Plain } from '../grpc/grpc-request.js';
 import { BlocksService } from './blocks.service.js';
 
 const IsBlocked = z.object({ accountId: AccountIdSchema, otherAccountId: AccountIdSchema });

@@ -1,8 +1,7 @@
 import { GrpcMethod } from '@nestjs/microservices';
 import type { IsCircleMemberRequest, IsCircleMemberResponse } from '@onair/contracts';
-import { GrpcController } from '../grpc/grpc-controller.decorator.js';
+import { GrpcController, parseRequest, type Plain } from '@onair/grpc-service';
 import { GRPC_SERVICE } from '../grpc/grpc-options.js';
-import { parseRequest, type Plain } from '../grpc/grpc-request.js';
 import { IsCircleMemberSchema } from './circle.schemas.js';
 import { CircleMembersService } from './circle-members.service.js';
 

@@ -1,12 +1,11 @@
 import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { StreamFollowersRequest, StreamFollowersResponse } from '@onair/contracts';
+import { GrpcController, parseRequest, writeStream, type Plain } from '@onair/grpc-service';
 import { EMPTY, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { AccountIdSchema } from '../accounts/account-id.js';
-import { GrpcController } from '../grpc/grpc-controller.decorator.js';
 import { GRPC_SERVICE } from '../grpc/grpc-options.js';
-import { parseRequest, type Plain } from '../grpc/grpc-request.js';
 import { FollowersReader } from './followers-reader.js';
 
 const DEFAULT_STREAM_PAGE = 5000;
@@ -40,24 +39,8 @@ export class FollowersStreamController {
     call: Call,
   ): Promise<Observable<never>> {
     const { accountId, pageSize } = parseRequest(StreamFollowers, request);
-    for await (const followerIds of this.reader.pages(accountId, pageSize)) {
-      if (call.cancelled) break;
-      if (!call.write({ followerIds })) await writable(call);
-    }
+    await writeStream(call, this.reader.pages(accountId, pageSize), (followerIds) => ({ followerIds }));
     // Nest ends the call once this (empty) result completes.
     return EMPTY;
   }
-}
-
-/** Resolves when the call drains its buffer, or when the client goes away. */
-function writable(call: Call): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      call.off('drain', done);
-      call.off('cancelled', done);
-      resolve();
-    };
-    call.on('drain', done);
-    call.on('cancelled', done);
-  });
 }

@@ -1,10 +1,9 @@
 import { GrpcMethod } from '@nestjs/microservices';
 import type { IsFollowingRequest, IsFollowingResponse } from '@onair/contracts';
+import { GrpcController, parseRequest, type Plain } from '@onair/grpc-service';
 import { z } from 'zod';
 import { AccountIdSchema } from '../accounts/account-id.js';
-import { GrpcController } from '../grpc/grpc-controller.decorator.js';
 import { GRPC_SERVICE } from '../grpc/grpc-options.js';
-import { parseRequest, type Plain } from '../grpc/grpc-request.js';
 import { FollowsService } from './follows.service.js';
 
 const IsFollowing = z.object({ followerId: AccountIdSchema, followeeId: AccountIdSchema });

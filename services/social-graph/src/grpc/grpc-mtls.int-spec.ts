@@ -1,27 +1,14 @@
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { ServiceTls } from '@onair/service-tls';
-import { TestContext } from '@onair/testing';
+import { rogueServiceTlsFiles, TestContext } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { grpcErrorCode, socialGraphClient, startSocialGraph, UNUSED_JWKS_URL, unary, type RunningSocialGraph } from '../social-graph.test-app.js';
 
 startTelemetry({ serviceName: 'social-graph' });
-
-/** A CA of its own (not OnAir's) and a certificate it issued that calls itself stream-sessions. */
-function rogueIdentity(dir: string) {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key');
-  run('req', '-x509', '-new', '-key', 'ca.key', '-days', '2', '-subj', '/CN=rogue CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-out', 'ca.crt');
-  run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'svc.key');
-  run('req', '-new', '-key', 'svc.key', '-subj', '/CN=stream-sessions', '-out', 'svc.csr');
-  writeFileSync(join(dir, 'ext'), 'subjectAltName=DNS:stream-sessions,IP:127.0.0.1\nextendedKeyUsage=clientAuth\n');
-  run('x509', '-req', '-in', 'svc.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext', '-out', 'svc.crt');
-  return { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'svc.crt'), keyFile: join(dir, 'svc.key') };
-}
 
 // The internal gRPC API takes mutual TLS only, and only from the services allowed to call it.
 describe('social-graph gRPC: mutual TLS between services', () => {
@@ -64,7 +51,7 @@ describe('social-graph gRPC: mutual TLS between services', () => {
     const dir = mkdtempSync(join(tmpdir(), 'onair-rogue-'));
     try {
       const ca = ServiceTls.load({ caFile: join(ctx.infra.pkiDir, 'ca.crt'), certFile: join(ctx.infra.pkiDir, 'stream-sessions.crt'), keyFile: join(ctx.infra.pkiDir, 'stream-sessions.key') }).ca;
-      const rogue = ServiceTls.load(rogueIdentity(dir));
+      const rogue = ServiceTls.load(rogueServiceTlsFiles(dir, 'stream-sessions'));
       for (const creds of [credentials.createInsecure(), credentials.createSsl(ca), credentials.createSsl(ca, rogue.key, rogue.cert)]) {
         const err = (await call(withCredentials(creds)).catch((e) => e)) as ServiceError;
         expect(err.code).toBe(status.UNAVAILABLE);

@@ -1,16 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { SocialGraphClient } from '@onair/social-graph-client';
 import { SfuNodesModule } from '../sfu-nodes/sfu-nodes.module.js';
 import { AudiencePolicy } from './audience-policy.js';
 import { MediaJwksController } from './media-jwks.controller.js';
 import { MediaKeys } from './media-keys.js';
-import { SocialGraphClient } from './social-graph.client.js';
+import { socialGraphProvider } from './social-graph.provider.js';
 import { TicketsController } from './tickets.controller.js';
 import { TicketsService } from './tickets.service.js';
 
 @Module({
   imports: [SfuNodesModule],
   controllers: [TicketsController, MediaJwksController],
-  providers: [SocialGraphClient, AudiencePolicy, MediaKeys, TicketsService],
+  providers: [socialGraphProvider, AudiencePolicy, MediaKeys, TicketsService],
   exports: [AudiencePolicy, SocialGraphClient],
 })
-export class AdmissionModule {}
+export class AdmissionModule implements OnApplicationShutdown {
+  constructor(private readonly socialGraph: SocialGraphClient) {}
+
+  onApplicationShutdown() {
+    this.socialGraph.close();
+  }
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { SocialGraphClient } from '@onair/social-graph-client';
 import type { AccountId, BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { NotAdmittedError } from './admission.errors.js';
-import { SocialGraphClient } from './social-graph.client.js';
 
 /**
  * Who may watch a broadcast, live or as a replay: the owner always; anyone else only without a

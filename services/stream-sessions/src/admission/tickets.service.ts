@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { signChatTicket, signMediaTicket } from '@onair/media-tickets';
+import { SocialGraphClient } from '@onair/social-graph-client';
 import { DataSource } from 'typeorm';
 import { findBroadcast, type AccountId, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { BroadcastNotFoundError } from '../broadcasts/broadcast.errors.js';
@@ -13,7 +14,6 @@ import {
 } from './admission.errors.js';
 import { AudiencePolicy } from './audience-policy.js';
 import { MediaKeys } from './media-keys.js';
-import { SocialGraphClient } from './social-graph.client.js';
 
 export type TicketRole = 'publish' | 'consume';
 

@@ -1,11 +1,10 @@
 import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { StreamDiscoverableBroadcastsRequest } from '@onair/contracts';
+import { GrpcController, parseRequest, writeStream, type Plain } from '@onair/grpc-service';
 import { EMPTY, type Observable } from 'rxjs';
 import { z } from 'zod';
-import { GrpcController } from '../grpc/grpc-controller.decorator.js';
 import { GRPC_SERVICE } from '../grpc/grpc-options.js';
-import { parseRequest, type Plain } from '../grpc/grpc-request.js';
 import { toDiscoverable, type GrpcDiscoverableBroadcast } from './discoverable-broadcast.js';
 import { DiscoverableBroadcastsReader } from './discoverable-broadcasts-reader.js';
 
@@ -38,24 +37,8 @@ export class DiscoverableBroadcastsController {
     call: Call,
   ): Promise<Observable<never>> {
     const { pageSize } = parseRequest(StreamDiscoverableBroadcasts, request);
-    for await (const rows of this.reader.pages(pageSize)) {
-      if (call.cancelled) break;
-      if (!call.write({ broadcasts: rows.map(toDiscoverable) })) await writable(call);
-    }
+    await writeStream(call, this.reader.pages(pageSize), (rows) => ({ broadcasts: rows.map(toDiscoverable) }));
     // Nest ends the call once this (empty) result completes.
     return EMPTY;
   }
-}
-
-/** Resolves when the call drains its buffer, or when the client goes away. */
-function writable(call: Call): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      call.off('drain', done);
-      call.off('cancelled', done);
-      resolve();
-    };
-    call.on('drain', done);
-    call.on('cancelled', done);
-  });
 }

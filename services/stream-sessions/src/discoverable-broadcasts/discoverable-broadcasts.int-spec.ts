@@ -2,11 +2,10 @@ import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { credentials, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { BroadcastWentLiveEvent, DiscoverableBroadcastState as State, LocationPrecision, type DiscoverableBroadcast } from '@onair/contracts';
 import { ServiceTls } from '@onair/service-tls';
-import { EventCollector, json, TestContext, waitUntil, type TestUser } from '@onair/testing';
+import { EventCollector, json, rogueServiceTlsFiles, TestContext, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client as PgClient } from 'pg';
@@ -29,18 +28,6 @@ interface Seed {
 const LIVE: Seed = { state: 'live', startedAt: minutesFromNow(-30) };
 const ENDED: Seed = { state: 'ended', startedAt: minutesFromNow(-90), endedAt: minutesFromNow(-30), replayExpiresAt: minutesFromNow(24 * 60 - 30) };
 const REPLAY: Seed = { ...ENDED, state: 'replay_ready' };
-
-/** A CA of its own (not OnAir's) and a certificate it issued that calls itself discovery. */
-function rogueDiscovery(dir: string) {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key');
-  run('req', '-x509', '-new', '-key', 'ca.key', '-days', '2', '-subj', '/CN=rogue CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-out', 'ca.crt');
-  run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'svc.key');
-  run('req', '-new', '-key', 'svc.key', '-subj', '/CN=discovery', '-out', 'svc.csr');
-  writeFileSync(join(dir, 'ext'), 'subjectAltName=DNS:discovery,IP:127.0.0.1\nextendedKeyUsage=clientAuth\n');
-  run('x509', '-req', '-in', 'svc.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext', '-out', 'svc.crt');
-  return ServiceTls.load({ caFile: join(dir, 'ca.crt'), certFile: join(dir, 'svc.crt'), keyFile: join(dir, 'svc.key') });
-}
 
 describe('gRPC StreamDiscoverableBroadcasts on real PostgreSQL and Kafka', () => {
   const ctx = TestContext.create('ss_discoverable');
@@ -206,7 +193,7 @@ describe('gRPC StreamDiscoverableBroadcasts on real PostgreSQL and Kafka', () =>
       const dir = mkdtempSync(join(tmpdir(), 'onair-rogue-'));
       try {
         const ca = ServiceTls.load({ caFile: join(ctx.infra.pkiDir, 'ca.crt'), certFile: join(ctx.infra.pkiDir, 'discovery.crt'), keyFile: join(ctx.infra.pkiDir, 'discovery.key') }).ca;
-        const rogue = rogueDiscovery(dir);
+        const rogue = ServiceTls.load(rogueServiceTlsFiles(dir, 'discovery'));
         const refused: ChannelCredentials[] = [credentials.createInsecure(), credentials.createSsl(ca), credentials.createSsl(ca, rogue.key, rogue.cert)];
         for (const creds of refused) {
           const err = (await attempt(new StreamSessionsGrpcClient(grpcAddress, creds)).catch((e) => e)) as ServiceError;

@@ -3,7 +3,10 @@ import { ServicePeerGuard } from '@onair/service-tls';
 
 const GRPC_ALLOWED_CLIENTS = Symbol('GrpcAllowedClients');
 
-/** The gRPC API's callers: only the services named in GRPC_ALLOWED_CLIENTS (their certificates' CN). */
+/**
+ * The gRPC API's callers: only the services given to GrpcPeersModule.forRoot (their
+ * certificates' CN; a service reads them from its GRPC_ALLOWED_CLIENTS).
+ */
 @Injectable()
 export class GrpcPeerGuard implements CanActivate {
   private readonly guard: ServicePeerGuard;
@@ -17,7 +20,7 @@ export class GrpcPeerGuard implements CanActivate {
   }
 }
 
-/** Makes the allowed callers known to every gRPC controller (see GrpcController). */
+/** Makes the allowed callers known to every gRPC controller of the app (see GrpcController). */
 @Global()
 @Module({})
 export class GrpcPeersModule {

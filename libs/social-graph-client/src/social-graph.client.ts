@@ -1,10 +1,22 @@
 import { loadPackageDefinition, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ServiceTls } from '@onair/service-tls';
+import { ServiceTls, type ServiceTlsFiles } from '@onair/service-tls';
 import { join } from 'node:path';
-import { SOCIAL_GRAPH_PROTO, STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
-import { SocialGraphUnavailableError } from './admission.errors.js';
+
+/** The proto file of social-graph's internal API, relative to the proto folder. */
+export const SOCIAL_GRAPH_PROTO = 'onair/social_graph/v1/social_graph_service.proto';
+
+export interface SocialGraphClientOptions {
+  /** host:port of social-graph's gRPC API. */
+  address: string;
+  /** The repository's proto/ folder (or the image's copy). */
+  protoDir: string;
+  timeoutMs: number;
+  /** This service's certificate; only social-graph's is accepted back. */
+  tls: ServiceTlsFiles;
+  /** The caller's own error (with its service's code) for "social-graph cannot answer now". */
+  unavailable: () => Error;
+}
 
 type Unary = (
   request: object,
@@ -14,17 +26,15 @@ type Unary = (
 ) => void;
 
 /**
- * social-graph's internal gRPC API (SocialGraphService), the questions admission asks, over
- * mutual TLS: this service's certificate, and only social-graph's is accepted back.
+ * social-graph's internal gRPC API (SocialGraphService, declared in proto/) over mutual TLS:
+ * the questions other services ask about follows, blocks and circles.
  */
-@Injectable()
-export class SocialGraphClient implements OnApplicationShutdown {
+export class SocialGraphClient {
   private readonly client: Client & Record<string, Unary>;
 
-  constructor(@Inject(STREAM_SESSIONS_CONFIG) private readonly config: StreamSessionsConfig) {
-    const { protoDir, address, tls } = config.socialGraph;
-    const definition = loadSync(join(protoDir, SOCIAL_GRAPH_PROTO), {
-      includeDirs: [protoDir],
+  constructor(private readonly options: SocialGraphClientOptions) {
+    const definition = loadSync(join(options.protoDir, SOCIAL_GRAPH_PROTO), {
+      includeDirs: [options.protoDir],
       keepCase: false,
       longs: String,
       defaults: true,
@@ -32,11 +42,11 @@ export class SocialGraphClient implements OnApplicationShutdown {
     const pkg = loadPackageDefinition(definition) as unknown as {
       onair: { social_graph: { v1: { SocialGraphService: new (address: string, creds: unknown, options: unknown) => never } } };
     };
-    const identity = ServiceTls.load(tls);
-    this.client = new pkg.onair.social_graph.v1.SocialGraphService(address, identity.grpcChannelCredentials(), ServiceTls.grpcChannelOptions('social-graph'));
+    const identity = ServiceTls.load(options.tls);
+    this.client = new pkg.onair.social_graph.v1.SocialGraphService(options.address, identity.grpcChannelCredentials(), ServiceTls.grpcChannelOptions('social-graph'));
   }
 
-  onApplicationShutdown() {
+  close(): void {
     this.client.close();
   }
 
@@ -59,13 +69,13 @@ export class SocialGraphClient implements OnApplicationShutdown {
   }
 
   private call<T>(method: string, request: object): Promise<T> {
-    const deadline = new Date(Date.now() + this.config.socialGraph.timeoutMs);
+    const deadline = new Date(Date.now() + this.options.timeoutMs);
     return new Promise((resolve, reject) =>
       this.client[method](request, new Metadata(), { deadline }, (err, response) => {
         if (!err) return resolve(response as T);
         // NOT_FOUND and INVALID_ARGUMENT are answers; anything else means social-graph cannot answer now.
         if (err.code === status.NOT_FOUND || err.code === status.INVALID_ARGUMENT) return reject(err);
-        reject(new SocialGraphUnavailableError());
+        reject(this.options.unavailable());
       }),
     );
   }

@@ -3,7 +3,7 @@ import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { DomainError, type ErrorKind } from '@onair/errors';
 import { throwError, type Observable } from 'rxjs';
 
-/** Trailer holding the stable error code, e.g. SOCIAL_GRAPH.CIRCLE_NOT_FOUND. */
+/** Trailer holding the stable error code, e.g. REQUEST.VALIDATION_FAILED or SOCIAL_GRAPH.CIRCLE_NOT_FOUND. */
 export const ERROR_CODE_TRAILER = 'onair-error-code';
 
 const statusOf: Record<ErrorKind, GrpcStatus> = {

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'grpc-service',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
