@@ -204,6 +204,11 @@ _kafka_up_locked() {
   for attempt in 1 2; do
     _kafka_prepare_storage
     _kafka_start_and_wait && break
+    # A port taken between our check and the bind (another listener, or a client's connection
+    # holding it as its source port) is no storage problem: setting the data aside would lose it.
+    if _kafka_new_log | grep -E 'failed to bind|Address already in use' >/dev/null; then
+      fail kafka "port $ONAIR_KAFKA_PORT or $ONAIR_KAFKA_CONTROLLER_PORT is taken (data left in place)" "$log"
+    fi
     # Died before ready. Storage Kafka refuses (after an unclean kill or a foreign cluster id)
     # is set aside once and the start retried; any other cause is reported as is.
     if [ "$attempt" = 1 ] && _kafka_new_log | grep -E 'InconsistentClusterIdException|Invalid cluster\.id|meta\.properties|not formatted|CorruptRecordException|KafkaStorageException|Error while loading log dir|bootstrap\.checkpoint' >/dev/null; then

@@ -12,7 +12,11 @@ import { repoRoot } from './test-infra.js';
  */
 export class PrivateKafka {
   readonly state = mkdtempSync(join(tmpdir(), 'onair-kafka-'));
-  readonly port = 59400 + Math.floor(Math.random() * 200) * 2;
+  // Below Linux's ephemeral range (32768-60999): while this broker is down for a test, the app's
+  // clients keep reconnecting to its port, and a connect to a port in that range can be given
+  // the very same port as its source (TCP self-connect), which then holds it and the restart
+  // fails with 'Address already in use'. Above service-process's range (20000-32000).
+  readonly port = 32_000 + Math.floor(Math.random() * 350) * 2;
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.port}`];
