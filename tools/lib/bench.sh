@@ -24,5 +24,5 @@ bench_cmd() {
   fi
   step "bench $name $*"
   # Node 24 runs the .ts as is (type stripping); its notices about that would only be noise.
-  (cd "$ONAIR_ROOT" && node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PACKAGE_JSON "$script" "$@")
+  (cd "$ONAIR_ROOT" && node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --disable-warning=TimeoutNegativeWarning "$script" "$@")
 }

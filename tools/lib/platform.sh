@@ -10,6 +10,7 @@ PLATFORM_SERVICES=(
   "sfu-worker:7104:services/sfu-worker/dist/src/main.js"
   "chat:7105:services/chat/dist/src/main.js"
   "discovery:7106:services/discovery/dist/src/main.js"
+  "notifications:7107:services/notifications/dist/src/main.js"
   "edge:8080:services/edge/dist/src/main.js"
 )
 

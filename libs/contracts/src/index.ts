@@ -45,3 +45,5 @@ export {
   HeartsCountedEvent,
 } from './chat-events.js';
 export * from './gen/onair/chat/v1/chat_events_pb.js';
+export { GoLiveChunkEvent, NotificationsCreatedEvent } from './notification-events.js';
+export * from './gen/onair/notifications/v1/notification_events_pb.js';

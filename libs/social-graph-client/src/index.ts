@@ -1,1 +1,8 @@
-export { SOCIAL_GRAPH_PROTO, SocialGraphClient, type SocialGraphClientOptions } from './social-graph.client.js';
+export {
+  CircleNotFoundError,
+  SOCIAL_GRAPH_PROTO,
+  SocialGraphClient,
+  type CircleMembersPage,
+  type IdStreamOptions,
+  type SocialGraphClientOptions,
+} from './social-graph.client.js';

@@ -1,4 +1,4 @@
-export { testInfra, repoRoot, rogueServiceTlsFiles, serviceTlsEnv, type TestInfra } from './test-infra.js';
+export { testInfra, repoRoot, rogueServiceTlsFiles, selfIssuedTlsFiles, serviceTlsEnv, type TestInfra } from './test-infra.js';
 export { TestContext } from './test-context.js';
 export { PrivateKafka } from './private-kafka.js';
 export { EventCollector, waitUntil, type CollectedEvent } from './event-collector.js';

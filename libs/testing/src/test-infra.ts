@@ -58,16 +58,20 @@ export function serviceTlsEnv(infra: Pick<TestInfra, 'pkiDir'>, service: string)
 }
 
 /**
- * A certificate for `service` issued by a CA of its own, not the internal CA, written to `dir`
- * (needs openssl): what an impostor would present to an internal API.
+ * A certificate for `name` (DNS name and 127.0.0.1) issued by a CA of its own, written to `dir`
+ * (needs openssl): `clientAuth`, what an impostor would present to an internal API; or
+ * `serverAuth`, for a local stand-in of a service outside the platform (a push service).
  */
-export function rogueServiceTlsFiles(dir: string, service: string): { caFile: string; certFile: string; keyFile: string } {
+export function selfIssuedTlsFiles(dir: string, name: string, usage: 'clientAuth' | 'serverAuth'): { caFile: string; certFile: string; keyFile: string } {
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key');
-  run('req', '-x509', '-new', '-key', 'ca.key', '-days', '2', '-subj', '/CN=rogue CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-out', 'ca.crt');
+  run('req', '-x509', '-new', '-key', 'ca.key', '-days', '2', '-subj', `/CN=${name} test CA`, '-addext', 'basicConstraints=critical,CA:TRUE', '-out', 'ca.crt');
   run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'svc.key');
-  run('req', '-new', '-key', 'svc.key', '-subj', `/CN=${service}`, '-out', 'svc.csr');
-  writeFileSync(join(dir, 'ext'), `subjectAltName=DNS:${service},IP:127.0.0.1\nextendedKeyUsage=clientAuth\n`);
+  run('req', '-new', '-key', 'svc.key', '-subj', `/CN=${name}`, '-out', 'svc.csr');
+  writeFileSync(join(dir, 'ext'), `subjectAltName=DNS:${name},IP:127.0.0.1\nextendedKeyUsage=${usage}\n`);
   run('x509', '-req', '-in', 'svc.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext', '-out', 'svc.crt');
   return { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'svc.crt'), keyFile: join(dir, 'svc.key') };
 }
+
+/** A certificate for `service` issued by a CA of its own: what an impostor would present to an internal API. */
+export const rogueServiceTlsFiles = (dir: string, service: string) => selfIssuedTlsFiles(dir, service, 'clientAuth');

@@ -12,6 +12,7 @@ describe('edge configuration', () => {
       ['sfu-worker', 'http://127.0.0.1:7104'],
       ['chat', 'http://127.0.0.1:7105'],
       ['discovery', 'http://127.0.0.1:7106'],
+      ['notifications', 'http://127.0.0.1:7107'],
     ]);
     expect(config.routes.map((r) => [r.prefix, r.service, r.target.origin])).toEqual([
       ['/v1/accounts', 'identity', 'http://127.0.0.1:7101'],
@@ -23,6 +24,7 @@ describe('edge configuration', () => {
       ['/v1/sfu', 'sfu-worker', 'http://127.0.0.1:7104'],
       ['/v1/chat', 'chat', 'http://127.0.0.1:7105'],
       ['/v1/discovery', 'discovery', 'http://127.0.0.1:7106'],
+      ['/v1/notifications', 'notifications', 'http://127.0.0.1:7107'],
     ]);
   });
 

@@ -7,7 +7,7 @@ import { TrustedProxies } from './proxy/client-address.js';
 export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs', '/broadcast', '/watch', '/assets'] as const;
 
 const LOCAL_SERVICES =
-  'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102,stream-sessions=http://127.0.0.1:7103,sfu-worker=http://127.0.0.1:7104,chat=http://127.0.0.1:7105,discovery=http://127.0.0.1:7106';
+  'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102,stream-sessions=http://127.0.0.1:7103,sfu-worker=http://127.0.0.1:7104,chat=http://127.0.0.1:7105,discovery=http://127.0.0.1:7106,notifications=http://127.0.0.1:7107';
 const LOCAL_ROUTES = [
   '/v1/accounts=identity',
   '/v1/sessions=identity',
@@ -18,6 +18,7 @@ const LOCAL_ROUTES = [
   '/v1/sfu=sfu-worker',
   '/v1/chat=chat',
   '/v1/discovery=discovery',
+  '/v1/notifications=notifications',
 ].join(',');
 
 const ServiceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a lower-case name such as social-graph');

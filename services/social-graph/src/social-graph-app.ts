@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { ACCOUNT_DELETION_GROUP } from './accounts/account-deleted.consumer.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { BlocksModule } from './blocks/blocks.module.js';
+import { CircleMembersStreamModule } from './circle-members-stream/circle-members-stream.module.js';
 import { CirclesModule } from './circles/circles.module.js';
 import type { DatabaseConfig, GrpcConfig, LogLevel, SocialGraphConfig } from './config.js';
 import { FollowersStreamModule } from './followers-stream/followers-stream.module.js';
@@ -32,6 +33,7 @@ class SocialGraphModule {
         BlocksModule,
         CirclesModule,
         FollowersStreamModule,
+        CircleMembersStreamModule,
         AccountsModule,
       ],
     };

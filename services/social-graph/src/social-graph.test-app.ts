@@ -57,6 +57,8 @@ export async function startSocialGraph(ctx: Suite, jwksUrl: string): Promise<Run
 /** A JWKS address nobody answers: for suites that use only gRPC and Kafka (no token is ever checked). */
 export const UNUSED_JWKS_URL = 'http://127.0.0.1:9/.well-known/jwks.json';
 
+type StreamMethod = 'streamFollowers' | 'streamCircleMembers';
+
 type Unary = (
   request: object,
   metadata: Metadata,
@@ -78,7 +80,7 @@ export function socialGraphClient(
   address: string,
   pkiDir: string,
   as = 'stream-sessions',
-): Client & Record<string, Unary> & { streamFollowers(request: object): NodeJS.ReadableStream } {
+): Client & Record<string, Unary> & Record<StreamMethod, (request: object) => NodeJS.ReadableStream> {
   const protoDir = defaultProtoDir(__dirname);
   const definition = loadSync(join(protoDir, SERVICE_PROTO), {
     includeDirs: [protoDir],
@@ -116,18 +118,27 @@ export function unary<T>(
   );
 }
 
+/** Every message of a server-streaming call. */
+export function streamMessages<T>(
+  client: Record<StreamMethod, (request: object) => NodeJS.ReadableStream>,
+  method: StreamMethod,
+  request: object,
+): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const messages: T[] = [];
+    const call = client[method](request);
+    call.on('data', (message: T) => messages.push(message));
+    call.on('error', reject);
+    call.on('end', () => resolve(messages));
+  });
+}
+
 /** Every page of a StreamFollowers call. */
-export function streamAll(
-  client: { streamFollowers(request: object): NodeJS.ReadableStream },
+export async function streamAll(
+  client: Record<StreamMethod, (request: object) => NodeJS.ReadableStream>,
   request: object,
 ): Promise<string[][]> {
-  return new Promise((resolve, reject) => {
-    const pages: string[][] = [];
-    const call = client.streamFollowers(request);
-    call.on('data', (page: { followerIds: string[] }) => pages.push(page.followerIds));
-    call.on('error', reject);
-    call.on('end', () => resolve(pages));
-  });
+  return (await streamMessages<{ followerIds: string[] }>(client, 'streamFollowers', request)).map((p) => p.followerIds);
 }
 
 /** The stable code of a failed gRPC call (trailer `onair-error-code`). */

@@ -7,7 +7,7 @@ export type CircleId = Brand<string, 'CircleId'>;
 export const MAX_CIRCLES_PER_OWNER = 50;
 export const MAX_MEMBERS_PER_CIRCLE = 5000;
 
-const CircleIdSchema = z.uuid().transform((id) => id.toLowerCase() as CircleId);
+export const CircleIdSchema = z.uuid().transform((id) => id.toLowerCase() as CircleId);
 
 /** POST /v1/graph/circles and PATCH /v1/graph/circles/:circleId. */
 export const CircleBody = z.strictObject({

@@ -6,19 +6,13 @@ import { EMPTY, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { AccountIdSchema } from '../accounts/account-id.js';
 import { GRPC_SERVICE } from '../grpc/grpc-options.js';
+import { StartAfterSchema, StreamPageSizeSchema } from '../pagination/id-pages.js';
 import { FollowersReader } from './followers-reader.js';
-
-const DEFAULT_STREAM_PAGE = 5000;
-const MAX_STREAM_PAGE = 10_000;
 
 const StreamFollowers = z.object({
   accountId: AccountIdSchema,
-  pageSize: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_STREAM_PAGE)
-    .transform((n) => n || DEFAULT_STREAM_PAGE),
+  pageSize: StreamPageSizeSchema,
+  startAfter: StartAfterSchema,
 });
 
 type Call = ServerWritableStream<Plain<StreamFollowersRequest>, Plain<StreamFollowersResponse>>;
@@ -38,8 +32,8 @@ export class FollowersStreamController {
     _metadata: Metadata,
     call: Call,
   ): Promise<Observable<never>> {
-    const { accountId, pageSize } = parseRequest(StreamFollowers, request);
-    await writeStream(call, this.reader.pages(accountId, pageSize), (followerIds) => ({ followerIds }));
+    const { accountId, pageSize, startAfter } = parseRequest(StreamFollowers, request);
+    await writeStream(call, this.reader.pages(accountId, pageSize, startAfter), (followerIds) => ({ followerIds }));
     // Nest ends the call once this (empty) result completes.
     return EMPTY;
   }

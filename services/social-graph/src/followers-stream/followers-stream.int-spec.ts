@@ -61,6 +61,36 @@ describe('gRPC StreamFollowers on real PostgreSQL', () => {
     expect(pages.map((p) => p.length)).toEqual([250, 250]);
   });
 
+  it('resumes strictly after start_after: a walk stopped after 1,000 and resumed misses nobody and repeats nobody', async () => {
+    const call = client.streamFollowers({ accountId: star, pageSize: 250 }) as NodeJS.ReadableStream & { cancel(): void };
+    const before: string[] = [];
+    const stopped = new Promise<ServiceError>((resolve) => {
+      call.on('data', (page: { followerIds: string[] }) => {
+        // A fan-out that crashed after its fourth page: the rest of the stream is never read.
+        if (before.length < 1000) before.push(...page.followerIds);
+        if (before.length === 1000) call.cancel();
+      });
+      call.on('error', resolve);
+    });
+    expect((await stopped).code).toBe(status.CANCELLED);
+    expect(before).toEqual(followers.slice(0, 1000));
+
+    const after = (await streamAll(client, { accountId: star, pageSize: 1000, startAfter: before[999] })).flat();
+    expect(after).toEqual(followers.slice(1000));
+    expect([...before, ...after]).toEqual(followers);
+  });
+
+  it('starts after an id that is no follower at its place in the order, and takes it in capitals', async () => {
+    // Next to followers[4999] in the order, but nobody's id.
+    const between = followers[4999].replace(/.$/, (c) => (c === 'f' ? 'e' : 'f'));
+    expect(followers).not.toContain(between);
+    const expected = followers.filter((id) => id > between);
+    expect(expected.length).toBeGreaterThan(7000);
+    expect((await streamAll(client, { accountId: star, startAfter: between })).flat()).toEqual(expected);
+    expect((await streamAll(client, { accountId: star, startAfter: between.toUpperCase() })).flat()).toEqual(expected);
+    expect(await streamAll(client, { accountId: star, startAfter: followers[followers.length - 1] })).toEqual([]);
+  });
+
   it('streams nothing for an account without followers', async () => {
     expect(await streamAll(client, { accountId: randomUUID(), pageSize: 10 })).toEqual([]);
   });
@@ -69,6 +99,7 @@ describe('gRPC StreamFollowers on real PostgreSQL', () => {
     ['a malformed account id', { accountId: 'not-a-uuid', pageSize: 10 }],
     ['a missing account id', { pageSize: 10 }],
     ['a page size above 10000', { accountId: randomUUID(), pageSize: 10_001 }],
+    ['a malformed start_after', { accountId: randomUUID(), pageSize: 10, startAfter: 'not-a-uuid' }],
   ])('refuses %s with INVALID_ARGUMENT and REQUEST.VALIDATION_FAILED', async (_what, request) => {
     const err = (await streamAll(client, request).catch((e) => e)) as ServiceError;
     expect(err.code).toBe(status.INVALID_ARGUMENT);

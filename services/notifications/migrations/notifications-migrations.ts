@@ -1,0 +1,5 @@
+import { CreateKafkaOutboxTables1763769600000 } from '@onair/kafka';
+import { CreateNotifications1765700000001 } from './1765700000001-create-notifications.js';
+
+/** Every migration of notifications' schema, oldest first (run at boot). */
+export const notificationsMigrations = [CreateKafkaOutboxTables1763769600000, CreateNotifications1765700000001];
