@@ -103,7 +103,9 @@ describe('discovery: the queries', () => {
     await p.stats(live.sydney, 900, 900, 6000, new Date(t0 + 60_000));
     await p.stats(live.lyon, 300, 300, 0, new Date(t0));
     await p.stats(live.lyon, 300, 300, 10, new Date(t0 + 60_000));
-    const trending = await p.waitFor<Page>(viewer, '/v1/discovery/trending', (b) => ids(b)[0] === live.sydney, 'sydney first');
+    // Stats events are keyed by broadcast (other partitions, applied in any order): wait for both
+    // broadcasts' stats, then the order is what the ranking says.
+    const trending = await p.waitFor<Page>(viewer, '/v1/discovery/trending', (b) => ids(b)[0] === live.sydney && ids(b).indexOf(live.lyon) === 1, 'sydney, then lyon');
     expect(ids(trending).indexOf(live.lyon)).toBe(1);
     const seen = new Set<string>();
     for (let i = 0; i < 20; i++) seen.add((await p.get<{ id: string }>(viewer, '/v1/discovery/teleport')).body.id);

@@ -1,0 +1,54 @@
+// Expectations on rendered manifests shared by the chart specs: that a chart sets every
+// variable its service declares, and that it wires the internal mutual-TLS Secret in.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './chart-rendering';
+
+// Every variable a service's config.ts declares: the ones it names, plus those of the shared
+// shapes it spreads from libs/config (`...kafkaEnv`, `...listenEnv(7106)`). A shape that cannot
+// be found fails, so a variable is never left out unseen.
+function declaredEnv(service: string): string[] {
+  const source = readFileSync(join(REPO_ROOT, 'services', service, 'src', 'config.ts'), 'utf8');
+  const shared = readFileSync(join(REPO_ROOT, 'libs', 'config', 'src', 'common-env.ts'), 'utf8');
+  const names = (text: string): string[] => [...text.matchAll(/^\s+([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]);
+  const spread = [...source.matchAll(/^\s+\.\.\.(\w+Env)\b/gm)].flatMap((m) => {
+    const at = shared.indexOf(`export const ${m[1]} =`);
+    if (at < 0) throw new Error(`services/${service}/src/config.ts spreads ${m[1]}, which libs/config/src/common-env.ts does not export`);
+    const end = shared.indexOf('\nexport ', at + 1);
+    return names(shared.slice(at, end < 0 ? undefined : end));
+  });
+  return [...new Set([...names(source), ...spread])];
+}
+
+// Variables the rendered manifests set: ConfigMap data keys and container env names.
+export function setEnv(all: string): Set<string> {
+  return new Set([...all.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm), ...all.matchAll(/- name: ([A-Z][A-Z0-9_]+)\n/g)].map((m) => m[1]));
+}
+
+export function expectEveryVariableSet(service: string, all: string, mustDeclare: string[]): void {
+  const declared = declaredEnv(service);
+  for (const name of mustDeclare) expect({ name, declared: declared.includes(name) }).toEqual({ name, declared: true });
+  const set = setEnv(all);
+  for (const name of declared) expect({ name, set: set.has(name) }).toEqual({ name, set: true });
+}
+
+export const TLS_ENV = [
+  /^ {2}INTERNAL_TLS_CA: \/etc\/onair\/tls\/ca\.crt$/m,
+  /^ {2}INTERNAL_TLS_CERT: \/etc\/onair\/tls\/tls\.crt$/m,
+  /^ {2}INTERNAL_TLS_KEY: \/etc\/onair\/tls\/tls\.key$/m,
+];
+
+// The Deployment mounts the named TLS Secret read-only where INTERNAL_TLS_* point, with
+// exactly the three keys cert-manager writes.
+export function expectTlsMounted(deployment: string, secretName: string): void {
+  expect(deployment).toContain(['- name: internal-tls', '  mountPath: /etc/onair/tls', '  readOnly: true'].map((l) => `            ${l}\n`).join(''));
+  const volume = [
+    '- name: internal-tls',
+    '  secret:',
+    `    secretName: "${secretName}"`,
+    '    defaultMode: 0440',
+    '    items:',
+    ...['ca.crt', 'tls.crt', 'tls.key'].flatMap((key) => [`      - key: ${key}`, `        path: ${key}`]),
+  ];
+  expect(deployment).toContain(volume.map((l) => `        ${l}\n`).join(''));
+}

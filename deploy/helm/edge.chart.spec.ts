@@ -1,0 +1,81 @@
+// The edge chart: its operators' port, its trusted proxies, and the routes it serves to each service.
+import { join } from 'node:path';
+import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } from './chart-rendering';
+
+describe('edge chart: operators\' port', () => {
+  const chart = join(HELM_DIR, 'edge');
+
+  it('serves /metrics and the detailed /readyz on the internal port, on no Service', () => {
+    const all = rendered(chart, ['--set', 'ingress.enabled=true']);
+    const config = manifest(all, 'ConfigMap');
+    expect(config).toMatch(/^ {2}EDGE_INTERNAL_PORT: "8081"$/m);
+    expect(config).toMatch(/^ {2}EDGE_INTERNAL_HOST: "0\.0\.0\.0"$/m);
+    expect(manifest(all, 'Deployment')).toMatch(/- name: internal\n\s+containerPort: 8081\n/);
+    expect(manifest(all, 'Service')).not.toMatch(/internal|8081/);
+    expect(manifest(all, 'Ingress')).not.toMatch(/internal|8081/);
+  }, TIMEOUT_MS);
+
+  it('trusts the named proxies only, and never every address', () => {
+    expect(manifest(rendered(chart), 'ConfigMap')).toMatch(/^ {2}EDGE_TRUSTED_PROXIES: ""$/m);
+    const some = manifest(rendered(chart, ['--set', 'config.trustedProxies={10.0.0.0/8,fd00:42::/48}']), 'ConfigMap');
+    expect(some).toMatch(/^ {2}EDGE_TRUSTED_PROXIES: "10\.0\.0\.0\/8,fd00:42::\/48"$/m);
+    for (const all of ['0.0.0.0/0', '::/0']) {
+      const t = helmTemplate(chart, ['--set', `config.trustedProxies={${all}}`]);
+      expect(t.status).not.toBe(0);
+      expect(t.stderr).toMatch(/trustedProxies/);
+    }
+  }, TIMEOUT_MS);
+});
+
+describe('edge chart: broadcasts', () => {
+  it('routes /v1/broadcasts to stream-sessions and leaves /v1/sfu to the SFU pods\' own signalling URLs', () => {
+    const config = manifest(rendered(join(HELM_DIR, 'edge')), 'ConfigMap');
+    expect(config).toMatch(/EDGE_SERVICES: ".*\\"stream-sessions\\":\\"http:\/\/stream-sessions:7103\\"/);
+    expect(config).toMatch(/EDGE_ROUTES: ".*\\"\/v1\/broadcasts\\":\\"stream-sessions\\"/);
+    expect(config).not.toMatch(/\/v1\/sfu/);
+  }, TIMEOUT_MS);
+});
+
+describe('edge chart: chat', () => {
+  const chart = join(HELM_DIR, 'edge');
+
+  it('routes /v1/chat to chat, and leaves it out of its Ingress when chat\'s Ingress serves it', () => {
+    const config = manifest(rendered(chart), 'ConfigMap');
+    expect(config).toMatch(/EDGE_SERVICES: ".*\\"chat\\":\\"http:\/\/chat:7105\\"/);
+    expect(config).toMatch(/EDGE_ROUTES: ".*\\"\/v1\/chat\\":\\"chat\\"/);
+    expect(manifest(rendered(chart, ['--set', 'ingress.enabled=true']), 'Ingress')).toMatch(/- path: "\/v1\/chat"\n(.*\n){3}\s+name: chat\n\s+port:\n\s+number: 7105\n/);
+    const excluded = rendered(chart, ['--set', 'ingress.enabled=true', '--set', 'ingress.excludeRoutes={/v1/chat}']);
+    expect(manifest(excluded, 'Ingress')).not.toMatch(/\/v1\/chat/);
+    expect(manifest(excluded, 'Ingress')).toMatch(/- path: "\/v1\/graph"/);
+    expect(manifest(excluded, 'ConfigMap')).toMatch(/\\"\/v1\/chat\\":\\"chat\\"/);
+    const typo = helmTemplate(chart, ['--set', 'ingress.enabled=true', '--set', 'ingress.excludeRoutes={/v1/chta}']);
+    expect(typo.status).not.toBe(0);
+    expect(typo.stderr).toMatch(/ingress\.excludeRoutes: \/v1\/chta is not a route of config\.routes/);
+  }, TIMEOUT_MS);
+});
+
+describe('edge chart: discovery', () => {
+  const chart = join(HELM_DIR, 'edge');
+
+  it('routes /v1/discovery to discovery, through the edge and its Ingress', () => {
+    const config = manifest(rendered(chart), 'ConfigMap');
+    expect(config).toMatch(/EDGE_SERVICES: ".*\\"discovery\\":\\"http:\/\/discovery:7106\\"/);
+    expect(config).toMatch(/EDGE_ROUTES: ".*\\"\/v1\/discovery\\":\\"discovery\\"/);
+    const all = rendered(chart, ['--set', 'ingress.enabled=true']);
+    expect(manifest(all, 'Ingress')).toMatch(/- path: "\/v1\/discovery"\n(.*\n){3}\s+name: discovery\n\s+port:\n\s+number: 7106\n/);
+    expect(kubeconform(all).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+});
+
+describe('edge chart: notifications', () => {
+  const chart = join(HELM_DIR, 'edge');
+
+  it('routes /v1/notifications to notifications, through the edge and its Ingress', () => {
+    const config = manifest(rendered(chart), 'ConfigMap');
+    expect(config).toMatch(/EDGE_SERVICES: ".*\\"notifications\\":\\"http:\/\/notifications:7107\\"/);
+    expect(config).toMatch(/EDGE_ROUTES: ".*\\"\/v1\/notifications\\":\\"notifications\\"/);
+    const all = rendered(chart, ['--set', 'ingress.enabled=true']);
+    expect(manifest(all, 'Ingress')).toMatch(/- path: "\/v1\/notifications"\n(.*\n){3}\s+name: notifications\n\s+port:\n\s+number: 7107\n/);
+    expect(kubeconform(all).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+});

@@ -1,0 +1,62 @@
+{{/*
+Names and labels. Template names carry the chart name because Helm shares them across all
+charts of a release (umbrella charts); a copied chart renames the "notifications." prefix.
+*/}}
+
+{{/* Name of the chart, or nameOverride. */}}
+{{- define "notifications.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name of the release's resources; DNS names are at most 63 characters. */}}
+{{- define "notifications.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "notifications.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Selector labels: must never change after the first install (selectors are immutable). */}}
+{{- define "notifications.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "notifications.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "notifications.labels" -}}
+helm.sh/chart: {{ include "notifications.chart" . }}
+{{ include "notifications.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: onair
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "notifications.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "notifications.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The most pods the release runs: the HPA's maximum, or replicaCount without the HPA. */}}
+{{- define "notifications.mostPods" -}}
+{{- if .Values.autoscaling.enabled }}{{ int .Values.autoscaling.maxReplicas }}{{ else }}{{ int .Values.replicaCount }}{{ end }}
+{{- end }}
+
+{{/*
+The Secret holding this service's internal certificate (mutual TLS between services,
+libs/service-tls): social-graph's gRPC API takes mutual TLS only, so there is no default.
+*/}}
+{{- define "notifications.internalTlsSecretName" -}}
+{{- required "internalTls.secretName is required: notifications calls social-graph's gRPC API over mutual TLS only. Name a kubernetes.io/tls Secret with ca.crt, tls.crt and tls.key whose certificate has CN and DNS SAN \"notifications\" (e.g. a cert-manager Certificate from the internal CA's Issuer): --set internalTls.secretName=notifications-tls" .Values.internalTls.secretName }}
+{{- end }}
