@@ -24,6 +24,7 @@ describe('notifications chart: configuration and scaling', () => {
     'GRPC_TIMEOUT_MS: "10000"',
     'NOTIFICATIONS_FANOUT_PARTITIONS: "24"',
     'NOTIFICATIONS_FANOUT_CHUNK: "1000"',
+    'NOTIFICATIONS_FANOUT_CONCURRENCY: "4"',
     'NOTIFICATIONS_FANOUT_LEASE_SECONDS: "30"',
     'NOTIFICATIONS_GO_LIVE_PER_HOUR: "10"',
     'NOTIFICATIONS_VAPID_SUBJECT: "mailto:push@onair.example"',

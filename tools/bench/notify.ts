@@ -176,6 +176,12 @@ async function main(): Promise<void> {
     const allRows = await waitForRows(broadcastId, FOLLOWERS, 120_000);
     const lastPush = Math.max(...(await Promise.race([pushed, sleep(60_000).then(() => Promise.reject(new Error('not every client was pushed within 60 s')))])));
     const [s1, s2] = [seconds(allRows - started), seconds(lastPush - started)];
+    // Where the time went: the job's creation (the go-live consumed) and its last chunk published.
+    const { rows: [job] } = await pg.query<{ published: number }>(
+      `SELECT extract(epoch FROM done_at - created_at)::float AS published FROM "${schemas.notifications}".fanout_job WHERE broadcast_id = $1`,
+      [broadcastId],
+    );
+    log(`fan-out job: every chunk published ${job.published.toFixed(2)} s after the job was created; inbox writes and pushes took the rest`);
     process.stdout.write(`go-live-fanout: ${FOLLOWERS} followers: every inbox row in ${s1} s, ${clients.length} connected clients pushed in ${s2} s\n`);
   } finally {
     for (const c of clients) c.close();

@@ -32,7 +32,9 @@ export class CreateNotifications1765700000001 implements MigrationInterface {
       )`);
     await q.query('CREATE INDEX notification_inbox ON notification (recipient_id, updated_at DESC, id DESC)');
     await q.query('CREATE INDEX notification_unread ON notification (recipient_id) WHERE read_at IS NULL');
-    await q.query('CREATE INDEX notification_age ON notification (updated_at)');
+    // Only retention reads these two, by age: BRIN (rows arrive roughly in time order) costs a
+    // go-live to 100,000 next to nothing, where a B-tree would take 100,000 more index inserts.
+    await q.query('CREATE INDEX notification_age ON notification USING brin (updated_at)');
     // Who was told about which go-live (a notification or a digest count): exactly once in effect.
     await q.query(`
       CREATE TABLE go_live_delivery (
@@ -41,7 +43,7 @@ export class CreateNotifications1765700000001 implements MigrationInterface {
         created_at   timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (broadcast_id, recipient_id)
       )`);
-    await q.query('CREATE INDEX go_live_delivery_age ON go_live_delivery (created_at)');
+    await q.query('CREATE INDEX go_live_delivery_age ON go_live_delivery USING brin (created_at)');
     // The go-live notifications a recipient got in the last hour (at most the hourly cap).
     await q.query(`
       CREATE TABLE go_live_quota (

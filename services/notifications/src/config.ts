@@ -50,6 +50,8 @@ const Env = z
     NOTIFICATIONS_FANOUT_PARTITIONS: int(24, 1, 10_000),
     /** Recipients per fan-out chunk. */
     NOTIFICATIONS_FANOUT_CHUNK: int(1000, 1, 5000),
+    /** Fan-out chunks one pod writes at once (each its own transaction and database connection). */
+    NOTIFICATIONS_FANOUT_CONCURRENCY: int(4, 1, 32),
     /** A fan-out whose pod stopped renewing its lease this long is resumed by another. */
     NOTIFICATIONS_FANOUT_LEASE_SECONDS: int(30, 1, 3600),
     /** Go-live notifications per recipient per hour; past it, one digest counts the rest. */
@@ -95,7 +97,7 @@ export interface NotificationsConfig {
   auth: { jwksUrl: string };
   socialGraph: { address: string; protoDir: string; timeoutMs: number; tls: InternalTlsFiles };
   podId: string;
-  fanout: { partitions: number; chunk: number; leaseMs: number };
+  fanout: { partitions: number; chunk: number; concurrency: number; leaseMs: number };
   goLivePerHour: number;
   push: { vapid?: { publicKey: string; privateKey: string }; subject: string; hosts: string[]; caFile?: string; perAccount: number };
   streams: { perAccount: number; perPod: number; heartbeatMs: number };
@@ -128,7 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: { jwksUrl: e.AUTH_JWKS_URL },
     socialGraph: { address: e.SOCIAL_GRAPH_GRPC_URL, protoDir, timeoutMs: e.GRPC_TIMEOUT_MS, tls: requiredInternalTls(e, 'notifications', "social-graph's gRPC API takes mutual TLS only") },
     podId: e.NOTIFICATIONS_POD_ID,
-    fanout: { partitions: e.NOTIFICATIONS_FANOUT_PARTITIONS, chunk: e.NOTIFICATIONS_FANOUT_CHUNK, leaseMs: e.NOTIFICATIONS_FANOUT_LEASE_SECONDS * 1000 },
+    fanout: { partitions: e.NOTIFICATIONS_FANOUT_PARTITIONS, chunk: e.NOTIFICATIONS_FANOUT_CHUNK, concurrency: e.NOTIFICATIONS_FANOUT_CONCURRENCY, leaseMs: e.NOTIFICATIONS_FANOUT_LEASE_SECONDS * 1000 },
     goLivePerHour: e.NOTIFICATIONS_GO_LIVE_PER_HOUR,
     push: {
       vapid: e.NOTIFICATIONS_VAPID_PUBLIC_KEY && e.NOTIFICATIONS_VAPID_PRIVATE_KEY ? { publicKey: e.NOTIFICATIONS_VAPID_PUBLIC_KEY, privateKey: e.NOTIFICATIONS_VAPID_PRIVATE_KEY } : undefined,

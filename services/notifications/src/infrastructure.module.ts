@@ -15,7 +15,8 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [
-        PostgresModule.forRoot({ url: config.database.url, schema: config.database.schema, entities: [], migrations: notificationsMigrations }),
+        // Connections for the fan-out chunks written at once, besides the API and the other consumers.
+        PostgresModule.forRoot({ url: config.database.url, schema: config.database.schema, entities: [], migrations: notificationsMigrations, poolSize: 10 + config.fanout.concurrency }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

@@ -79,7 +79,9 @@ export async function createNotificationsApp(config: NotificationsConfig): Promi
   });
   const options = notificationsKafkaOptions(config);
   connectKafkaConsumer(app, { kafka: options, groupId: 'notifications.broadcasts', events: [BroadcastWentLiveEvent, BroadcastReplayReadyEvent, BroadcastExpiredEvent], dataSource });
-  connectKafkaConsumer(app, { kafka: options, groupId: 'notifications.fanout', events: [GoLiveChunkEvent], dataSource });
+  // Chunks are disjoint sets of recipients: a pod writes several at once (a go-live to millions
+  // is bounded by how many transactions the pods run, not by one per pod).
+  connectKafkaConsumer(app, { kafka: options, groupId: 'notifications.fanout', events: [GoLiveChunkEvent], dataSource, partitionsConcurrently: config.fanout.concurrency });
   connectKafkaConsumer(app, { kafka: options, groupId: 'notifications.accounts', events: [AccountCreatedEvent, AccountProfileUpdatedEvent, AccountDeletedEvent], dataSource });
   connectKafkaConsumer(app, { kafka: options, groupId: 'notifications.follows', events: [FollowCreatedEvent], dataSource });
   const sender = new WebPushSender(dataSource, app.get<VapidKeys>(VAPID_KEYS), config.push);

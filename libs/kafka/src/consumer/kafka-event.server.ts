@@ -22,6 +22,12 @@ export interface KafkaEventServerOptions {
   /** Attempts for a retriable failure before the event goes to the dead-letter topic. */
   maxAttempts?: number;
   retryBackoffMs?: number;
+  /**
+   * Partitions this instance works on at once (default 1). Events of one partition stay in
+   * order; more than 1 suits topics whose events touch disjoint rows (fan-out chunks), where one
+   * instance would otherwise write one transaction at a time however many partitions it holds.
+   */
+  partitionsConcurrently?: number;
 }
 
 export const deadLetterTopic = (options: KafkaEventServerOptions) => prefixed(options.kafka, `${options.groupId}.dlq`);
@@ -85,6 +91,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         for (const message of batch.messages) {

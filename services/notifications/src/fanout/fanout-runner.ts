@@ -4,6 +4,10 @@ import { GoLiveChunkEvent } from '@onair/contracts';
 import type { EventPublisher } from '@onair/kafka';
 import type { DataSource } from 'typeorm';
 
+/** Chunks published per page read from social-graph, within its page limit of 10,000 ids. */
+const CHUNKS_PER_PAGE = 8;
+const PAGE_LIMIT = 10_000;
+
 interface Job {
   broadcast_id: string;
   owner_id: string;
@@ -79,25 +83,36 @@ export class FanoutRunner {
   }
 
   private async fanOut(job: Job): Promise<void> {
+    const { chunk } = this.options;
+    // Several chunks per page: they are published together (one Kafka request, the publisher
+    // batches what is queued) and the cursor moves once per page, so a go-live to 100,000 is a
+    // dozen round trips rather than a hundred.
+    const pageSize = chunk * Math.max(1, Math.min(CHUNKS_PER_PAGE, Math.floor(PAGE_LIMIT / chunk)));
     const pages =
       job.audience === 'circle' && job.circle_id
-        ? this.audience.circleMembers(job.circle_id, job.owner_id, { pageSize: this.options.chunk, startAfter: job.cursor ?? undefined })
-        : this.audience.followers(job.owner_id, { pageSize: this.options.chunk, startAfter: job.cursor ?? undefined });
+        ? this.audience.circleMembers(job.circle_id, job.owner_id, { pageSize, startAfter: job.cursor ?? undefined })
+        : this.audience.followers(job.owner_id, { pageSize, startAfter: job.cursor ?? undefined });
     for await (const recipients of pages) {
       if (this.stopped) return;
       if (recipients.length === 0) continue;
-      await this.publisher.publish(GoLiveChunkEvent, {
-        chunkId: `${job.broadcast_id}:${recipients[0]}`,
-        broadcastId: job.broadcast_id,
-        ownerId: job.owner_id,
-        title: job.title,
-        startedAt: timestampFromDate(job.started_at),
-        recipientIds: recipients,
-      });
+      const chunks: string[][] = [];
+      for (let i = 0; i < recipients.length; i += chunk) chunks.push(recipients.slice(i, i + chunk));
+      await Promise.all(
+        chunks.map((recipientIds) =>
+          this.publisher.publish(GoLiveChunkEvent, {
+            chunkId: `${job.broadcast_id}:${recipientIds[0]}`,
+            broadcastId: job.broadcast_id,
+            ownerId: job.owner_id,
+            title: job.title,
+            startedAt: timestampFromDate(job.started_at),
+            recipientIds,
+          }),
+        ),
+      );
       const [, renewed] = await this.dataSource.query(
-        `UPDATE fanout_job SET cursor = $3, chunks = chunks + 1, recipients = recipients + $4, lease_until = now() + $5 * interval '1 millisecond'
+        `UPDATE fanout_job SET cursor = $3, chunks = chunks + $6, recipients = recipients + $4, lease_until = now() + $5 * interval '1 millisecond'
           WHERE broadcast_id = $1 AND lease_owner = $2`,
-        [job.broadcast_id, this.options.podId, recipients[recipients.length - 1], recipients.length, this.options.leaseMs],
+        [job.broadcast_id, this.options.podId, recipients[recipients.length - 1], recipients.length, this.options.leaseMs, chunks.length],
       );
       // Another pod took over (this one was too slow to renew): it goes on from the cursor.
       if (renewed === 0) return;
