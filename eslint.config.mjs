@@ -1,6 +1,7 @@
 // Module boundaries by project tags (see project.json files):
 // services use contracts and infra libs; infra uses contracts; contracts use nothing;
-// nothing imports a service; only tests use libs/testing.
+// nothing imports a service; only tests use libs/testing; the web client (services/web) uses
+// no project at all, only npm packages.
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
@@ -10,7 +11,7 @@ export default [
   prettier,
   { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/gen', '.onair', 'tools/**/*.mjs'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -22,6 +23,7 @@ export default [
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
           ],
         },
       ],
@@ -30,7 +32,7 @@ export default [
   },
   {
     // libs/testing is for tests only: production code never imports it.
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.test-app.ts', 'libs/testing/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: '@onair/testing', message: 'libs/testing is for tests only' }] }],

@@ -8,7 +8,7 @@
 // needs: platform
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, goLiveOnPage, signInOnPage } from '../../libs/testing/src/chromium.ts';
+import { CHROMIUM_FLAGS, goLiveOnPage, signInOnPage, waitForPageState, type PageGlobals } from '../../libs/testing/src/chromium.ts';
 import { localEnv } from './support/local-env.ts';
 
 const JOINS = Number(process.env.BENCH_JOINS ?? 30);
@@ -48,7 +48,11 @@ async function joinOnce(browser: Browser, broadcastId: string, viewer: Person): 
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${EDGE}/watch/${broadcastId}`);
     await signInOnPage(page, viewer);
-    const handle = await page.waitForFunction('window.onair.joinToFirstFrameMs() ?? (document.body.dataset.state === "error" ? -1 : null)', undefined, {
+    // A function (evaluated once), not a string (evaluated at each poll, refused by the page's CSP).
+    const handle = await page.waitForFunction(() => {
+      const inPage = globalThis as unknown as PageGlobals & { onair: { joinToFirstFrameMs(): number | null } };
+      return inPage.onair.joinToFirstFrameMs() ?? (inPage.document.body.dataset.state === 'error' ? -1 : null);
+    }, undefined, {
       timeout: 20_000,
       polling: 20,
     });
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
       log(`  join ${String(i).padStart(3)}: first frame after ${ms.toFixed(0)} ms`);
     }
     await studio.click('#end');
-    await studio.waitForFunction("document.body.dataset.state === 'ended'", undefined, { timeout: 15_000 });
+    await waitForPageState(studio, ['ended'], 15_000);
     const sorted = [...times].sort((a, b) => a - b);
     console.log(`join-first-frame: p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms over ${times.length} joins`);
   } finally {

@@ -78,9 +78,12 @@ service_up() {
   mkdir -p "$dir"
   local env fingerprint
   env=$(_svc_env "$name" "$port")
-  # What the process runs: its environment and the built code (the service's and the libs').
-  # Compared by content, not mtime: nx rewrites dist files when it restores them from its cache.
-  fingerprint=$( { echo "$env"; cd "$ONAIR_ROOT" && find "services/$name/dist" libs/*/dist -type f -name '*.js' -print0 | sort -z | xargs -0 cat; } | sha256sum)
+  # What the process runs: its environment and the built code (the service's and the libs', and
+  # for the edge the web client's build, which it reads at boot). Compared by content, not mtime:
+  # nx rewrites dist files when it restores them from its cache.
+  local built=("services/$name/dist" libs/*/dist)
+  [ "$name" = edge ] && built+=(services/web/dist)
+  fingerprint=$( { echo "$env"; cd "$ONAIR_ROOT" && find "${built[@]}" -type f \( -name '*.js' -o -name '*.html' -o -name '*.css' \) -print0 | sort -z | xargs -0 cat; } | sha256sum)
   if pid_alive "$pidf" && [ "$(cat "$dir/$name.fingerprint" 2>/dev/null)" = "$fingerprint" ] && _svc_ready "$port"; then return 0; fi
   stop_pid "$pidf" 15
   port_open "$port" && fail "$name" "port $port is taken by another process" "$logf"
@@ -107,7 +110,7 @@ platform_up() {
     IFS=: read -r name port entry <<<"$s"
     service_up "$name" "$port" "$entry"
     if [ "$name" = edge ]; then
-      ok "$name: http://127.0.0.1:$port  (docs /docs, pages /broadcast; operators: http://127.0.0.1:8081/metrics, /readyz)"
+      ok "$name: http://127.0.0.1:$port  (web client /, docs /docs; operators: http://127.0.0.1:8081/metrics, /readyz)"
     elif grpc=$(_svc_grpc_port "$name"); then
       ok "$name: http://127.0.0.1:$port  (docs /docs, OpenAPI /openapi.json, /readyz, /metrics); gRPC 127.0.0.1:$grpc (mutual TLS)"
     else
@@ -116,6 +119,7 @@ platform_up() {
   done
   echo
   echo "OnAir is up. Stop it with: tools/onair down"
+  echo "Open http://127.0.0.1:$(_svc_port edge)/ to sign up, go live and watch."
 }
 
 platform_down() {

@@ -24,10 +24,11 @@ workspace_install() {
   fi
 }
 
-# Contracts codegen (buf), then every project's build and typecheck through Nx. `nx sync` first
-# keeps TypeScript project references in step with the imports (a no-op when they already are).
+# Contracts codegen (buf), then every project's build and typecheck through Nx, the web client's
+# Vite build (services/web/dist, which the edge serves) among them. `nx sync` first keeps
+# TypeScript project references in step with the imports (a no-op when they already are).
 workspace_build() {
-  (cd "$ONAIR_ROOT" && npx nx sync >>"$ONAIR_STATE/logs/build.log" 2>&1 && run_logged "$ONAIR_STATE/logs/build.log" "nx run-many -t build typecheck bundle-pages" \
-    npx nx run-many -t build typecheck bundle-pages --output-style=static) \
+  (cd "$ONAIR_ROOT" && npx nx sync >>"$ONAIR_STATE/logs/build.log" 2>&1 && run_logged "$ONAIR_STATE/logs/build.log" "nx run-many -t build typecheck" \
+    npx nx run-many -t build typecheck --output-style=static) \
     || fail build "TypeScript build failed" "$ONAIR_STATE/logs/build.log"
 }

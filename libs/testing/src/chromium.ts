@@ -31,20 +31,31 @@ export async function launchChromium(ctx: TestContext): Promise<Browser> {
   return browser;
 }
 
-/** Signs in on an edge page (/broadcast or /watch/<id>) with its sign-in form. */
+/**
+ * Signs in with the web client's sign-in form: /signin, or the form /broadcast and /watch/<id>
+ * show in place of the page while nobody is signed in (the page appears once signed in).
+ */
 export async function signInOnPage(page: Page, person: { handle: string; password: string }): Promise<void> {
   await page.fill('#login', person.handle);
   await page.fill('#password', person.password);
   await page.click('#signin');
 }
 
+/** What a function run in the page reads there (this library is typed for Node, not the DOM). */
+export interface PageGlobals {
+  document: { body: { dataset: Record<string, string | undefined> } };
+}
+
 /**
- * Waits until an edge page's `data-state` is one of `states`; on timeout the error names the
- * state and status line the page did reach, which is what tells a failure's cause.
+ * Waits until a web client page's `data-state` (on <body>) is one of `states`; on timeout the
+ * error names the state and status line the page did reach, which is what tells a failure's cause.
  */
 export async function waitForPageState(page: Page, states: string[], timeoutMs = 30_000): Promise<string> {
   try {
-    await page.waitForFunction(`${JSON.stringify(states)}.includes(document.body.dataset.state)`, undefined, { timeout: timeoutMs });
+    // A function, not a string: Playwright evaluates a function's source once and calls it at
+    // each poll, but a string expression at each poll, which the client's CSP (no 'unsafe-eval')
+    // refuses after the first.
+    await page.waitForFunction((wanted) => wanted.includes((globalThis as unknown as PageGlobals).document.body.dataset.state ?? ''), states, { timeout: timeoutMs });
   } catch (err) {
     const [state, status] = await Promise.all([page.evaluate('document.body.dataset.state'), page.textContent('#status')]);
     throw new Error(`${page.url()} did not reach ${states.join('|')} within ${timeoutMs} ms: state ${state}, status "${status}"`, { cause: err });
@@ -53,20 +64,20 @@ export async function waitForPageState(page: Page, states: string[], timeoutMs =
 }
 
 /**
- * Goes live from the edge's /broadcast page (fake camera) as `person`; the broadcast's id.
+ * Goes live from the web client's /broadcast page (fake camera) as `person`; the broadcast's id.
  * Until stream-sessions has heard of an SFU node (nodes report every few seconds), going live
- * answers NO_SFU_AVAILABLE: retried like a person would.
+ * answers NO_SFU_AVAILABLE (the page's `data-error-code`): retried like a person would.
  */
 export async function goLiveOnPage(page: Page, edgeUrl: string, person: { handle: string; password: string }, title: string): Promise<string> {
   await page.goto(`${edgeUrl}/broadcast`);
   await signInOnPage(page, person);
-  await page.waitForFunction("document.getElementById('golive').disabled === false");
+  await page.waitForSelector('#golive:enabled');
   await page.fill('#title', title);
   for (let attempt = 0; ; attempt++) {
     await page.click('#golive');
     if ((await waitForPageState(page, ['live', 'error'], 45_000)) === 'live') break;
-    const status = await page.textContent('#status');
-    if (!status?.includes('NO_SFU_AVAILABLE') || attempt > 30) throw new Error(`could not go live: ${status}`);
+    const [code, status] = await Promise.all([page.evaluate('document.body.dataset.errorCode'), page.textContent('#status')]);
+    if (code !== 'STREAM_SESSIONS.NO_SFU_AVAILABLE' || attempt > 30) throw new Error(`could not go live: ${code ?? ''} ${status}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
   return (await page.evaluate('document.body.dataset.broadcastId')) as string;

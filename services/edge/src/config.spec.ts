@@ -54,8 +54,26 @@ describe('edge configuration', () => {
     );
   });
 
-  it('accepts a catch-all / route (the web client, later)', () => {
+  it('accepts a catch-all / route (what neither the API nor the web client answers goes there)', () => {
     expect(loadConfig({ EDGE_ROUTES: '/=http://web:3000' }).routes[0].prefix).toBe('/');
+  });
+
+  it("serves this checkout's web client build unless EDGE_WEB_ROOT names another or is empty", () => {
+    expect(loadConfig({}).webClient).toEqual({ root: expect.stringMatching(/services\/web\/dist$/), required: false });
+    expect(loadConfig({ EDGE_WEB_ROOT: '/srv/web' }).webClient).toEqual({ root: '/srv/web', required: true });
+    expect(loadConfig({ EDGE_WEB_ROOT: '' }).webClient).toBeUndefined();
+  });
+
+  it('reads EDGE_CSP_CONNECT_SRC as the SFU hosts pages may connect to, and nothing that could widen the policy', () => {
+    expect(loadConfig({}).cspConnectSources).toEqual([]);
+    expect(loadConfig({ EDGE_CSP_CONNECT_SRC: 'wss://*.sfu.example.org, ws://10.0.0.7:7104,ws://127.0.0.1:*' }).cspConnectSources).toEqual([
+      'wss://*.sfu.example.org',
+      'ws://10.0.0.7:7104',
+      'ws://127.0.0.1:*',
+    ]);
+    for (const bad of ['*', "'unsafe-eval'", 'wss://a.org; script-src *', 'wss://a.org/path', 'data:']) {
+      expect(() => loadConfig({ EDGE_CSP_CONNECT_SRC: bad })).toThrow(/EDGE_CSP_CONNECT_SRC/);
+    }
   });
 
   it.each([
@@ -64,6 +82,7 @@ describe('edge configuration', () => {
     ['a prefix with ..', { EDGE_ROUTES: '/v1/../x=http://a:1' }, /segments/],
     ['a prefix shadowing the edge', { EDGE_ROUTES: '/docs=http://a:1' }, /edge's own paths/],
     ['a prefix under an edge path', { EDGE_ROUTES: '/openapi/x=http://a:1' }, /edge's own paths/],
+    ["a prefix shadowing the web client's", { EDGE_ROUTES: '/watch=http://a:1' }, /edge's own paths/],
     ['a duplicated prefix', { EDGE_ROUTES: '/v1/x=http://a:1,/v1/x=http://b:1' }, /twice/],
     ['a target with a path', { EDGE_ROUTES: '/v1/x=http://a:1/base' }, /neither/],
     ['a non-http target', { EDGE_ROUTES: '/v1/x=ftp://a:1' }, /neither/],

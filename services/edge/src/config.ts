@@ -1,10 +1,27 @@
 import { z } from 'zod';
 import { type LogLevel, observabilityEnv, parseEnv } from '@onair/config';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
 import { TrustedProxies } from './proxy/client-address.js';
 
+/**
+ * The web client's (services/web) routes and assets. `/` and any other path outside the API's
+ * namespaces and the edge's endpoints are the client's too; these are named so that no route
+ * can take them (a catch-all `/` route skips them).
+ */
+export const WEB_CLIENT_PATHS = ['/broadcast', '/watch', '/signin', '/signup', '/assets'] as const;
+/** The edge's own endpoints, which answer JSON (or the Swagger UI), never the web client. */
+export const EDGE_ENDPOINT_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs'] as const;
 /** Paths the edge answers itself; no route may shadow them (a catch-all `/` route skips them). */
-export const EDGE_OWN_PATHS = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/openapi.yaml', '/openapi', '/docs', '/broadcast', '/watch', '/assets'] as const;
+export const EDGE_OWN_PATHS = [...EDGE_ENDPOINT_PATHS, ...WEB_CLIENT_PATHS] as const;
+
+/** services/web/dist beside this service, found from src/ (tests) and dist/src/ (built) alike. */
+function localWebClientBuild(): string {
+  const up = resolve(__dirname, '..');
+  const edgeRoot = existsSync(join(up, 'package.json')) ? up : resolve(up, '..');
+  return resolve(edgeRoot, '..', 'web', 'dist');
+}
 
 const LOCAL_SERVICES =
   'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102,stream-sessions=http://127.0.0.1:7103,sfu-worker=http://127.0.0.1:7104,chat=http://127.0.0.1:7105,discovery=http://127.0.0.1:7106,notifications=http://127.0.0.1:7107';
@@ -82,6 +99,22 @@ const CidrList = z
     }
   });
 
+/**
+ * Sources beyond the edge's own host that the web client may connect to (its CSP connect-src):
+ * SFU nodes whose signalling URL is their own rather than the edge's. `wss://*.sfu.example.org`,
+ * `ws://10.0.0.7:7104`, `ws://127.0.0.1:*`; nothing that could end the directive.
+ */
+const ConnectSources = z
+  .string()
+  .transform((raw) => raw.split(',').map((r) => r.trim()).filter(Boolean))
+  .superRefine((sources, ctx) => {
+    for (const source of sources) {
+      if (!/^(wss?|https?):\/\/(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:(\d{1,5}|\*))?$/.test(source)) {
+        ctx.addIssue({ code: 'custom', message: `"${source}" is not a source such as wss://*.sfu.example.org or ws://10.0.0.7:7104` });
+      }
+    }
+  });
+
 const Host = z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]);
 
 const Env = z.object({
@@ -110,6 +143,12 @@ const Env = z.object({
   EDGE_OPENAPI_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** Origin written into served OpenAPI documents; by default the one the client used. */
   EDGE_PUBLIC_URL: Origin.optional(),
+  /**
+   * The web client's build (index.html and assets/), read once at boot. Unset: services/web/dist
+   * of this checkout (served if built). Empty: no web client, only the API.
+   */
+  EDGE_WEB_ROOT: z.string().optional(),
+  EDGE_CSP_CONNECT_SRC: ConnectSources.prefault(''),
   ...observabilityEnv,
 });
 
@@ -131,6 +170,10 @@ export interface EdgeConfig {
   upstreamTimeoutMs: number;
   openApiCacheMs: number;
   publicUrl?: URL;
+  /** Where the web client's build is; `required` when named explicitly (a missing one stops the boot). */
+  webClient?: { root: string; required: boolean };
+  /** More connect-src sources for the web client's CSP (SFU nodes signalled directly). */
+  cspConnectSources: string[];
   otlpEndpoint?: string;
   logLevel: LogLevel;
 }
@@ -165,6 +208,11 @@ function parseRoutes(entries: Array<[string, string]>, services: Map<string, URL
   return routes;
 }
 
+function webClientRoot(raw: string | undefined): EdgeConfig['webClient'] {
+  if (raw === undefined) return { root: localWebClientBuild(), required: false };
+  return raw ? { root: resolve(raw), required: true } : undefined;
+}
+
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): EdgeConfig {
   const e = parseEnv('edge', Env, env);
@@ -183,6 +231,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     upstreamTimeoutMs: e.EDGE_UPSTREAM_TIMEOUT_MS,
     openApiCacheMs: e.EDGE_OPENAPI_CACHE_MS,
     publicUrl: e.EDGE_PUBLIC_URL,
+    webClient: webClientRoot(e.EDGE_WEB_ROOT),
+    cspConnectSources: e.EDGE_CSP_CONNECT_SRC,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: e.LOG_LEVEL,
   };

@@ -7,11 +7,12 @@ import { httpTracing, JsonLogger } from '@onair/telemetry';
 import type { Express, Request, Response } from 'express';
 import { EDGE_CONFIG, type EdgeConfig } from './config.js';
 import { DocsModule } from './docs/docs.module.js';
-import { PagesModule } from './pages/pages.module.js';
 import { setupSwaggerUi } from './docs/swagger-ui.js';
 import { InternalEndpoints } from './health/internal-endpoints.js';
 import { EdgeProxy } from './proxy/edge-proxy.js';
 import { ProxyModule } from './proxy/proxy.module.js';
+import { WebClient } from './web-client/web-client.js';
+import { WebClientModule } from './web-client/web-client.module.js';
 
 @Module({})
 class EdgeModule {
@@ -22,7 +23,7 @@ class EdgeModule {
       global: true,
       providers: [configProvider, InternalEndpoints],
       exports: [configProvider],
-      imports: [ProxyModule, DocsModule, PagesModule],
+      imports: [ProxyModule, DocsModule, WebClientModule],
     };
   }
 }
@@ -42,7 +43,8 @@ function serveHealth(http: Express): void {
  * Builds the edge HTTP application (used by main.ts and by the integration tests). The same
  * pieces as libs/http's `configureHttpApp`, in another order: the proxy runs right after the
  * tracing middleware and before any body parser or Nest route, so proxied bodies stream
- * through untouched and routed paths never reach Nest.
+ * through untouched and routed paths never reach Nest; the web client's pages and assets are
+ * served right after it.
  */
 export async function createEdgeApp(config: EdgeConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(EdgeModule.forRoot(config), {
@@ -54,6 +56,8 @@ export async function createEdgeApp(config: EdgeConfig): Promise<INestApplicatio
   app.disable('x-powered-by');
   app.use(httpTracing('edge'));
   app.use(proxy.handleRequest);
+  // The web client next: unrouted GETs of pages and assets; everything else falls through.
+  app.use(app.get(WebClient).handleRequest);
   app.getHttpServer().on('upgrade', proxy.handleUpgrade);
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

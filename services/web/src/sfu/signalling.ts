@@ -1,6 +1,8 @@
 // The SFU's WebSocket signalling protocol (services/sfu-worker/SIGNALLING.md): requests with
 // ids answered by responses, plus notifications pushed by the SFU.
 
+const OPEN_TIMEOUT_MS = 10_000;
+
 type Pending = { resolve: (data: unknown) => void; reject: (err: Error) => void };
 
 export class SignallingError extends Error {
@@ -31,11 +33,20 @@ export class Signalling {
     });
   }
 
+  /**
+   * Connects, or fails with SFU.DISCONNECTED (which callers retry with a new ticket) when the
+   * socket closes first or does not open in time: a connection the page's CSP refuses, or one to
+   * an unreachable host, may neither open nor close for a long while.
+   */
   static open(url: string): Promise<Signalling> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
-      socket.addEventListener('open', () => resolve(new Signalling(socket)), { once: true });
-      socket.addEventListener('close', (e) => reject(new SignallingError('SFU.DISCONNECTED', e.reason || `closed (${e.code})`)), { once: true });
+      const timer = setTimeout(() => {
+        reject(new SignallingError('SFU.DISCONNECTED', `no connection to ${new URL(url).host} within ${OPEN_TIMEOUT_MS} ms`));
+        socket.close();
+      }, OPEN_TIMEOUT_MS);
+      socket.addEventListener('open', () => (clearTimeout(timer), resolve(new Signalling(socket))), { once: true });
+      socket.addEventListener('close', (e) => (clearTimeout(timer), reject(new SignallingError('SFU.DISCONNECTED', e.reason || `closed (${e.code})`))), { once: true });
     });
   }
 

@@ -25,8 +25,9 @@ const RELAY_SECRET = 'e2e-relay-secret-shared-by-both-sfu-nodes';
 
 /**
  * The whole platform end to end: identity, social-graph, stream-sessions and sfu-worker as
- * real processes on real PostgreSQL, Kafka and mediasoup, behind the edge; one headless
- * Chromium page goes live from its fake camera, another watches and decodes frames.
+ * real processes on real PostgreSQL, Kafka and mediasoup, behind the edge serving the web
+ * client (services/web, under its CSP); one headless Chromium page goes live from its fake
+ * camera, another watches and decodes frames.
  */
 describe('live video end to end in headless Chromium', () => {
   const ctx = TestContext.create('e2e_live');
@@ -86,6 +87,9 @@ describe('live video end to end in headless Chromium', () => {
         LOG_LEVEL: 'error',
         EDGE_SERVICES: Object.entries(services).map(([n, u]) => `${n}=${u}`).join(','),
         EDGE_ROUTES: '/v1/accounts=identity,/v1/sessions=identity,/v1/users=identity,/v1/graph=social-graph,/v1/broadcasts=stream-sessions,/v1/sfu=sfu-worker,/v1/chat=chat',
+        // The other nodes' signalling is straight to them, not through the edge: the client's
+        // CSP must let the pages connect there (as a deployment names its SFU nodes' hosts).
+        EDGE_CSP_CONNECT_SRC: 'ws://127.0.0.1:*',
       }),
     );
     await edge.listen(edgePort, '127.0.0.1');

@@ -1,0 +1,79 @@
+// What a person reads when something fails: words keyed by the API's stable error codes (and
+// the SFU's and chat's close reasons), falling back to the server's own message.
+import { ApiError, NETWORK_UNREACHABLE } from './api-client';
+
+const SIGN_IN_AGAIN = 'Your session has ended. Please sign in again.';
+const SFU_BUSY = 'The video servers are busy right now. Try again in a few seconds.';
+
+const WORDS: Record<string, string> = {
+  [NETWORK_UNREACHABLE]: 'OnAir cannot be reached. Check your connection and try again.',
+  'AUTH.TOKEN_MISSING': 'Please sign in first.',
+  'AUTH.TOKEN_EXPIRED': SIGN_IN_AGAIN,
+  'AUTH.TOKEN_INVALID': SIGN_IN_AGAIN,
+  'AUTH.TOKEN_REVOKED': SIGN_IN_AGAIN,
+  'IDENTITY.REFRESH_TOKEN_INVALID': SIGN_IN_AGAIN,
+  'IDENTITY.REFRESH_TOKEN_REUSED': SIGN_IN_AGAIN,
+  'IDENTITY.INVALID_CREDENTIALS': 'That handle or email and password do not match an account.',
+  'IDENTITY.SIGN_IN_RATE_LIMITED': 'Too many sign-in attempts. Wait a minute, then try again.',
+  'IDENTITY.BUSY': 'Sign-in is busy right now. Try again in a moment.',
+  'IDENTITY.HANDLE_TAKEN': 'That handle is taken. Pick another one.',
+  'IDENTITY.EMAIL_TAKEN': 'An account already uses that email. Sign in instead.',
+  'REQUEST.VALIDATION_FAILED': 'Some of what you entered needs another look.',
+  'EDGE.UPSTREAM_UNAVAILABLE': 'Part of OnAir is not available right now. Try again shortly.',
+  'EDGE.UPSTREAM_TIMEOUT': 'OnAir took too long to answer. Try again.',
+  'STREAM_SESSIONS.NO_SFU_AVAILABLE': 'No video server is ready yet. Try again in a few seconds.',
+  'STREAM_SESSIONS.BROADCAST_NOT_FOUND': 'This broadcast does not exist.',
+  'STREAM_SESSIONS.BROADCAST_NOT_LIVE': 'This broadcast is not live.',
+  'STREAM_SESSIONS.BROADCAST_OVER': 'This broadcast has ended.',
+  'STREAM_SESSIONS.NOT_ADMITTED': 'This broadcast is for its followers or a circle only.',
+  'STREAM_SESSIONS.PUBLISH_NOT_ALLOWED': 'Only the broadcaster can go live with this broadcast.',
+  'STREAM_SESSIONS.NOT_OWNER': 'Only the broadcaster can do that.',
+  'STREAM_SESSIONS.SOCIAL_GRAPH_UNAVAILABLE': 'OnAir cannot check who may watch right now. Try again shortly.',
+  'SFU.ROOM_FULL': SFU_BUSY,
+  'SFU.DRAINING': SFU_BUSY,
+  'SFU.NO_WORKER': SFU_BUSY,
+  'SFU.RELAY_UNAVAILABLE': SFU_BUSY,
+  'SFU.DISCONNECTED': 'The connection to the video server was lost.',
+  'SFU.UNREACHABLE': 'The video server could not be reached again.',
+  'SFU.ADMISSION_REVOKED': 'You can no longer watch this broadcast.',
+  'SFU.BROADCAST_ENDED': 'The broadcast has ended.',
+  'MEDIA.TICKET_EXPIRED': 'Joining took too long. Try again.',
+  'DISCOVERY.SEARCH_UNAVAILABLE': 'The list of broadcasts is not available right now.',
+  'CHAT.RATE_LIMITED': 'Slow down: one message a second.',
+  'CHAT.MUTED': 'You are muted in this chat.',
+  'CHAT.FOLLOWERS_ONLY': 'Only followers of the broadcaster can write here.',
+  'CHAT.COMMENTS_FULL': 'Comments are full: the broadcaster’s followers and the first commenters write now.',
+  'CHAT.ROOM_NOT_LIVE': 'The chat opens when the broadcast goes live.',
+  'CHAT.BROADCAST_ENDED': 'The broadcast has ended; so has its chat.',
+  'CHAT.ADMISSION_REVOKED': 'You can no longer take part in this chat.',
+  'CHAT.FLOOD': 'Too many messages were refused; the chat closed.',
+};
+
+/** Words for a code, or `fallback` (the server's message) for codes the client does not know. */
+export function wordsFor(code: string, fallback: string): string {
+  return WORDS[code] ?? fallback;
+}
+
+/** The code of an error from the API, the SFU or chat, if it has one. */
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What to show for any failure: words for a known code, else the server's (or the error's) message. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    const fields = err.code === 'REQUEST.VALIDATION_FAILED' ? fieldIssues(err.details) : '';
+    return `${wordsFor(err.code, err.serverMessage)}${fields}`;
+  }
+  const code = errorCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return code ? wordsFor(code, message) : message;
+}
+
+/** `details.fields` of REQUEST.VALIDATION_FAILED: which field and why, as the server said it. */
+function fieldIssues(details: Record<string, unknown>): string {
+  const fields = Array.isArray(details.fields) ? (details.fields as Array<{ field?: string; issue?: string }>) : [];
+  const named = fields.filter((f) => f.field).map((f) => `${f.field}: ${f.issue}`);
+  return named.length ? ` (${named.join('; ')})` : '';
+}

@@ -1,0 +1,38 @@
+import { navigate } from '../router/router';
+import { session, signOut } from '../session/session';
+
+export function SiteHeader() {
+  const signedIn = session.value;
+  const leave = async () => {
+    await signOut();
+    navigate('/');
+  };
+  return (
+    <header class="site-header">
+      <a class="brand" href="/" aria-label="OnAir, home">
+        <span class="brand-dot" aria-hidden="true" />
+        OnAir
+      </a>
+      <nav aria-label="Main">
+        <a class="button primary" href="/broadcast">
+          Go live
+        </a>
+        {signedIn ? (
+          <>
+            <span class="who" id="signed-in-as">
+              @{signedIn.handle}
+            </span>
+            <button type="button" id="signout" onClick={leave}>
+              Sign out
+            </button>
+          </>
+        ) : (
+          <>
+            <a href="/signin">Sign in</a>
+            <a href="/signup">Sign up</a>
+          </>
+        )}
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,9 @@
+// Preact with signals: a ~4 kB runtime, so the watch route's JavaScript budget (300 kB gzipped)
+// goes to mediasoup-client and, for replays, hls.js (README, "Web client").
+import { render } from 'preact';
+import { App } from './app/app';
+import { startRouter } from './router/router';
+import './app/app.css';
+
+startRouter();
+render(<App />, document.getElementById('app') as HTMLElement);

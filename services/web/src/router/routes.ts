@@ -1,0 +1,38 @@
+// The client's routes. Go live and watch load lazily: they bring mediasoup-client, which the
+// home and sign-in pages do not need. The edge serves index.html for any path outside /v1/ and
+// its own (/docs, /healthz…), so an unknown path gets the "not found" page here.
+import type { ComponentType } from 'preact';
+import { HomePage } from '../home/home.page';
+import { SignInPage } from '../session/signin.page';
+import { SignUpPage } from '../session/signup.page';
+
+export type PageProps = { params: Record<string, string> };
+export type Page = ComponentType<PageProps>;
+
+export type PageLoader = () => Promise<{ default: Page }>;
+
+/** A route has its page itself (small pages, in the first chunk) or loads it (its own chunk). */
+export type Route = {
+  pattern: RegExp;
+  /** Names of the pattern's capture groups, in order. */
+  params?: string[];
+  title: string;
+} & ({ page: Page } | { load: PageLoader });
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+export const ROUTES: Route[] = [
+  { pattern: /^\/$/, title: 'Live now', page: HomePage },
+  { pattern: /^\/signin$/, title: 'Sign in', page: SignInPage },
+  { pattern: /^\/signup$/, title: 'Sign up', page: SignUpPage },
+  { pattern: /^\/broadcast$/, title: 'Go live', load: () => import('../go-live/go-live.page') },
+  { pattern: new RegExp(`^/watch/(${UUID})$`), params: ['broadcastId'], title: 'Watch', load: () => import('../watch/watch.page') },
+];
+
+export function matchRoute(path: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (m) return { route, params: Object.fromEntries((route.params ?? []).map((name, i) => [name, decodeURIComponent(m[i + 1])])) };
+  }
+  return undefined;
+}

@@ -1,0 +1,224 @@
+// Watching a broadcast: a consume ticket, the SFU node it names, the publisher's producers
+// consumed over WebRTC; joining again (with a new ticket) when the node goes away.
+import { signal } from '@preact/signals';
+import { Device } from 'mediasoup-client';
+import type { Consumer, Transport } from 'mediasoup-client/types';
+import { ApiError } from '../api/api-client';
+import { describeError } from '../api/error-words';
+import { markPage } from '../app/page-marks';
+import { pause } from '../app/timing';
+import { requestTicket, signallingSocketUrl, type TicketGrant } from '../sfu/media-ticket';
+import { Signalling, SignallingError } from '../sfu/signalling';
+
+export type ViewerState = 'idle' | 'waiting' | 'connecting' | 'watching' | 'reconnecting' | 'ended' | 'error';
+
+/**
+ * Refusals that a new ticket may get past: stream-sessions places the viewer again (another
+ * node, or the node its publisher moved to). SFU.DISCONNECTED: the node named cannot be reached
+ * (it went away after its last load report); NO_SFU_AVAILABLE: no node has reported lately.
+ */
+const RETRY_ELSEWHERE = new Set(['SFU.RELAY_UNAVAILABLE', 'SFU.DRAINING', 'SFU.ROOM_FULL', 'SFU.NO_WORKER', 'SFU.DISCONNECTED', 'STREAM_SESSIONS.NO_SFU_AVAILABLE']);
+
+/**
+ * Why the SFU may end a watching viewer's connection while the broadcast goes on: its node shuts
+ * down (scale-down), its worker died, the node it relayed from went away, or the network dropped
+ * it. The page then joins again with a new ticket (SIGNALLING.md, "Other closes by the SFU").
+ */
+const REJOIN_AFTER = new Set(['SFU.SHUTTING_DOWN', 'SFU.WORKER_DIED', 'SFU.ORIGIN_LOST', 'SFU.DISCONNECTED']);
+/** How many tickets one join tries: a rejoin waits longer, while its broadcast's nodes settle. */
+const FIRST_JOIN_ATTEMPTS = 5;
+const REJOIN_ATTEMPTS = 30;
+
+class BroadcastOver extends Error {}
+class Left extends Error {}
+
+/**
+ * For people, the end-to-end test and `bench join`: decoded frames, time from join to first
+ * frame, joins, of the viewer on the page. Defined as soon as the watch page loads, before
+ * anyone signs in, so a test can poll it from the start.
+ */
+const onPage: { viewer?: Viewer } = {};
+(window as unknown as { onair: unknown }).onair = {
+  joinToFirstFrameMs: () => onPage.viewer?.joinToFirstFrameMs() ?? null,
+  joins: () => onPage.viewer?.joins() ?? 0,
+  framesDecoded: () => onPage.viewer?.framesDecoded() ?? Promise.resolve(0),
+};
+
+export class Viewer {
+  readonly state = signal<ViewerState>('idle');
+  readonly status = signal('');
+  /** What the video element plays: the consumers' tracks, added as they come. */
+  readonly stream = new MediaStream();
+  private readonly consumers: Consumer[] = [];
+  /** When the last join began (ticket request) and its first video frame was shown; how many joins. */
+  private readonly join = { startedAt: 0, firstFrameAt: 0, count: 0 };
+  private video?: HTMLVideoElement;
+  private signalling?: Signalling;
+  private left = false;
+
+  constructor(private readonly broadcastId: string) {
+    onPage.viewer = this;
+  }
+
+  attach(video: HTMLVideoElement | null): void {
+    this.video = video ?? undefined;
+  }
+
+  /** Watches until the broadcast ends (or the page is left); failures end up in `status`. */
+  async watch(): Promise<void> {
+    try {
+      this.show('connecting', 'asking to watch…');
+      let reason = await this.watchOnce(FIRST_JOIN_ATTEMPTS);
+      while (REJOIN_AFTER.has(reason)) {
+        this.show('reconnecting', 'the connection to the video server ended; joining again…');
+        reason = await this.watchOnce(REJOIN_ATTEMPTS);
+      }
+      if (reason !== 'SFU.BROADCAST_ENDED') throw new SignallingError(reason, `the video server ended the connection (${reason})`);
+    } catch (err) {
+      if (err instanceof Left) return;
+      if (err instanceof BroadcastOver) return this.showEnded();
+      markPage({ errorCode: (err as { code?: string }).code });
+      this.show('error', describeError(err));
+    }
+  }
+
+  leave(): void {
+    this.left = true;
+    if (onPage.viewer === this) onPage.viewer = undefined;
+    this.signalling?.close();
+    for (const consumer of this.consumers.splice(0)) consumer.close();
+  }
+
+  /** Time from the last join's ticket request to its first video frame shown, once shown. */
+  joinToFirstFrameMs(): number | null {
+    return this.join.firstFrameAt > 0 ? this.join.firstFrameAt - this.join.startedAt : null;
+  }
+
+  joins(): number {
+    return this.join.count;
+  }
+
+  async framesDecoded(): Promise<number> {
+    let frames = 0;
+    for (const consumer of this.consumers.filter((c) => c.kind === 'video')) {
+      (await consumer.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp') frames += s.framesDecoded ?? 0;
+      });
+    }
+    return frames;
+  }
+
+  /**
+   * One stay in the room: joins, consumes what the publisher sends, and resolves with the code the
+   * SFU closed the connection with (or SFU.BROADCAST_ENDED once the broadcast has ended).
+   */
+  private async watchOnce(attempts: number): Promise<string> {
+    const { signalling, producers } = await this.joinRoom(attempts);
+    let broadcastEnded = false;
+    let closedWith: string | undefined;
+    const closed = new Promise<string>((resolve) =>
+      signalling.on('close', ({ reason }: { reason: string }) => {
+        closedWith = broadcastEnded ? 'SFU.BROADCAST_ENDED' : reason || 'SFU.DISCONNECTED';
+        resolve(closedWith);
+      }),
+    );
+    const device = new Device();
+    let transport: Transport | undefined;
+    try {
+      const { rtpCapabilities } = await signalling.request('getRouterRtpCapabilities');
+      await device.load({ routerRtpCapabilities: rtpCapabilities });
+      const params = await signalling.request('createWebRtcTransport', { direction: 'recv' });
+      const recv = (transport = device.createRecvTransport(params));
+      recv.on('connect', ({ dtlsParameters }, done, fail) => {
+        signalling.request('connectWebRtcTransport', { transportId: recv.id, dtlsParameters }).then(() => done(), fail);
+      });
+      signalling.on('producerAdded', ({ producerId }) => void this.consume(signalling, device, recv, producerId));
+      signalling.on('consumerClosed', ({ consumerId }) => this.consumers.find((c) => c.id === consumerId)?.close());
+      signalling.on('broadcastEnded', () => {
+        broadcastEnded = true;
+        this.showEnded();
+      });
+      this.status.value = 'receiving the broadcast…';
+      for (const { producerId } of producers) await this.consume(signalling, device, recv, producerId);
+      this.join.count++;
+      this.show('watching', 'watching');
+    } catch (err) {
+      // The SFU closed the connection while we were setting up: that close decides what comes next.
+      if (closedWith === undefined) throw err;
+    }
+    const reason = await closed;
+    // The room is gone, and its consumers with it; the next join brings new ones.
+    transport?.close();
+    for (const consumer of this.consumers.splice(0)) this.stream.removeTrack(consumer.track);
+    if (this.video) this.video.srcObject = null;
+    this.join.firstFrameAt = 0;
+    if (this.left) throw new Left();
+    return reason;
+  }
+
+  /** A ticket, then the SFU node it names, until that node admits us; its `joined` producers. */
+  private async joinRoom(attempts: number): Promise<{ signalling: Signalling; producers: Array<{ producerId: string }> }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const grant = await this.consumeTicket();
+        // The SFU node stream-sessions placed this viewer on (the publisher's, or one relaying it).
+        markPage({ nodeId: grant.nodeId });
+        this.status.value = 'connecting to the video server…';
+        const signalling = (this.signalling = await Signalling.open(signallingSocketUrl(grant)));
+        if (this.left) signalling.close();
+        // The SFU's first frame: who we are and the producers already in the room.
+        const { producers } = await signalling.next<{ producers: Array<{ producerId: string }> }>('joined');
+        return { signalling, producers };
+      } catch (err) {
+        if (this.left) throw new Left();
+        const code = err instanceof SignallingError || err instanceof ApiError ? err.code : '';
+        if (!RETRY_ELSEWHERE.has(code) || attempt >= attempts) throw err;
+        this.status.value = 'trying another video server…';
+        await pause(1000);
+      }
+    }
+  }
+
+  /**
+   * A consume ticket; while the broadcast is not live yet (created, or its publisher-joined event
+   * is still on its way to stream-sessions), the page waits for it rather than failing.
+   */
+  private async consumeTicket(): Promise<TicketGrant> {
+    for (;;) {
+      if (this.left) throw new Left();
+      this.join.startedAt = performance.now();
+      try {
+        return await requestTicket(this.broadcastId, 'consume');
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.code !== 'STREAM_SESSIONS.BROADCAST_NOT_LIVE') throw err;
+        if (err.details.state !== 'created') throw new BroadcastOver();
+        this.show('waiting', 'waiting for the broadcast to start…');
+        await pause(1000);
+      }
+    }
+  }
+
+  private async consume(signalling: Signalling, device: Device, transport: Transport, producerId: string): Promise<void> {
+    const params = await signalling.request('consume', { transportId: transport.id, producerId, rtpCapabilities: device.rtpCapabilities });
+    const consumer = await transport.consume(params);
+    this.consumers.push(consumer);
+    this.stream.addTrack(consumer.track);
+    const video = this.video;
+    if (video) video.srcObject = this.stream;
+    if (video && consumer.kind === 'video' && !this.join.firstFrameAt) {
+      video.requestVideoFrameCallback(() => (this.join.firstFrameAt = performance.now()));
+    }
+    await signalling.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  private showEnded(): void {
+    this.show('ended', 'the broadcast has ended');
+  }
+
+  private show(state: ViewerState, status: string): void {
+    if (this.left) return;
+    markPage({ state });
+    this.state.value = state;
+    this.status.value = status;
+  }
+}

@@ -1,0 +1,26 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+import { routeBudget } from './build/route-budget.plugin.ts';
+
+// Static files only: the edge serves dist/index.html for the client's routes and dist/assets/*
+// (content-hashed names) as immutable.
+export default defineConfig({
+  plugins: [preact(), routeBudget({ route: '/watch/:id', page: 'src/watch/watch.page.tsx', maxGzipBytes: 300_000 })],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    // Fonts and images stay files: the edge's CSP allows data: URLs for images only.
+    assetsInlineLimit: 0,
+    target: 'es2022',
+    rolldownOptions: {
+      output: {
+        // mediasoup-client and its dependencies in one chunk of their own, shared by go live and
+        // watch, and named for what it is (the bundler would name it after some app module).
+        codeSplitting: { groups: [{ name: 'mediasoup-client', test: /[\\/]node_modules[\\/](?!preact[\\/]|@preact[\\/])/ }] },
+        // Pages and groups keep their names; a chunk of app modules several pages share is "shared".
+        chunkFileNames: (chunk) => (chunk.facadeModuleId || chunk.name === 'mediasoup-client' ? 'assets/[name]-[hash].js' : 'assets/shared-[hash].js'),
+      },
+    },
+  },
+});
