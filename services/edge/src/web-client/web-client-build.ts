@@ -27,6 +27,12 @@ const CONTENT_TYPES: Record<string, { type: string; compress: boolean }> = {
   '.woff2': { type: 'font/woff2', compress: false },
 };
 
+/**
+ * Files at the build's root served at a fixed name (from services/web/public): the Web Push
+ * service worker must keep its URL across builds (a registration names it) and be same-origin.
+ */
+export const ROOT_FILES = ['push-worker.js'] as const;
+
 /** What Vite names assets (`index-DqNykVku.js`): nothing else in assets/ is ever served. */
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
 
@@ -42,14 +48,16 @@ function staticFile(path: string): StaticFile {
 }
 
 /**
- * The web client's build (services/web/dist), read whole at boot: index.html and the files in
- * assets/ (under a megabyte). Requests are answered from this set by exact name, so no part of a
- * request ever reaches the file system; a new build is served after a restart.
+ * The web client's build (services/web/dist), read whole at boot: index.html, the files in
+ * assets/ (under a megabyte) and the ROOT_FILES. Requests are answered from this set by exact
+ * name, so no part of a request ever reaches the file system; a new build is served after a
+ * restart.
  */
 export class WebClientBuild {
   private constructor(
     readonly index: StaticFile,
     private readonly assets: ReadonlyMap<string, StaticFile>,
+    private readonly rootFiles: ReadonlyMap<string, StaticFile>,
   ) {}
 
   /** The build in `root`, or undefined when there is none (no index.html). */
@@ -62,10 +70,17 @@ export class WebClientBuild {
     for (const entry of entries) {
       if (entry.isFile() && ASSET_NAME.test(entry.name)) assets.set(entry.name, staticFile(join(assetsDir, entry.name)));
     }
-    return new WebClientBuild(staticFile(indexPath), assets);
+    const rootFiles = new Map<string, StaticFile>();
+    for (const name of ROOT_FILES) if (existsSync(join(root, name))) rootFiles.set(name, staticFile(join(root, name)));
+    return new WebClientBuild(staticFile(indexPath), assets, rootFiles);
   }
 
   asset(name: string): StaticFile | undefined {
     return this.assets.get(name);
+  }
+
+  /** One of ROOT_FILES, if the build has it. */
+  rootFile(name: string): StaticFile | undefined {
+    return this.rootFiles.get(name);
   }
 }

@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { json } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { loadConfig } from '../config.js';
@@ -130,5 +131,35 @@ describe('the edge serves the web client at /', () => {
       await apiOnly.close();
     }
     await expect(createEdgeApp(loadConfig({ LOG_LEVEL: 'error', EDGE_SERVICES: '', EDGE_ROUTES: '', EDGE_WEB_ROOT: '/nonexistent/web' }))).rejects.toThrow(/index\.html/);
+  });
+
+  it('serves the push service worker at /push-worker.js, revalidated, same-origin, and no other root file', async () => {
+    // A build of its own: the worker's headers do not depend on when services/web was last built.
+    const root = mkdtempSync(join(tmpdir(), 'onair-web-root-'));
+    writeFileSync(join(root, 'index.html'), '<div id="app"></div>');
+    writeFileSync(join(root, 'push-worker.js'), "self.addEventListener('push', () => undefined);");
+    writeFileSync(join(root, 'other.js'), 'not served');
+    const edge = await createEdgeApp(loadConfig({ LOG_LEVEL: 'error', EDGE_SERVICES: '', EDGE_ROUTES: '', EDGE_WEB_ROOT: root }));
+    await edge.listen(0, '127.0.0.1');
+    try {
+      const url = await edge.getUrl();
+      // What a browser's service worker registration sends.
+      const res = await fetch(`${url}/push-worker.js`, { headers: { accept: '*/*', 'service-worker': 'script' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'");
+      expect(await res.text()).toContain("addEventListener('push'");
+      const again = await fetch(`${url}/push-worker.js`, { headers: { 'if-none-match': res.headers.get('etag') ?? 'none' } });
+      expect(again.status).toBe(304);
+      for (const path of ['/other.js', '/index.html', '/PUSH-WORKER.JS', '/push-worker.js/x']) {
+        const other = await fetch(`${url}${path}`);
+        expect({ path, status: other.status }).toEqual({ path, status: 404 });
+      }
+    } finally {
+      await edge.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@ import { EDGE_CONFIG, EDGE_ENDPOINT_PATHS, type EdgeConfig } from '../config.js'
 import { writeError } from '../proxy/proxy.errors.js';
 import { pathOf } from '../proxy/request-path.js';
 import { pageSecurityHeaders } from './security-headers.js';
-import { WebClientBuild, type StaticFile } from './web-client-build.js';
+import { ROOT_FILES, WebClientBuild, type StaticFile } from './web-client-build.js';
 import { AssetNotFoundError, WebClientNotBuiltError } from './web-client.errors.js';
 
 /** The API's namespaces: an unrouted path there stays a JSON 404, whatever the Accept header. */
@@ -14,6 +14,14 @@ const ASSETS = '/assets';
 
 /** Content-hashed names: a file at one name never changes. */
 const ASSET_HEADERS = { 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' };
+
+/**
+ * The service worker: revalidated at every update check (it keeps its name, unlike assets), and
+ * under a policy of its own, since a worker's CSP comes from its script's response: it shows
+ * notifications and opens this site's pages, it loads and fetches nothing.
+ */
+const ROOT_FILE_HEADERS = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'" };
+const ROOT_FILE_PATHS = new Map<string, string>(ROOT_FILES.map((name) => [`/${name}`, name]));
 
 /** The client's routes (/, /watch/<id>…) are the page a browser navigates to, not what fetch() asks for. */
 function isPageRequest(req: IncomingMessage, path: string): boolean {
@@ -35,8 +43,9 @@ function acceptsGzip(req: IncomingMessage): boolean {
 
 /**
  * Serves the web client (services/web's build): its hashed assets under /assets/ as immutable,
- * and index.html, never cached without revalidation, for every page a browser navigates to
- * outside the API and the edge's endpoints. Runs after the proxy, so routed paths never get here.
+ * the service worker at /push-worker.js, and index.html, never cached without revalidation,
+ * for every page a browser navigates to outside the API and the edge's endpoints. Runs after
+ * the proxy, so routed paths never get here.
  */
 @Injectable()
 export class WebClient {
@@ -57,6 +66,8 @@ export class WebClient {
     const path = pathOf(req.url ?? '');
     const lower = path.toLowerCase();
     if (lower === ASSETS || lower.startsWith(`${ASSETS}/`)) return this.serveAsset(path.slice(ASSETS.length + 1), req, res);
+    const rootFile = ROOT_FILE_PATHS.get(path);
+    if (rootFile) return this.serveRootFile(rootFile, req, res);
     if (!isPageRequest(req, path)) return next();
     if (!this.build) return writeError(res, new WebClientNotBuiltError(this.config.webClient.root));
     if (req.headers['if-none-match'] === this.build.index.etag) return void res.writeHead(304, { etag: this.build.index.etag }).end();
@@ -72,6 +83,13 @@ export class WebClient {
     const file = this.build?.asset(name);
     if (!file) return writeError(res, new AssetNotFoundError());
     send(req, res, file, { ...ASSET_HEADERS, vary: 'Accept-Encoding' });
+  }
+
+  private serveRootFile(name: string, req: IncomingMessage, res: ServerResponse): void {
+    const file = this.build?.rootFile(name);
+    if (!file) return writeError(res, new AssetNotFoundError());
+    if (req.headers['if-none-match'] === file.etag) return void res.writeHead(304, { etag: file.etag }).end();
+    send(req, res, file, { ...ROOT_FILE_HEADERS, vary: 'Accept-Encoding' });
   }
 }
 

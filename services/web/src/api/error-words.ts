@@ -39,6 +39,10 @@ const WORDS: Record<string, string> = {
   'SFU.BROADCAST_ENDED': 'The broadcast has ended.',
   'MEDIA.TICKET_EXPIRED': 'Joining took too long. Try again.',
   'DISCOVERY.SEARCH_UNAVAILABLE': 'The list of broadcasts is not available right now.',
+  'DISCOVERY.NOTHING_LIVE': 'Nobody is live in public right now.',
+  'DISCOVERY.SOCIAL_GRAPH_UNAVAILABLE': 'OnAir cannot tell who you follow right now. Try again shortly.',
+  'DISCOVERY.BOX_WRAPS_WORLD': 'The map could not show this part of the world. Move it a little.',
+  'DISCOVERY.BOX_INVERTED': 'The map could not show this part of the world. Move it a little.',
   'CHAT.RATE_LIMITED': 'Slow down: one message a second.',
   'CHAT.MUTED': 'You are muted in this chat.',
   'CHAT.FOLLOWERS_ONLY': 'Only followers of the broadcaster can write here.',
@@ -47,6 +51,11 @@ const WORDS: Record<string, string> = {
   'CHAT.BROADCAST_ENDED': 'The broadcast has ended; so has its chat.',
   'CHAT.ADMISSION_REVOKED': 'You can no longer take part in this chat.',
   'CHAT.FLOOD': 'Too many messages were refused; the chat closed.',
+  'NOTIFICATIONS.PUSH_ENDPOINT_REFUSED': 'OnAir cannot send push notifications through this browser’s push service.',
+  'NOTIFICATIONS.TOO_MANY_SUBSCRIPTIONS': 'Push notifications are on for too many of your devices. Turn them off on one first.',
+  'NOTIFICATIONS.SUBSCRIPTION_NOT_FOUND': 'Push notifications were already off for this device.',
+  'NOTIFICATIONS.NOT_FOUND': 'This notification is no longer in your inbox.',
+  'NOTIFICATIONS.INVALID_CURSOR': 'The inbox could not load more. Reload the page.',
 };
 
 /** Words for a code, or `fallback` (the server's message) for codes the client does not know. */

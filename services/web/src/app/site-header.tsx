@@ -1,3 +1,5 @@
+import { NotificationBell } from '../notifications/notification-bell';
+import { NotificationToasts } from '../notifications/notification-toasts';
 import { navigate } from '../router/router';
 import { session, signOut } from '../session/session';
 
@@ -17,8 +19,11 @@ export function SiteHeader() {
         <a class="button primary" href="/broadcast">
           Go live
         </a>
+        <a href="/map">Map</a>
+        <a href="/following">Following</a>
         {signedIn ? (
           <>
+            <NotificationBell />
             <span class="who" id="signed-in-as">
               @{signedIn.handle}
             </span>
@@ -33,6 +38,7 @@ export function SiteHeader() {
           </>
         )}
       </nav>
+      <NotificationToasts />
     </header>
   );
 }

@@ -27,6 +27,10 @@ export const ROUTES: Route[] = [
   { pattern: /^\/signup$/, title: 'Sign up', page: SignUpPage },
   { pattern: /^\/broadcast$/, title: 'Go live', load: () => import('../go-live/go-live.page') },
   { pattern: new RegExp(`^/watch/(${UUID})$`), params: ['broadcastId'], title: 'Watch', load: () => import('../watch/watch.page') },
+  // The map brings d3-geo and the world's outline: its own chunk, never the first load's.
+  { pattern: /^\/map$/, title: 'World map', load: () => import('../map/map.page') },
+  { pattern: /^\/following$/, title: 'Following', load: () => import('../following/following.page') },
+  { pattern: /^\/notifications$/, title: 'Notifications', load: () => import('../notifications/notifications.page') },
 ];
 
 export function matchRoute(path: string): { route: Route; params: Record<string, string> } | undefined {
