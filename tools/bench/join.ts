@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       log(`  join ${String(i).padStart(3)}: first frame after ${ms.toFixed(0)} ms`);
     }
     await studio.click('#end');
+    await studio.click('#end-confirm');
     await waitForPageState(studio, ['ended'], 15_000);
     const sorted = [...times].sort((a, b) => a - b);
     console.log(`join-first-frame: p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms over ${times.length} joins`);

@@ -68,11 +68,19 @@ export async function waitForPageState(page: Page, states: string[], timeoutMs =
  * Until stream-sessions has heard of an SFU node (nodes report every few seconds), going live
  * answers NO_SFU_AVAILABLE (the page's `data-error-code`): retried like a person would.
  */
-export async function goLiveOnPage(page: Page, edgeUrl: string, person: { handle: string; password: string }, title: string): Promise<string> {
+export async function goLiveOnPage(
+  page: Page,
+  edgeUrl: string,
+  person: { handle: string; password: string },
+  title: string,
+  /** Fills the rest of the form (topics, location, audience) before going live. */
+  chooseOptions?: (page: Page) => Promise<void>,
+): Promise<string> {
   await page.goto(`${edgeUrl}/broadcast`);
   await signInOnPage(page, person);
   await page.waitForSelector('#golive:enabled');
   await page.fill('#title', title);
+  await chooseOptions?.(page);
   for (let attempt = 0; ; attempt++) {
     await page.click('#golive');
     if ((await waitForPageState(page, ['live', 'error'], 45_000)) === 'live') break;

@@ -4,6 +4,7 @@ import {
   freePorts,
   goLiveOnPage,
   launchChromium,
+  repoRoot,
   signInOnPage,
   startServiceProcess,
   TestContext,
@@ -18,8 +19,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { createEdgeApp } from '../edge-app.js';
+import { expectGrowingFrames } from './growing-frames.test-app.js';
 
 startTelemetry({ serviceName: 'edge' });
+
+/** The build to serve: this checkout's (the edge's default) unless a test run names another. */
+const WEB_ROOT = process.env.ONAIR_TEST_WEB_ROOT || join(repoRoot, 'services/web/dist');
+/** Where the studio's fake position is: its broadcast shows it rounded to ~1 km. */
+const POSITION = { latitude: 48.85661, longitude: 2.35222 };
 
 const RELAY_SECRET = 'e2e-relay-secret-shared-by-both-sfu-nodes';
 
@@ -90,6 +97,7 @@ describe('live video end to end in headless Chromium', () => {
         // The other nodes' signalling is straight to them, not through the edge: the client's
         // CSP must let the pages connect there (as a deployment names its SFU nodes' hosts).
         EDGE_CSP_CONNECT_SRC: 'ws://127.0.0.1:*',
+        EDGE_WEB_ROOT: WEB_ROOT,
       }),
     );
     await edge.listen(edgePort, '127.0.0.1');
@@ -108,6 +116,23 @@ describe('live video end to end in headless Chromium', () => {
     return { status: res.status, body: (await res.json()) as T };
   }
 
+  /** A circle of `owner`'s with `members` in it (who follow the owner first: circles hold followers only). */
+  async function circleOf(owner: TestUser, members: TestUser[]): Promise<string> {
+    const circle = (await post<{ id: string }>('/v1/graph/circles', owner, { name: `e2e ${Date.now()}` })).body.id;
+    for (const m of members) {
+      await post(`/v1/graph/follows/${owner.id}`, m, {});
+      const res = await fetch(`${base}/v1/graph/circles/${circle}/members/${m.id}`, { method: 'PUT', headers: owner.authHeader });
+      expect(res.status).toBeLessThan(300);
+    }
+    return circle;
+  }
+
+  /** The studio page ends its broadcast: End, then the confirmation. */
+  async function endOnPage(studio: { click(selector: string): Promise<void> }): Promise<void> {
+    await studio.click('#end');
+    await studio.click('#end-confirm');
+  }
+
   /** A new public broadcast of `owner`'s, not live yet; its id. */
   async function createBroadcast(owner: TestUser, title: string): Promise<string> {
     return (await post<{ id: string }>('/v1/broadcasts', owner, { title, topics: [], language: 'en', visibility: 'public' })).body.id;
@@ -123,21 +148,36 @@ describe('live video end to end in headless Chromium', () => {
    * which fills it (the recording's and this viewer's consumers), and by a second page placed on
    * the other node, which relays the broadcast from the origin. Both decode growing frames.
    */
-  async function liveWithRelayedViewer(title: string) {
-    const [broadcaster, viewer, second] = [await ctx.newUser(), await ctx.newUser(), await ctx.newUser()];
+  async function liveWithRelayedViewer(title: string, withOptions = false) {
+    const [broadcaster, viewer, second, juror] = [await ctx.newUser(), await ctx.newUser(), await ctx.newUser(), await ctx.newUser()];
     const nodeIds = [...sfuNodes.keys()];
     const browser = await launchChromium(ctx);
     const errors: string[] = [];
-    const page = async () => {
-      const p = await (await browser.newContext()).newPage();
+    const page = async (options = {}) => {
+      const p = await (await browser.newContext(options)).newPage();
       p.on('pageerror', (e) => errors.push(e.message));
       return p;
     };
-    const studio = await page();
-    const broadcastId = await goLiveOnPage(studio, base, broadcaster, title);
+    const studio = await page({ geolocation: POSITION, permissions: ['geolocation'] });
+    // With options: a topic, the position to ~1 km, and a circle of the viewers as the audience.
+    const circle = withOptions ? await circleOf(broadcaster, [viewer, second, juror]) : undefined;
+    const broadcastId = await goLiveOnPage(studio, base, broadcaster, title, async (p) => {
+      if (!circle) return;
+      await p.fill('#topic-input', 'Sunsets');
+      await p.press('#topic-input', 'Enter');
+      await p.waitForSelector('#topics li:text("#sunsets")');
+      await p.check('#share-location');
+      await p.waitForSelector('#location-status:text("Your position is shared")');
+      await p.selectOption('#location-precision', 'neighbourhood');
+      await p.selectOption('#visibility', `circle:${circle}`);
+    });
     // "live" on the studio page means viewers are admitted: stream-sessions has it live too.
     const record = await fetch(`${base}/v1/broadcasts/${broadcastId}`, { headers: broadcaster.authHeader });
     expect(await record.json()).toMatchObject({ state: 'live' });
+    if (circle) {
+      const options = { topics: ['sunsets'], location: { latitude: 48.86, longitude: 2.35, precision: 'neighbourhood' }, visibility: `circle:${circle}` };
+      expect(await (await fetch(`${base}/v1/broadcasts/${broadcastId}`, { headers: broadcaster.authHeader })).json()).toMatchObject(options);
+    }
 
     const player = await page();
     await player.goto(`${base}/watch/${broadcastId}`);
@@ -156,15 +196,16 @@ describe('live video end to end in headless Chromium', () => {
     expect(await relayed.evaluate('document.body.dataset.nodeId')).toBe(relayNode);
     await expectGrowingFrames(relayed);
     expect(errors).toEqual([]);
-    return { studio, player, relayed, origin, relayNode, errors, broadcaster };
+    return { studio, player, relayed, origin, relayNode, errors, broadcaster, viewer, juror, page, broadcastId };
   }
 
   it('publishes from one page and decodes growing video frames in another, and in a third through a relaying node; they chat and send hearts', async () => {
-    const { studio, player, relayed } = await liveWithRelayedViewer('Sunset over the river');
+    const { studio, player, relayed, viewer, juror, page, broadcastId } = await liveWithRelayedViewer('Sunset over the river', true);
 
     // The chat beside the video, through the edge: a viewer writes and taps hearts, everyone sees it.
     const chatOf = (p: typeof player, what: string) => p.evaluate(`window.onairChat.${what}()`);
     await waitUntil(async () => (await chatOf(studio, 'joined')) === 3, 20_000, 'three in the chat on the studio page');
+    await waitUntil(async () => (await studio.textContent('#viewer-count')) === '2', 20_000, 'two watching on the studio page');
     await player.fill('#chat-text', 'what a sunset');
     await player.click('#chat-send');
     for (let i = 0; i < 7; i++) await relayed.click('#heart');
@@ -173,14 +214,31 @@ describe('live video end to end in headless Chromium', () => {
       await waitUntil(async () => (await chatOf(p, 'hearts')) === 7, 15_000, 'seven hearts on every page');
     }
     expect(await studio.textContent('#messages')).toContain('what a sunset');
+    // The broadcaster's counter; a tap on the picture and the H key are hearts too.
+    expect(await studio.textContent('#studio-hearts')).toBe('7');
+    await player.click('#player');
+    await player.keyboard.press('h');
+    await waitUntil(async () => (await studio.textContent('#studio-hearts')) === '9', 15_000, 'nine hearts on the studio page');
 
-    await studio.click('#end');
+    // A viewer reports a message: the juror (in the room, neither author nor reporter) is asked, votes guilty, the author is muted.
+    const jurorPage = await page();
+    await jurorPage.goto(`${base}/watch/${broadcastId}`);
+    await signInOnPage(jurorPage, juror);
+    await waitUntil(async () => (await chatOf(studio, 'joined')) === 4, 20_000, 'the juror in the chat');
+    await relayed.click(`[aria-label="Report message from ${viewer.handle}"]`);
+    await waitUntil(async () => ((await chatOf(relayed, 'reports')) as string[]).length === 1, 15_000, 'the report acknowledged');
+    await jurorPage.click('#jury-guilty');
+    await waitUntil(async () => (await chatOf(player, 'state')) === 'MUTED', 20_000, 'the author muted by the jury');
+
+    await endOnPage(studio);
     await waitForPageState(studio, ['ended'], 15_000);
     // broadcast.ended.v1 reaches the SFU over Kafka; it tells the viewers and closes the rooms
     // (the relaying node's too).
     await waitForPageState(player, ['ended']);
     await waitForPageState(relayed, ['ended']);
-  }, 180_000);
+    // Once the recording is stored, the ended page links to the replay.
+    await player.waitForSelector('#replay-link', { timeout: 60_000 });
+  }, 240_000);
 
   it('keeps a viewer waiting, not failing, while the broadcast has not gone live', async () => {
     const [broadcaster, viewer] = [await ctx.newUser(), await ctx.newUser()];
@@ -228,26 +286,7 @@ describe('live video end to end in headless Chromium', () => {
     await expectGrowingFrames(relayed);
     expect(errors).toEqual([]);
 
-    await studio.click('#end');
+    await endOnPage(studio);
     await waitForPageState(relayed, ['ended']);
   }, 240_000);
 });
-
-/** Frames decode on the page, and more of them later (a frozen picture would stay put). */
-async function expectGrowingFrames(page: { evaluate(expression: string): Promise<unknown> }): Promise<void> {
-  const framesDecoded = () => page.evaluate('window.onair.framesDecoded()') as Promise<number>;
-  const first = await framesDecodedAbove(framesDecoded, 0);
-  expect(first).toBeGreaterThan(0);
-  expect(await framesDecodedAbove(framesDecoded, first)).toBeGreaterThan(first);
-}
-
-/** Polls the decoded-frame count until it passes `floor` (30 s at most); the last count read. */
-async function framesDecodedAbove(framesDecoded: () => Promise<number>, floor: number): Promise<number> {
-  const deadline = Date.now() + 30_000;
-  let frames = await framesDecoded();
-  while (frames <= floor && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    frames = await framesDecoded();
-  }
-  return frames;
-}

@@ -24,6 +24,10 @@ export function SiteHeader() {
         {signedIn ? (
           <>
             <NotificationBell />
+            <a href="/circles">Circles</a>
+            <a href="/me" id="profile-link">
+              Profile
+            </a>
             <span class="who" id="signed-in-as">
               @{signedIn.handle}
             </span>

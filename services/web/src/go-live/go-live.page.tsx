@@ -2,6 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { clearPageMarks, markPage } from '../app/page-marks';
 import { ChatPanel } from '../chat/chat-panel';
 import { ChatRoom } from '../chat/chat-room';
+import { FloatingHearts } from '../chat/floating-hearts';
+import { BroadcastOptions } from './broadcast-options';
+import { BroadcastOptionsFields } from './broadcast-options-fields';
 import { session } from '../session/session';
 import { SignInForm } from '../session/sign-in-form';
 import { Studio } from './studio';
@@ -17,7 +20,10 @@ export default function GoLivePage() {
 
 function StudioView() {
   const studio = useMemo(() => new Studio(), []);
+  const options = useMemo(() => new BroadcastOptions(), []);
   const [chat, setChat] = useState<ChatRoom>();
+  /** Ending asks once more: a stray click should not end a broadcast for everyone. */
+  const [confirmingEnd, setConfirmingEnd] = useState(false);
   const preview = useRef<HTMLVideoElement>(null);
   const state = studio.state.value;
   const broadcastId = studio.broadcastId.value;
@@ -25,6 +31,7 @@ function StudioView() {
   useEffect(() => {
     markPage({ state: 'idle' });
     void studio.preview();
+    void options.loadCircles();
     return () => {
       studio.close();
       clearPageMarks();
@@ -45,7 +52,7 @@ function StudioView() {
   const goLive = (e: Event) => {
     e.preventDefault();
     const title = String(new FormData(e.currentTarget as HTMLFormElement).get('title') ?? '').trim();
-    void studio.goLive(title);
+    void studio.goLive(options.draft(title));
   };
   const watchUrl = broadcastId && state !== 'starting' ? `${location.origin}/watch/${broadcastId}` : undefined;
   return (
@@ -54,18 +61,40 @@ function StudioView() {
         <div class="video-frame">
           <video id="preview" ref={preview} autoplay muted playsInline aria-label="Camera preview" />
           {state === 'live' && <span class="live-badge">Live</span>}
+          {chat && <FloatingHearts room={chat} />}
         </div>
+        {chat && (
+          <p class="live-stats">
+            <span id="viewer-count" class="viewer-count">
+              {chat.presence.value.watching}
+            </span>{' '}
+            watching · <span id="studio-hearts">{chat.hearts.value}</span> hearts
+          </p>
+        )}
         <form class="studio-controls" onSubmit={goLive}>
           <label for="title">Title</label>
-          <input id="title" name="title" maxLength={120} placeholder="What are you showing?" disabled={!studio.canGoLive.value} />
+          <input id="title" name="title" maxLength={140} placeholder="What are you showing?" disabled={!studio.canGoLive.value} />
+          {/* Once created, the broadcast keeps its topics, place and audience (a retry reuses it). */}
+          <BroadcastOptionsFields options={options} disabled={!studio.canGoLive.value || Boolean(broadcastId)} />
           <div class="actions">
             <button id="golive" class="primary" type="submit" disabled={!studio.canGoLive.value}>
               Go live
             </button>
-            <button id="end" type="button" class="danger" disabled={!broadcastId || studio.over.value || state === 'starting'} onClick={() => void studio.end()}>
+            <button id="end" type="button" class="danger" aria-expanded={confirmingEnd} disabled={!broadcastId || studio.over.value || state === 'starting'} onClick={() => setConfirmingEnd(true)}>
               End broadcast
             </button>
           </div>
+          {confirmingEnd && !studio.over.value && (
+            <div class="actions" role="group" aria-label="End the broadcast for everyone?">
+              <span>End the broadcast for everyone?</span>
+              <button id="end-confirm" type="button" class="danger" onClick={() => (setConfirmingEnd(false), void studio.end())}>
+                Yes, end it
+              </button>
+              <button id="end-cancel" type="button" onClick={() => setConfirmingEnd(false)}>
+                Keep going
+              </button>
+            </div>
+          )}
         </form>
         <p id="status" role="status">
           {studio.status.value}

@@ -7,7 +7,7 @@ import { markPage } from '../app/page-marks';
 import { pause } from '../app/timing';
 import { requestTicket, signallingSocketUrl } from '../sfu/media-ticket';
 import { Signalling } from '../sfu/signalling';
-import { createBroadcast, endBroadcast, getBroadcast } from '../broadcasts/broadcasts.api';
+import { createBroadcast, endBroadcast, getBroadcast, type BroadcastDraft } from '../broadcasts/broadcasts.api';
 
 // Three spatial layers; viewers get the one their bandwidth allows (chosen by the SFU).
 const SIMULCAST = [
@@ -48,13 +48,13 @@ export class Studio {
     }
   }
 
-  async goLive(title: string): Promise<void> {
+  async goLive(draft: BroadcastDraft): Promise<void> {
     // One attempt at a time, and a fresh state for it: a second click while the first attempt
     // is still connecting would otherwise put two broadcasts live from one page.
     this.show('starting', 'going live…');
     try {
       // A retry (say, no SFU node was ready yet) goes live with the broadcast already created.
-      const id = this.broadcastId.value ?? (await createBroadcast(title || 'Untitled broadcast')).id;
+      const id = this.broadcastId.value ?? (await createBroadcast(draft)).id;
       this.broadcastId.value = id;
       const camera = await this.openCamera().catch((err: unknown) => {
         throw new Error(cameraProblem(err));

@@ -31,6 +31,10 @@ export const ROUTES: Route[] = [
   { pattern: /^\/map$/, title: 'World map', load: () => import('../map/map.page') },
   { pattern: /^\/following$/, title: 'Following', load: () => import('../following/following.page') },
   { pattern: /^\/notifications$/, title: 'Notifications', load: () => import('../notifications/notifications.page') },
+  { pattern: /^\/me$/, title: 'Your profile', load: () => import('../profile/me.page') },
+  // identity's handles: 3–15 of A–Z, 0–9, _ (any case; identity lowercases).
+  { pattern: /^\/u\/([A-Za-z0-9_]{3,15})$/, params: ['handle'], title: 'Profile', load: () => import('../profile/user.page') },
+  { pattern: /^\/circles$/, title: 'Circles', load: () => import('../circles/circles.page') },
 ];
 
 export function matchRoute(path: string): { route: Route; params: Record<string, string> } | undefined {

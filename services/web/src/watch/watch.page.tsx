@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { clearPageMarks, markPage } from '../app/page-marks';
-import { getBroadcast } from '../broadcasts/broadcasts.api';
+import { getBroadcast, replayPath } from '../broadcasts/broadcasts.api';
+import { FloatingHearts } from '../chat/floating-hearts';
+import { useReplayReady } from './replay-ready';
 import { ChatPanel } from '../chat/chat-panel';
 import { ChatRoom } from '../chat/chat-room';
 import type { PageProps } from '../router/routes';
@@ -40,18 +42,46 @@ function ViewerView({ broadcastId }: { broadcastId: string }) {
     };
   }, []);
   useEffect(() => chat.setWatching(state === 'watching'), [state]);
+  // H sends a heart from anywhere on the page but a text field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+      if (!typing && !e.repeat && !e.ctrlKey && !e.metaKey && !e.altKey && e.key.toLowerCase() === 'h') chat.tapHeart();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+  const replayReady = useReplayReady(broadcastId, state === 'ended');
+  // The picture has no native controls (a tap there is a heart): sound has its own button.
+  const [soundOn, setSoundOn] = useState(false);
   return (
     <div class="live-layout">
       <div class="stage">
-        <div class="video-frame">
-          <video id="player" ref={(v) => viewer.attach(v)} autoplay muted playsInline controls aria-label="Live video" />
+        {/* A tap on the picture is a heart; the button in the chat and the H key do the same. */}
+        <div class="video-frame tappable" onClick={() => chat.tapHeart()}>
+          <video id="player" ref={(v) => viewer.attach(v)} autoplay muted={!soundOn} playsInline aria-label="Live video (tap to send a heart)" />
           {state === 'watching' && <span class="live-badge">Live</span>}
+          <FloatingHearts room={chat} />
+        </div>
+        <div class="actions">
+          <button id="sound" type="button" aria-pressed={soundOn} onClick={() => setSoundOn(!soundOn)}>
+            {soundOn ? 'Mute sound' : 'Turn sound on'}
+          </button>
         </div>
         <p id="status" role="status">
           {viewer.status.value}
         </p>
         {state === 'ended' && (
-          <p>
+          <p id="broadcast-over" class="stream-over">
+            Broadcast ended.{' '}
+            {replayReady && (
+              <>
+                <a id="replay-link" href={replayPath(broadcastId)}>
+                  Watch the replay
+                </a>
+                {' · '}
+              </>
+            )}
             <a href="/">See who else is live</a>
           </p>
         )}

@@ -1,0 +1,31 @@
+// social-graph speaks in account ids and identity looks accounts up only by handle, so the
+// client remembers each handle it has seen with its id (this browser only) to name circle
+// members. An id never seen here is shown as such.
+const STORAGE_KEY = 'onair.known-handles';
+/** Enough for everyone a person meets; the oldest go first beyond it. */
+const MAX_KNOWN = 500;
+
+function load(): Record<string, string> {
+  try {
+    return (JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Record<string, string>) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+export function rememberHandle(accountId: string, handle: string): void {
+  const known = load();
+  if (known[accountId] === handle) return;
+  delete known[accountId];
+  known[accountId] = handle;
+  const entries = Object.entries(known);
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(entries.slice(-MAX_KNOWN))));
+  } catch {
+    // Storage full or off: names fall back to ids, nothing breaks.
+  }
+}
+
+export function knownHandle(accountId: string): string | undefined {
+  return load()[accountId];
+}
