@@ -18,9 +18,10 @@ export default defineConfig({
         // mediasoup-client and its dependencies in one chunk of their own, shared by go live and
         // watch, and named for what it is (the bundler would name it after some app module). The
         // map's packages (d3-*, topojson-client, world-atlas) stay in the map's own chunk: in
-        // this group, the watch route would load them first.
+        // this group, the watch route would load them first. hls.js stays in the replay page's chunk
+        // the same way.
         codeSplitting: {
-          groups: [{ name: 'mediasoup-client', test: /[\\/]node_modules[\\/](?!preact[\\/]|@preact[\\/]|d3-[^\\/]+[\\/]|topojson-client[\\/]|world-atlas[\\/])/ }],
+          groups: [{ name: 'mediasoup-client', test: /[\\/]node_modules[\\/](?!preact[\\/]|@preact[\\/]|d3-[^\\/]+[\\/]|topojson-client[\\/]|world-atlas[\\/]|hls\.js[\\/])/ }],
         },
         // Pages and groups keep their names; a chunk of app modules several pages share is "shared".
         chunkFileNames: (chunk) => (chunk.facadeModuleId || chunk.name === 'mediasoup-client' ? 'assets/[name]-[hash].js' : 'assets/shared-[hash].js'),

@@ -21,6 +21,7 @@ export function SiteHeader() {
         </a>
         <a href="/map">Map</a>
         <a href="/following">Following</a>
+        <a href="/replays">Replays</a>
         {signedIn ? (
           <>
             <NotificationBell />

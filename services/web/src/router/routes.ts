@@ -35,6 +35,9 @@ export const ROUTES: Route[] = [
   // identity's handles: 3–15 of A–Z, 0–9, _ (any case; identity lowercases).
   { pattern: /^\/u\/([A-Za-z0-9_]{3,15})$/, params: ['handle'], title: 'Profile', load: () => import('../profile/user.page') },
   { pattern: /^\/circles$/, title: 'Circles', load: () => import('../circles/circles.page') },
+  // Replays bring hls.js: in their own chunk, never the watch route's.
+  { pattern: /^\/replays$/, title: 'Replays', load: () => import('../replays/replays.page') },
+  { pattern: new RegExp(`^/replays/(${UUID})$`), params: ['broadcastId'], title: 'Replay', load: () => import('../replays/replay.page') },
 ];
 
 export function matchRoute(path: string): { route: Route; params: Record<string, string> } | undefined {
