@@ -39,7 +39,10 @@ describe('identity: every endpoint in /openapi.json refuses bad input with a 4xx
     expect(result.reached).toBeGreaterThan(20);
     // Account deletion is reached up to its password check only (the generated password is
     // wrong), so the sweep's account stays; the deletion itself is the accounts tests' job.
-    expect(result.unreached).toEqual(['DELETE /v1/accounts/me', 'DELETE /v1/sessions']);
+    // Signing out everywhere comes right after the sweep's own sign-out: it is refused once that
+    // revocation (read back from sessions.revoked.v1) has arrived, which under load can be a
+    // moment after the request (it then succeeds, 204). Either is right; nothing else may be missed.
+    expect(result.unreached.filter((op) => op !== 'DELETE /v1/sessions')).toEqual(['DELETE /v1/accounts/me']);
     // The account survived the sweep (nothing was half-written or deleted by garbage).
     expect((await fetch(`${identity.url}/v1/users/${ann.handle}`)).status).toBe(200);
   }, 240_000);

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import {
+import { expectNoSeriousA11yViolations,
   freePort,
   freePorts,
   goLiveOnPage,
@@ -170,6 +170,7 @@ describe('live video end to end in headless Chromium', () => {
       await p.waitForSelector('#location-status:text("Your position is shared")');
       await p.selectOption('#location-precision', 'neighbourhood');
       await p.selectOption('#visibility', `circle:${circle}`);
+      await expectNoSeriousA11yViolations(p, 'go-live-form-options');
     });
     // "live" on the studio page means viewers are admitted: stream-sessions has it live too.
     const record = await fetch(`${base}/v1/broadcasts/${broadcastId}`, { headers: broadcaster.authHeader });
@@ -214,6 +215,8 @@ describe('live video end to end in headless Chromium', () => {
       await waitUntil(async () => (await chatOf(p, 'hearts')) === 7, 15_000, 'seven hearts on every page');
     }
     expect(await studio.textContent('#messages')).toContain('what a sunset');
+    await expectNoSeriousA11yViolations(studio, 'go-live-studio');
+    await expectNoSeriousA11yViolations(player, 'watch');
     // The broadcaster's counter; a tap on the picture and the H key are hearts too.
     expect(await studio.textContent('#studio-hearts')).toBe('7');
     await player.click('#player');

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { launchChromium, repoRoot, signInOnPage, TestContext, waitUntil, type TestUser } from '@onair/testing';
+import { expectNoSeriousA11yViolations, launchChromium, repoRoot, signInOnPage, TestContext, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,6 +97,8 @@ describe('the world map and following in Chromium', () => {
     await page.waitForSelector('#world-map .map-cluster[data-count="2"]');
     await page.waitForSelector(`#world-map .map-marker[data-broadcast-id="${live.tokyo}"]`);
     await page.waitForSelector('#in-view-list :text("2 broadcasts around")');
+    await mapSettled(page);
+    await expectNoSeriousA11yViolations(page, 'map');
 
     // Clicking the cluster zooms into it, until it is two markers.
     const markers = page.locator(`#world-map .map-marker[data-broadcast-id="${live.paris}"], #world-map .map-marker[data-broadcast-id="${live.marais}"]`);
@@ -159,6 +161,7 @@ describe('the world map and following in Chromium', () => {
     await page.waitForSelector('#following-live');
     const links = await page.locator('#following-live a[data-broadcast-id]').evaluateAll((found) => found.map((a) => a.getAttribute('href')));
     expect(links.sort()).toEqual(Object.values(live).map((id) => `/watch/${id}`).sort());
+    await expectNoSeriousA11yViolations(page, 'following');
     expect(problems).toEqual([]);
   }, 60_000);
 });

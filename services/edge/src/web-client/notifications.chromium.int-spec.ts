@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { launchChromium, signInOnPage, TestContext, type TestUser } from '@onair/testing';
+import { expectNoSeriousA11yViolations, launchChromium, signInOnPage, TestContext, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,6 +91,7 @@ describe('notifications in the web client, in Chromium', () => {
     await item.waitFor();
     expect(await item.locator('.inbox-text').textContent()).toBe(`Unread: @${owner.handle} is live: ${title}`);
     await page.waitForSelector('#push-on, #push-state[data-state="unsupported"], #push-state[data-state="denied"]');
+    await expectNoSeriousA11yViolations(page, 'notifications-inbox-open');
     await page.click('#mark-all-read');
     await page.waitForSelector('#inbox-items .inbox-item:not(.unread)');
     await page.waitForSelector('#notification-bell[aria-label="Notifications, 0 unread"]');
@@ -128,6 +129,7 @@ describe('notifications in the web client, in Chromium', () => {
     await page.waitForSelector('#pref-goLive:enabled');
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, `notifications-${name}.png`), fullPage: true });
+    await expectNoSeriousA11yViolations(page, `notifications-${name}`);
     // Nothing wider than the screen: no sideways scrolling on a phone.
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(problems).toEqual([]);

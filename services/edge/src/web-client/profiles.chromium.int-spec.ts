@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { launchChromium, signInOnPage, startServiceProcess, TestContext, type TestUser } from '@onair/testing';
+import { expectNoSeriousA11yViolations, launchChromium, signInOnPage, startServiceProcess, TestContext, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,6 +129,7 @@ describe('profiles and circles in the web client, in Chromium', () => {
     await page.waitForSelector(`#members-status:text("@${bob.handle} is in Close friends now.")`);
     await page.waitForSelector(`#member-list a:text("@${bob.handle}")`);
     await page.waitForSelector('#circle-list .circle-row:has-text("1 member")');
+    await expectNoSeriousA11yViolations(page, 'circles');
 
     await page.getByRole('button', { name: 'Rename Close friends' }).click();
     await page.getByRole('textbox', { name: 'New name for Close friends' }).fill('Best friends');
@@ -175,6 +176,7 @@ describe('profiles and circles in the web client, in Chromium', () => {
     await own.page.goto(`${base}/me`);
     await own.page.waitForSelector(`.avatar-picker img.avatar[src^="/v1/users/${ann.handle}/avatar"]`);
     await own.page.screenshot({ path: join(SCREENSHOTS, `me-${name}.png`), fullPage: true });
+    await expectNoSeriousA11yViolations(own.page, `me-${name}`);
     expect(await own.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
 
     const other = await signedInPage(carol, viewport);
@@ -182,6 +184,7 @@ describe('profiles and circles in the web client, in Chromium', () => {
     await other.page.waitForSelector('#followers-count');
     await other.page.waitForSelector('.profile-card img.avatar');
     await other.page.screenshot({ path: join(SCREENSHOTS, `user-${name}.png`), fullPage: true });
+    await expectNoSeriousA11yViolations(other.page, `user-${name}`);
     expect(await other.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect([...own.problems, ...other.problems]).toEqual([]);
   }, 60_000);

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { json, launchChromium, repoRoot, signInOnPage, TestContext, waitUntil, type TestUser } from '@onair/testing';
+import { expectNoSeriousA11yViolations, json, launchChromium, repoRoot, signInOnPage, TestContext, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +106,7 @@ describe('replays in Chromium', () => {
     // The default TTL is 24 h after the end, which was moments ago.
     expect(await page.locator(`#replay-list li:has(a[data-broadcast-id="${broadcastId}"])`).textContent()).toMatch(/Expires in 23 h 5\d min/);
     await page.screenshot({ path: join(OUTPUT, 'replays-1280x800-list.png') });
+    await expectNoSeriousA11yViolations(page, 'replays');
 
     await link.click();
     await page.waitForURL(`${base}/replays/${broadcastId}`);
@@ -127,6 +128,7 @@ describe('replays in Chromium', () => {
     await page.locator('#messages li', { hasText: LIVE_LINE }).waitFor();
     expect(await page.locator('#messages li', { hasText: LIVE_LINE }).locator('b').textContent()).toBe(bob.handle);
     await page.screenshot({ path: join(OUTPUT, 'replay-1280x800.png') });
+    await expectNoSeriousA11yViolations(page, 'replay');
 
     // Seeking back takes the line away again; forward brings it back.
     await pauseAt(page, 0.5);
