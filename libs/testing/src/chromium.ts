@@ -71,13 +71,14 @@ export async function waitForPageState(page: Page, states: string[], timeoutMs =
 export async function goLiveOnPage(
   page: Page,
   edgeUrl: string,
-  person: { handle: string; password: string },
+  /** Who signs in on the page's form; null when the page's context is signed in already. */
+  person: { handle: string; password: string } | null,
   title: string,
   /** Fills the rest of the form (topics, location, audience) before going live. */
   chooseOptions?: (page: Page) => Promise<void>,
 ): Promise<string> {
   await page.goto(`${edgeUrl}/broadcast`);
-  await signInOnPage(page, person);
+  if (person) await signInOnPage(page, person);
   await page.waitForSelector('#golive:enabled');
   await page.fill('#title', title);
   await chooseOptions?.(page);

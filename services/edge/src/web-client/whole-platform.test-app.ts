@@ -1,0 +1,72 @@
+// Test-only: every service of the platform as a process from its build, on the suite's real
+// PostgreSQL, Kafka, Elasticsearch and mediasoup, behind an edge that serves the web client:
+// what a person meets at http://127.0.0.1:8080/ after `tools/onair up`, nothing stood in for.
+import type { INestApplication } from '@nestjs/common';
+import { freePort, freePorts, repoRoot, startServiceProcess, type RunningService, type TestContext } from '@onair/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config.js';
+import { createEdgeApp } from '../edge-app.js';
+
+/** The build to serve: this checkout's (the edge's default) unless a test run names another. */
+const WEB_ROOT = process.env.ONAIR_TEST_WEB_ROOT || join(repoRoot, 'services/web/dist');
+
+export interface WholePlatform {
+  /** The edge's origin: the web client and every API. */
+  base: string;
+  edge: INestApplication;
+  services: Record<'identity' | 'social-graph' | 'stream-sessions' | 'sfu-worker' | 'chat' | 'notifications' | 'discovery', RunningService | { url: string }>;
+}
+
+export async function startWholePlatform(ctx: TestContext): Promise<WholePlatform> {
+  const replays = mkdtempSync(join(tmpdir(), 'onair-replays-'));
+  ctx.onCleanup(async () => rmSync(replays, { recursive: true, force: true }));
+  const edgePort = await freePort();
+  const identity = await ctx.startIdentity();
+  const auth = { AUTH_JWKS_URL: identity.jwksUrl, KAFKA_TOPIC_PARTITIONS: '2' };
+  const graph = await startServiceProcess(ctx, 'social-graph', auth);
+  const graphGrpc = `127.0.0.1:${graph.grpcPort}`;
+  const sessions = await startServiceProcess(ctx, 'stream-sessions', { ...auth, SOCIAL_GRAPH_GRPC_URL: graphGrpc, REPLAY_DIR: replays });
+  const mediaJwks = `${sessions.url}/.well-known/media-jwks.json`;
+  const [sfu, chat, notifications, discovery] = await Promise.all([
+    startServiceProcess(ctx, 'sfu-worker', {
+      KAFKA_TOPIC_PARTITIONS: '2',
+      MEDIA_TICKET_JWKS_URL: mediaJwks,
+      // Signalling through the edge, as `tools/onair up` has it: the page's only origin.
+      SFU_SIGNALLING_URL: `ws://127.0.0.1:${edgePort}/v1/sfu/signal`,
+      SFU_RTC_PORT_BASE: String(await freePorts(1)),
+      SFU_WORKERS: '1',
+      SFU_NODE_ID: `${ctx.id}-node`,
+      SFU_REPORT_INTERVAL_MS: '2000',
+      REPLAY_DIR: replays,
+      FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
+    }),
+    startServiceProcess(ctx, 'chat', { ...auth, MEDIA_TICKET_JWKS_URL: mediaJwks, CHAT_PRESENCE_INTERVAL_MS: '500' }),
+    startServiceProcess(ctx, 'notifications', {
+      ...auth,
+      SOCIAL_GRAPH_GRPC_URL: graphGrpc,
+      NOTIFICATIONS_POD_ID: 'pod-0',
+      NOTIFICATIONS_FANOUT_PARTITIONS: '2',
+      NOTIFICATIONS_TICK_SECONDS: '1',
+    }),
+    startServiceProcess(ctx, 'discovery', {
+      ...auth,
+      ELASTICSEARCH_URL: ctx.infra.esUrl,
+      DISCOVERY_INDEX_PREFIX: ctx.indexPrefix,
+      SOCIAL_GRAPH_GRPC_URL: graphGrpc,
+    }),
+  ]);
+  const services = { identity: { url: identity.url }, 'social-graph': graph, 'stream-sessions': sessions, 'sfu-worker': sfu, chat, notifications, discovery };
+  // The edge's own routes (EDGE_ROUTES' default, as on a laptop), to these processes' ports.
+  const edge = await createEdgeApp(
+    loadConfig({
+      LOG_LEVEL: 'error',
+      EDGE_SERVICES: Object.entries(services).map(([name, s]) => `${name}=${s.url}`).join(','),
+      EDGE_WEB_ROOT: WEB_ROOT,
+    }),
+  );
+  await edge.listen(edgePort, '127.0.0.1');
+  ctx.onCleanup(() => edge.close());
+  return { base: await edge.getUrl(), edge, services };
+}
