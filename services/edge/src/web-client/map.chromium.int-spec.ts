@@ -154,6 +154,40 @@ describe('the world map and following in Chromium', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('zooms in and out with two fingers on a phone (pinch)', async () => {
+    const browser = await launchChromium(ctx);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${base}/map`);
+    await signInOnPage(page, { handle: viewer.handle, password: viewer.password });
+    await page.waitForSelector('#world-map .map-cluster[data-count="2"]');
+    await mapSettled(page);
+    const box = (await page.locator('#world-map').boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    // Real touch input, as a phone's screen sends it (Playwright's touchscreen only taps).
+    const cdp = await context.newCDPSession(page);
+    const pinch = async (fromGap: number, toGap: number) => {
+      const points = (gap: number) => [{ x: cx - gap / 2, y: cy, id: 1 }, { x: cx + gap / 2, y: cy, id: 2 }];
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: points(fromGap) });
+      for (let step = 1; step <= 8; step++) {
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: points(fromGap + ((toGap - fromGap) * step) / 8) });
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    const zoom = async () => Number(await page.getAttribute('#world-map', 'data-zoom'));
+    const before = await zoom();
+    // Fingers 4 times further apart: two zoom levels in.
+    await pinch(40, 160);
+    await page.waitForSelector(`#world-map[aria-busy="false"]:not([data-zoom="${before}"])`);
+    expect(await zoom()).toBe(before + 2);
+    // And back together: out again.
+    await pinch(160, 40);
+    await page.waitForSelector(`#world-map[aria-busy="false"][data-zoom="${before}"]`);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('lists who you follow that is live, each a link to watch', async () => {
     const { page, problems } = await newPage();
     await page.goto(`${base}/following`);

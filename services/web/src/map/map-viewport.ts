@@ -87,6 +87,23 @@ export function zoomAround(v: Viewport, dz: number, sx = v.width / 2, sy = v.hei
   return settle({ ...v, z, cx: wx - (sx - v.width / 2) / k2, cy: wy - (sy - v.height / 2) / k2 });
 }
 
+/** A screen point, CSS pixels from the map's top left corner. */
+export type ScreenPoint = readonly [number, number];
+
+/**
+ * Two fingers moved from `before` to `after`: zoomed by how much further apart they are (twice
+ * the distance, one level) around their midpoint, and panned as the midpoint moved.
+ */
+export function pinched(v: Viewport, before: readonly [ScreenPoint, ScreenPoint], after: readonly [ScreenPoint, ScreenPoint]): Viewport {
+  const distance = ([a, b]: readonly [ScreenPoint, ScreenPoint]) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+  const middle = ([a, b]: readonly [ScreenPoint, ScreenPoint]): ScreenPoint => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+  const [from, to] = [distance(before), distance(after)];
+  // Fingers on one spot (or a lost move) say nothing about zoom.
+  const dz = from > 1 && to > 1 ? Math.log2(to / from) : 0;
+  const [m0, m1] = [middle(before), middle(after)];
+  return panBy(zoomAround(v, dz, m0[0], m0[1]), m1[0] - m0[0], m1[1] - m0[1]);
+}
+
 /** Centred on a place, at zoom `z`. */
 export function centreOn(v: Viewport, lon: number, lat: number, z: number): Viewport {
   const [cx, cy] = project(lon, lat);

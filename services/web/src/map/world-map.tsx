@@ -1,9 +1,9 @@
 // The world map itself: the land outline, the clusters and the broadcasts of discovery's
-// answer for the view. Drag or arrow keys pan, the wheel or +/- zoom. Markers are placed in
+// answer for the view. Drag or arrow keys pan, the wheel, two fingers or +/- zoom. Markers are placed in
 // screen pixels (they keep their size at every zoom); the outline is scaled by a transform.
 import { useRef } from 'preact/hooks';
 import type { MapAnswer, MapCluster, MapMarker } from '../discover/discovery.api';
-import { apiZoom, panBy, toScreen, worldTransform, zoomAround, type Viewport } from './map-viewport';
+import { apiZoom, panBy, pinched, toScreen, worldTransform, zoomAround, type ScreenPoint, type Viewport } from './map-viewport';
 import { LAND_PATH } from './world-outline';
 
 interface WorldMapProps {
@@ -30,13 +30,42 @@ export function singlesOf(answer: MapAnswer | undefined): MapMarker[] {
 export function WorldMap({ view, onView, answer, busy, onOpen, onCluster }: WorldMapProps) {
   const drag = useRef<{ x: number; y: number; moved: number; pointer: number } | undefined>(undefined);
   const dragged = useRef(false);
+  /** Fingers on the map now, where each was last (map coordinates): two of them pinch. */
+  const fingers = useRef(new Map<number, ScreenPoint>());
+  // Several moves can arrive before the next render: each builds on the one before it.
+  const latest = useRef(view);
+  latest.current = view;
+  const moveTo = (next: Viewport) => {
+    latest.current = next;
+    onView(next);
+  };
 
+  const at = (e: PointerEvent): ScreenPoint => {
+    const box = (e.currentTarget as Element).getBoundingClientRect();
+    return [e.clientX - box.left, e.clientY - box.top];
+  };
   const onPointerDown = (e: PointerEvent) => {
+    if (e.pointerType === 'touch') fingers.current.set(e.pointerId, at(e));
+    if (fingers.current.size === 2) {
+      // A second finger: a pinch, not a drag (and no click on what the first one touched).
+      drag.current = undefined;
+      dragged.current = true;
+      for (const id of fingers.current.keys()) (e.currentTarget as Element).setPointerCapture(id);
+      return;
+    }
     if (e.button !== 0) return;
     drag.current = { x: e.clientX, y: e.clientY, moved: 0, pointer: e.pointerId };
     dragged.current = false;
   };
   const onPointerMove = (e: PointerEvent) => {
+    const pinch = [...fingers.current.entries()];
+    if (pinch.length === 2 && fingers.current.has(e.pointerId)) {
+      const before = [pinch[0][1], pinch[1][1]] as const;
+      fingers.current.set(e.pointerId, at(e));
+      moveTo(pinched(latest.current, before, [fingers.current.get(pinch[0][0])!, fingers.current.get(pinch[1][0])!]));
+      return;
+    }
+    if (fingers.current.has(e.pointerId)) fingers.current.set(e.pointerId, at(e));
     const d = drag.current;
     if (!d || d.pointer !== e.pointerId) return;
     const dx = e.clientX - d.x;
@@ -50,15 +79,18 @@ export function WorldMap({ view, onView, answer, busy, onOpen, onCluster }: Worl
     if (!dragged.current) return;
     d.x = e.clientX;
     d.y = e.clientY;
-    onView(panBy(view, dx, dy));
+    moveTo(panBy(latest.current, dx, dy));
   };
-  const onPointerUp = () => (drag.current = undefined);
+  const onPointerUp = (e: PointerEvent) => {
+    fingers.current.delete(e.pointerId);
+    drag.current = undefined;
+  };
   const onWheel = (e: WheelEvent) => {
     e.preventDefault();
     const box = (e.currentTarget as Element).getBoundingClientRect();
     // A mouse wheel notch is about 100 px: half a zoom level; trackpads send many small deltas.
     const dz = Math.max(-1, Math.min(1, -e.deltaY / 200));
-    onView(zoomAround(view, dz, e.clientX - box.left, e.clientY - box.top));
+    moveTo(zoomAround(latest.current, dz, e.clientX - box.left, e.clientY - box.top));
   };
   const onKeyDown = (e: KeyboardEvent) => {
     const step = Math.min(view.width, view.height) / 4;
