@@ -151,6 +151,23 @@ describe('profiles and circles in the web client, in Chromium', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('names circle members this browser has never seen by their handle (identity looks their ids up)', async () => {
+    const dave = await ctx.newUser();
+    const post = (path: string, who: TestUser, body?: unknown) =>
+      fetch(`${base}${path}`, { method: body === undefined ? 'PUT' : 'POST', headers: { ...who.authHeader, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect((await post(`/v1/graph/follows/${ann.id}`, dave, {})).status).toBeLessThan(300);
+    const circle = (await (await post('/v1/graph/circles', ann, { name: 'Harbour crew' })).json()) as { id: string };
+    expect((await post(`/v1/graph/circles/${circle.id}/members/${dave.id}`, ann)).status).toBeLessThan(300);
+
+    // A fresh browser: nothing remembered, dave's id is all social-graph gives.
+    const { page, problems } = await signedInPage(ann);
+    await page.goto(`${base}/circles`);
+    await page.getByRole('button', { name: 'Open Harbour crew' }).click();
+    await page.waitForSelector(`#member-list a[href="/u/${dave.handle}"]:text("@${dave.handle}")`);
+    await page.getByRole('button', { name: `Remove @${dave.handle} from Harbour crew` }).waitFor();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('bob blocks ann after confirming: the follow ends, Unblock is offered', async () => {
     const { page, problems } = await signedInPage(bob);
     await page.goto(`${base}/u/${ann.handle}`);

@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, type AuthenticatedUser } from '@onair/auth';
 import { openApiSchema, ZodBodyPipe } from '@onair/http';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Account } from '../accounts/account.entity.js';
 import { AVATAR_TYPES, AvatarStore, sniffImageType } from './avatar-store.js';
 import { AvatarNotFoundError, AvatarTypeError, UserNotFoundError } from './profile.errors.js';
-import { HandleParam, ProfileView, UpdateProfileBody } from './profile.bodies.js';
+import { HandleParam, IdsQuery, MAX_IDS_PER_LOOKUP, ProfileView, UpdateProfileBody } from './profile.bodies.js';
 import { ProfilesService } from './profiles.service.js';
 
 const view = (a: Account) => ({
@@ -30,6 +30,20 @@ export class ProfilesController {
 
   private accounts() {
     return this.dataSource.getRepository(Account);
+  }
+
+  /**
+   * Profiles by account id: what other services' answers name (a circle's members, a chat's
+   * authors) shown as people. Ids of no account are left out, not an error.
+   */
+  @Get()
+  @ApiBearerAuth()
+  @ApiQuery({ name: 'ids', description: `comma-separated account ids, at most ${MAX_IDS_PER_LOOKUP}` })
+  @ApiOkResponse({ schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ProfileView } } } })
+  @ApiBadRequestResponse({ description: 'REQUEST.VALIDATION_FAILED (not ids, or more than the limit)' })
+  async byIds(@Query(new ZodBodyPipe(IdsQuery)) { ids }: { ids: string[] }) {
+    const accounts = await this.accounts().findBy({ id: In(ids) });
+    return { items: accounts.map(view) };
   }
 
   @Get('me')

@@ -140,6 +140,28 @@ describe('profiles, avatars and account deletion', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('looks profiles up by account id for a signed-in caller: unknown ids left out, bad or too many ids refused', async () => {
+    const auth = await user('ids_asker');
+    await user('ids_one');
+    const one = await json(await call('GET', '/v1/users/ids_one'));
+    const me = await json(await call('GET', '/v1/users/me', undefined, auth));
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const found = await call('GET', `/v1/users?ids=${one.id},${me.id.toUpperCase()},${unknown},${one.id}`, undefined, auth);
+    expect(found.status).toBe(200);
+    const { items } = await json(found);
+    expect(items.map((p: { handle: string }) => p.handle).sort()).toEqual(['ids_asker', 'ids_one']);
+    expect(items[0].email).toBeUndefined();
+
+    expect((await call('GET', `/v1/users?ids=${one.id}`)).status).toBe(401);
+    for (const ids of ['', 'not-an-id', `${one.id},1 OR 1=1`, Array.from({ length: 101 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',')]) {
+      const refused = await call('GET', `/v1/users?ids=${encodeURIComponent(ids)}`, undefined, auth);
+      expect([ids.slice(0, 20), refused.status, (await json(refused)).error.code]).toEqual([ids.slice(0, 20), 400, 'REQUEST.VALIDATION_FAILED']);
+    }
+    // 100 is the limit, not past it.
+    const hundred = Array.from({ length: 100 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',');
+    expect((await call('GET', `/v1/users?ids=${hundred}`, undefined, auth)).status).toBe(200);
+  });
+
   it('stores an avatar after checking its type and size, and serves it', async () => {
     const auth = await user('quinn');
     const put = (body: Buffer, type: string) => call('PUT', '/v1/users/me/avatar', body, { ...auth, 'content-type': type });

@@ -1,26 +1,33 @@
 // An open circle's members: add one by handle (identity turns the handle into an account id;
 // social-graph adds only your followers and says SOCIAL_GRAPH.NOT_A_FOLLOWER otherwise), and
 // remove one. social-graph lists members by id only: names come from handles this browser has
-// seen (known-handles.ts).
+// seen (known-handles.ts), and identity names the others (GET /v1/users?ids=…).
 import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../api/error-words';
 import { knownHandle } from '../profile/known-handles';
-import { profileOf } from '../profile/profiles.api';
+import { profileOf, profilesByIds } from '../profile/profiles.api';
 import { addCircleMember, circleMembers, removeCircleMember, type Circle, type CircleMember } from './circles.api';
 
 export function CircleMembers({ circle, onChanged }: { circle: Circle; onChanged: () => void }) {
   const [members, setMembers] = useState<CircleMember[]>();
   const [more, setMore] = useState<string | null>(null);
   const [status, setStatus] = useState<{ words: string; failed?: boolean }>();
+  /** Bumped once identity has named members this browser had not seen: they render by handle. */
+  const [, setNamed] = useState(0);
+  const nameUnknown = (page: CircleMember[]) => {
+    const unknown = page.map((m) => m.accountId).filter((id) => !knownHandle(id));
+    // Unnamed members stay shown by id if the lookup fails: nothing else depends on it.
+    if (unknown.length) profilesByIds(unknown).then(() => setNamed((n) => n + 1), () => undefined);
+  };
   const load = () =>
     circleMembers(circle.id).then(
-      (page) => (setMembers(page.items), setMore(page.nextCursor)),
+      (page) => (setMembers(page.items), setMore(page.nextCursor), nameUnknown(page.items)),
       (err: unknown) => setStatus({ words: describeError(err), failed: true }),
     );
   const loadMore = () =>
     more &&
     circleMembers(circle.id, more).then(
-      (page) => (setMembers((shown) => [...(shown ?? []), ...page.items]), setMore(page.nextCursor)),
+      (page) => (setMembers((shown) => [...(shown ?? []), ...page.items]), setMore(page.nextCursor), nameUnknown(page.items)),
       (err: unknown) => setStatus({ words: describeError(err), failed: true }),
     );
   useEffect(() => void load(), [circle.id]);

@@ -1,6 +1,6 @@
-// social-graph speaks in account ids and identity looks accounts up only by handle, so the
-// client remembers each handle it has seen with its id (this browser only) to name circle
-// members. An id never seen here is shown as such.
+// social-graph speaks in account ids: the client remembers each handle it has seen with its id
+// (this browser only), so that names show at once; ids not seen yet are looked up at identity
+// (GET /v1/users?ids=…), and remembered too.
 const STORAGE_KEY = 'onair.known-handles';
 /** Enough for everyone a person meets; the oldest go first beyond it. */
 const MAX_KNOWN = 500;

@@ -29,6 +29,16 @@ export const updateMyProfile = (changes: { displayName?: string; bio?: string })
 /** Anyone's public profile; IDENTITY.USER_NOT_FOUND when no account has the handle. */
 export const profileOf = (handle: string) => api<Profile>('GET', `/v1/users/${encodeURIComponent(handle)}`).then(remembered);
 
+/** Profiles by account id (identity answers at most 100 per call; unknown ids are left out). */
+export async function profilesByIds(ids: string[]): Promise<Profile[]> {
+  const found: Profile[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const page = await apiAsSignedIn<{ items: Profile[] }>('GET', `/v1/users?ids=${ids.slice(i, i + 100).join(',')}`);
+    found.push(...page.items.map(remembered));
+  }
+  return found;
+}
+
 /**
  * The avatar as raw bytes (identity takes no multipart), Content-Type the file's own. Not
  * api(): that one sends JSON.
