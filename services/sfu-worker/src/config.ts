@@ -51,7 +51,8 @@ const Env = z.object({
   SFU_KEYFRAME_REQUEST_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Where clients open the signalling WebSocket; published in NodeLoadReported. */
   SFU_SIGNALLING_URL: z.url({ protocol: /^wss?$/ }).optional(),
-  SFU_REPORT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** Load reports every second: stream-sessions forgets a node silent for SFU_NODE_STALE_SECONDS (2.5 s). */
+  SFU_REPORT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   /**
    * Shared by the SFU nodes of one cluster: a node opening a relay to another presents it.
    * Unset: this node neither relays from others nor lets others relay from it.

@@ -56,8 +56,15 @@ const Env = z.object({
   STATS_INTERVAL_SECONDS: seconds(5, 0.1),
   /** A node's audience report older than this no longer counts. */
   AUDIENCE_STALE_SECONDS: seconds(20, 1),
-  /** An SFU node that has not reported its load for this long gets no new broadcasts. */
-  SFU_NODE_STALE_SECONDS: seconds(15, 1),
+  /**
+   * An SFU node that has not reported its load for this long is forgotten by placement (nodes
+   * report every second): a node that crashed gets nobody new within 3 s.
+   */
+  SFU_NODE_STALE_SECONDS: seconds(2.5, 0.5),
+  /** The most nodes one node relays a broadcast to; past that, relaying nodes feed further ones (a tree). */
+  SFU_RELAY_FANOUT: z.coerce.number().int().min(1).max(1000).default(8),
+  /** The deepest level of a broadcast's relay tree (the origin is 0): 8 and 3 reach 584 nodes. */
+  SFU_RELAY_MAX_DEPTH: z.coerce.number().int().min(1).max(16).default(3),
   // A viewer goes to the publisher's node only below this share of its consumer capacity, else to
   // another node relaying from it. Load reports arrive every few seconds, so the limit keeps
   // headroom for the viewers admitted between two reports; past its hard cap the node itself
@@ -96,7 +103,7 @@ export interface StreamSessionsConfig {
   replays: { dir: string; ttlSeconds: number };
   lifecycle: { publisherGraceSeconds: number; sweepIntervalMs: number };
   stats: { intervalSeconds: number; audienceStaleSeconds: number };
-  sfu: { nodeStaleSeconds: number; fillLimit: number };
+  sfu: { nodeStaleSeconds: number; fillLimit: number; relayFanout: number; relayMaxDepth: number };
   tickets: { ttlSeconds: number };
   mediaKeys: { rotationHours: number; publishAheadSeconds: number; cacheSeconds: number };
   otlpEndpoint?: string;
@@ -132,7 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replays: { dir: resolve(e.REPLAY_DIR), ttlSeconds: e.REPLAY_TTL_SECONDS ?? e.REPLAY_TTL_HOURS * 3600 },
     lifecycle: { publisherGraceSeconds: e.PUBLISHER_GRACE_SECONDS, sweepIntervalMs: e.SWEEP_INTERVAL_MS },
     stats: { intervalSeconds: e.STATS_INTERVAL_SECONDS, audienceStaleSeconds: e.AUDIENCE_STALE_SECONDS },
-    sfu: { nodeStaleSeconds: e.SFU_NODE_STALE_SECONDS, fillLimit: e.SFU_NODE_FILL_LIMIT },
+    sfu: { nodeStaleSeconds: e.SFU_NODE_STALE_SECONDS, fillLimit: e.SFU_NODE_FILL_LIMIT, relayFanout: e.SFU_RELAY_FANOUT, relayMaxDepth: e.SFU_RELAY_MAX_DEPTH },
     tickets: { ttlSeconds: e.MEDIA_TICKET_TTL_SECONDS },
     mediaKeys: {
       rotationHours: e.MEDIA_KEY_ROTATION_HOURS,

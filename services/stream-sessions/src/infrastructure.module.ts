@@ -14,6 +14,7 @@ import { CreateBroadcasts1764288000001 } from '../migrations/1764288000001-creat
 import { AddSfuNodeRelayUrl1764892800001 } from '../migrations/1764892800001-add-sfu-node-relay-url.js';
 import { AddSfuNodeDraining1764892800002 } from '../migrations/1764892800002-add-sfu-node-draining.js';
 import { AddBroadcastDiscoverableIndex1765497600001 } from '../migrations/1765497600001-add-broadcast-discoverable-index.js';
+import { CreateRelayEdge1766102400001 } from '../migrations/1766102400001-create-relay-edge.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from './config.js';
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
@@ -35,6 +36,7 @@ export class InfrastructureModule {
             AddSfuNodeRelayUrl1764892800001,
             AddSfuNodeDraining1764892800002,
             AddBroadcastDiscoverableIndex1765497600001,
+            CreateRelayEdge1766102400001,
           ],
         }),
         KafkaOutboxModule.forRootAsync({

@@ -165,7 +165,7 @@ export class FakeSfu {
   }
 
   /** `relayUrl` '' reports as a node from before relaying does. */
-  nodeLoad(nodeId: string, consumers = 0, capacity = 1000, relayUrl = sfuRelayUrl(nodeId), draining = false) {
+  nodeLoad(nodeId: string, consumers = 0, capacity = 1000, relayUrl = sfuRelayUrl(nodeId), draining = false, relays: Array<{ broadcastId: string; parentNodeId: string }> = []) {
     return this.publish(
       NodeLoadReportedEvent,
       create(NodeLoadReportedSchema, {
@@ -175,6 +175,7 @@ export class FakeSfu {
         workers: [create(WorkerLoadSchema, { pid: 1, routers: 1, consumers, cpuPercent: consumers / 10, bitrateBps: 0n })],
         consumerCapacity: capacity,
         draining,
+        relays,
         at: timestampFromDate(new Date()),
       }),
     );

@@ -69,7 +69,7 @@ describe('live video end to end in headless Chromium', () => {
         SFU_WORKERS: '1',
         SFU_NODE_ID: nodeId,
         SFU_MAX_CONSUMERS_PER_ROUTER: '4',
-        SFU_REPORT_INTERVAL_MS: '2000',
+        SFU_REPORT_INTERVAL_MS: '1000',
         SFU_RELAY_SECRET: RELAY_SECRET,
         // Relays between the nodes go over wss with mutual TLS (each node has an sfu-worker
         // certificate from the local internal CA, as startServiceProcess gives every service).

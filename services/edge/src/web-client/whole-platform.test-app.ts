@@ -38,7 +38,7 @@ export async function startWholePlatform(ctx: TestContext): Promise<WholePlatfor
       SFU_RTC_PORT_BASE: String(await freePorts(1)),
       SFU_WORKERS: '1',
       SFU_NODE_ID: `${ctx.id}-node`,
-      SFU_REPORT_INTERVAL_MS: '2000',
+      SFU_REPORT_INTERVAL_MS: '1000',
       REPLAY_DIR: replays,
       FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
     }),

@@ -79,6 +79,7 @@ export class LoadReporter {
       // One full router per worker is what one core is sized for.
       consumerCapacity: this.samples.length * this.node.maxConsumersPerRouter,
       draining: this.draining,
+      relays: this.rooms.all.filter((room) => room.relayedFrom && !room.closed).map((room) => ({ broadcastId: room.broadcastId, parentNodeId: room.relayedFrom! })),
       at: timestampNow(),
     });
     const live = new Set<string>();

@@ -52,11 +52,16 @@ export class Rooms extends EventEmitter<RoomsEvents> {
     if (this.ended.has(broadcastId)) throw new BroadcastEndedError(broadcastId);
     const existing = this.rooms.get(broadcastId);
     if (existing && !existing.closed) return existing;
-    let opening = this.opening.get(broadcastId);
-    if (!opening) {
-      opening = this.create(broadcastId, relayFrom).finally(() => this.opening.delete(broadcastId));
-      this.opening.set(broadcastId, opening);
+    const inFlight = this.opening.get(broadcastId);
+    if (inFlight) {
+      // Another participant is opening it, maybe fed from another node (its ticket is older, or
+      // placement has re-attached this node since): that one's failure is not ours to report.
+      const room = await inFlight.catch(() => undefined);
+      if (room && !room.closed) return room;
+      return this.open(broadcastId, relayFrom);
     }
+    const opening = this.create(broadcastId, relayFrom).finally(() => this.opening.delete(broadcastId));
+    this.opening.set(broadcastId, opening);
     return opening;
   }
 

@@ -137,6 +137,12 @@ export class SignallingServer {
     let room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
     // The last participant may have left (closing the room) while this one was on its way.
     if (room.closed) room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
+    // The publisher moved here (its node went) while this node still relayed the broadcast from
+    // the lost origin: this node is the origin now.
+    if (ticket.role === 'publish' && room.relayedFrom) {
+      room.close('origin-lost');
+      room = await this.rooms.open(ticket.broadcastId as BroadcastId);
+    }
     const role = ticket.role === 'publish' ? 'publisher' : 'viewer';
     if (ticket.audience) {
       room.audience ??= ticket.audience;
@@ -168,7 +174,10 @@ export class SignallingServer {
     return { member: participant, handle: (method, params) => handleRequest(participant, method, params) };
   }
 
-  /** Another node pulling a broadcast hosted here: it must hold the relay secret and a ticket naming this node. */
+  /**
+   * Another node pulling a broadcast carried here (published here, or itself relayed: a relay
+   * tree's inner node): it must hold the relay secret and a ticket naming this node.
+   */
   private async joinRelay(ws: WebSocket, url: URL, authorization: string | undefined): Promise<Connection> {
     // A draining origin still relays: its broadcasts live on until their rooms end, and their new
     // viewers are placed on other nodes that pull from here.
@@ -177,9 +186,9 @@ export class SignallingServer {
     const token = url.searchParams.get('ticket');
     if (!token) throw new MediaTicketInvalidError('the ticket query parameter is missing');
     const ticket = await verifyRelayTicket(token, this.keys, this.options.nodeId);
-    // The origin keeps no room for a broadcast it does not host: nothing to relay.
+    // No room here for the broadcast: nothing to relay (the other node's viewer asks again).
     const room = this.rooms.get(ticket.broadcastId as BroadcastId);
-    if (!room || room.closed || room.relayedFrom) throw new RelayNotHostedError(ticket.broadcastId);
+    if (!room || room.closed) throw new RelayNotHostedError(ticket.broadcastId);
     if (ws.readyState !== WebSocket.OPEN) throw new MediaTicketInvalidError('the socket closed during the ticket check');
     const relay = new RelayDownstream(
       ticket.nodeId,

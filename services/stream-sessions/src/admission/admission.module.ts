@@ -1,5 +1,6 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { SocialGraphClient } from '@onair/social-graph-client';
+import { RelayTreeModule } from '../relay-tree/relay-tree.module.js';
 import { SfuNodesModule } from '../sfu-nodes/sfu-nodes.module.js';
 import { AudiencePolicy } from './audience-policy.js';
 import { MediaJwksController } from './media-jwks.controller.js';
@@ -9,7 +10,7 @@ import { TicketsController } from './tickets.controller.js';
 import { TicketsService } from './tickets.service.js';
 
 @Module({
-  imports: [SfuNodesModule],
+  imports: [SfuNodesModule, RelayTreeModule],
   controllers: [TicketsController, MediaJwksController],
   providers: [socialGraphProvider, AudiencePolicy, MediaKeys, TicketsService],
   exports: [AudiencePolicy, SocialGraphClient],

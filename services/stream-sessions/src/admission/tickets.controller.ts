@@ -7,7 +7,14 @@ import type { AccountId } from '../broadcasts/broadcast-record.js';
 import { ApiBroadcastIdParam, BroadcastParamSchema, type BroadcastParam } from '../broadcasts/broadcast.schemas.js';
 import { TicketsService } from './tickets.service.js';
 
-const TicketBody = z.strictObject({ role: z.enum(['publish', 'consume', 'chat']) });
+const TicketBody = z.strictObject({
+  role: z.enum(['publish', 'consume', 'chat']),
+  /** SFU nodes the client could not use moments ago: placement leaves them out for it. */
+  avoidNodeIds: z
+    .array(z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/))
+    .max(8)
+    .optional(),
+});
 type TicketBody = z.infer<typeof TicketBody>;
 
 const TicketView = {
@@ -49,6 +56,6 @@ export class TicketsController {
     @Body(new ZodBodyPipe(TicketBody)) body: TicketBody,
   ) {
     if (body.role === 'chat') return this.tickets.issueChat(broadcastId, user.accountId as AccountId, user.handle);
-    return this.tickets.issue(broadcastId, user.accountId as AccountId, body.role);
+    return this.tickets.issue(broadcastId, user.accountId as AccountId, body.role, new Set(body.avoidNodeIds));
   }
 }

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { findBroadcast, type AccountId, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { BroadcastNotFoundError } from '../broadcasts/broadcast.errors.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
-import { SfuNodes, type SfuNode, type ViewerPlacement } from '../sfu-nodes/sfu-nodes.js';
+import { RelayTree, type AvoidedNodes, type ViewerPlacement } from '../relay-tree/relay-tree.js';
+import { SfuNodes, type SfuNode } from '../sfu-nodes/sfu-nodes.js';
 import {
   BroadcastNotLiveError,
   BroadcastOverError,
@@ -45,16 +46,22 @@ export class TicketsService {
     private readonly dataSource: DataSource,
     private readonly audience: AudiencePolicy,
     private readonly nodes: SfuNodes,
+    private readonly tree: RelayTree,
     private readonly keys: MediaKeys,
     private readonly graph: SocialGraphClient,
     @Inject(STREAM_SESSIONS_CONFIG) private readonly config: StreamSessionsConfig,
   ) {}
 
-  async issue(broadcastId: BroadcastId, account: AccountId, role: TicketRole): Promise<IssuedTicket> {
+  /**
+   * `avoid`: nodes the caller could not use moments ago (unreachable, full, draining, or their
+   * relay failed), not chosen for it while their load reports have not said so yet. A hint that
+   * only steers the caller's own placement.
+   */
+  async issue(broadcastId: BroadcastId, account: AccountId, role: TicketRole, avoid: AvoidedNodes = new Set()): Promise<IssuedTicket> {
     const b = await findBroadcast(this.dataSource, broadcastId);
     if (!b) throw new BroadcastNotFoundError();
     const { node, relayFrom }: ViewerPlacement =
-      role === 'publish' ? { node: await this.publishNode(b, account) } : await this.consumeNode(b, account);
+      role === 'publish' ? { node: await this.publishNode(b, account, avoid) } : await this.consumeNode(b, account, avoid);
     const ttl = this.config.tickets.ttlSeconds;
     const expiresAt = new Date(Date.now() + ttl * 1000);
     // The audience travels with the ticket: the SFU takes a viewer's media away when the owner
@@ -86,21 +93,22 @@ export class TicketsService {
     return { ticket, role: 'chat', broadcastId, expiresAt: new Date(Date.now() + ttl * 1000).toISOString() };
   }
 
-  /** The node already hosting the publisher (a rejoin), else the least-loaded one. */
-  private async publishNode(b: BroadcastRow, account: AccountId): Promise<SfuNode> {
+  /** The node already hosting the publisher (a rejoin) unless avoided, else the least-loaded one. */
+  private async publishNode(b: BroadcastRow, account: AccountId, avoid: AvoidedNodes): Promise<SfuNode> {
     if (account !== b.owner_id) throw new PublishNotAllowedError();
     if (b.state !== 'created' && b.state !== 'live') throw new BroadcastOverError(b.state);
-    const node = (b.sfu_node_id && (await this.nodes.find(b.sfu_node_id))) || (await this.nodes.leastLoaded());
+    const current = b.sfu_node_id && !avoid.has(b.sfu_node_id) ? await this.nodes.find(b.sfu_node_id) : undefined;
+    const node = current || (await this.nodes.leastLoaded(avoid));
     if (!node) throw new NoSfuAvailableError();
     return node;
   }
 
-  /** The publisher's node (the origin) while it has room, else one relaying from it; see SfuNodes.placeViewer. */
-  private async consumeNode(b: BroadcastRow, account: AccountId): Promise<ViewerPlacement> {
+  /** A node of the broadcast's relay tree with room (the origin first); see RelayTree. */
+  private async consumeNode(b: BroadcastRow, account: AccountId, avoid: AvoidedNodes): Promise<ViewerPlacement> {
     await this.audience.assertMayWatch(b, account);
     if (b.state !== 'live' || !b.sfu_node_id) throw new BroadcastNotLiveError(b.state);
     // Without a fresh origin there is nothing to watch or relay from, whatever other nodes exist.
-    const placement = await this.nodes.placeViewer(b.sfu_node_id);
+    const placement = await this.tree.placeViewer(b.id, b.sfu_node_id, avoid);
     if (!placement) throw new NoSfuAvailableError();
     return placement;
   }

@@ -13,6 +13,7 @@ import {
 import { NonRetriableEventError, OnEvent, Outbox, type KafkaEventContext } from '@onair/kafka';
 import type { EntityManager } from 'typeorm';
 import { findBroadcast, toInfo, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
+import { RelayTree } from '../relay-tree/relay-tree.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,6 +41,7 @@ export class PublisherConsumer {
 
   constructor(
     private readonly outbox: Outbox,
+    private readonly tree: RelayTree,
     @Inject(STREAM_SESSIONS_CONFIG) private readonly config: StreamSessionsConfig,
   ) {}
 
@@ -52,6 +54,9 @@ export class PublisherConsumer {
     }
     if (b.state === 'live') {
       await ctx.manager.query('UPDATE broadcast SET sfu_node_id = $2, auto_end_at = NULL WHERE id = $1', [b.id, e.nodeId]);
+      // The publisher moved (its node went): the relay tree re-forms under the new origin as
+      // the viewers, whose relayed rooms lost their origin, ask for new tickets.
+      if (b.sfu_node_id !== e.nodeId) await this.tree.clear(ctx.manager, b.id);
       return;
     }
     if (b.state !== 'created') return this.log.warn(`publisher joined ${b.id}, which is ${b.state}; ignored`);

@@ -4,11 +4,15 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { NodeLoadReportedEvent, type NodeLoadReported } from '@onair/contracts';
 import { NonRetriableEventError, OnEvent, type KafkaEventContext } from '@onair/kafka';
 import type { NodeId } from '../broadcasts/broadcast-record.js';
+import { RelayTree } from '../relay-tree/relay-tree.js';
 import { SfuNodes } from './sfu-nodes.js';
 
 @Controller()
 export class NodeLoadConsumer {
-  constructor(private readonly nodes: SfuNodes) {}
+  constructor(
+    private readonly nodes: SfuNodes,
+    private readonly tree: RelayTree,
+  ) {}
 
   @OnEvent(NodeLoadReportedEvent)
   async onNodeLoad(@Payload() e: NodeLoadReported, @Ctx() ctx: KafkaEventContext): Promise<void> {
@@ -20,7 +24,7 @@ export class NodeLoadConsumer {
       throw new NonRetriableEventError('STREAM_SESSIONS.MALFORMED_EVENT', `node load with a relay URL that is not ws(s): ${e.relayUrl}`);
     }
     const cpu = e.workers.length ? e.workers.reduce((sum, w) => sum + w.cpuPercent, 0) / e.workers.length : 0;
-    await this.nodes.record(ctx.manager, {
+    const newest = await this.nodes.record(ctx.manager, {
       nodeId: e.nodeId as NodeId,
       signallingUrl: e.signallingUrl,
       relayUrl: e.relayUrl,
@@ -30,5 +34,7 @@ export class NodeLoadConsumer {
       draining: e.draining,
       reportedAt: e.at ? timestampDate(e.at) : new Date(),
     });
+    // An older report arriving late would put back a tree that has changed since.
+    if (newest) await this.tree.reconcile(ctx.manager, e.nodeId, e.relays.map((r) => ({ broadcastId: r.broadcastId, parentNodeId: r.parentNodeId })));
   }
 }

@@ -5,6 +5,7 @@ import { Device } from 'mediasoup-client';
 import { describeError, errorCode } from '../api/error-words';
 import { markPage } from '../app/page-marks';
 import { pause } from '../app/timing';
+import { AvoidedNodes, retryDelayMs } from '../sfu/avoided-nodes';
 import { requestTicket, signallingSocketUrl } from '../sfu/media-ticket';
 import { Signalling } from '../sfu/signalling';
 import { createBroadcast, endBroadcast, getBroadcast, type BroadcastDraft } from '../broadcasts/broadcasts.api';
@@ -38,6 +39,10 @@ export class Studio {
   readonly canGoLive = computed(() => !this.over.value && ['idle', 'error', 'interrupted'].includes(this.state.value));
   private signalling?: Signalling;
   private opening?: Promise<MediaStream>;
+  /** Nodes lost or refusing lately: publishing again asks placement to leave them out. */
+  private readonly avoid = new AvoidedNodes();
+  /** The node the last publish attempt went to. */
+  private nodeId?: string;
 
   /** The camera's preview before going live; a refusal is shown, and going live asks again. */
   async preview(): Promise<void> {
@@ -104,8 +109,9 @@ export class Studio {
 
   /** A publish ticket, the SFU node it names, and the camera's video (3 layers) and audio there. */
   private async publish(id: string, media: MediaStream): Promise<void> {
-    const grant = await requestTicket(id, 'publish');
+    const grant = await requestTicket(id, 'publish', this.avoid.list());
     this.signalling?.close(); // a failed attempt's connection
+    this.nodeId = grant.nodeId;
     const connection = (this.signalling = await Signalling.open(signallingSocketUrl(grant)));
     markPage({ nodeId: grant.nodeId });
     const device = new Device();
@@ -128,8 +134,10 @@ export class Studio {
       transport.close();
       // Ours (end, a new attempt, leaving the page) or the broadcast's end: nothing to do.
       if (connection !== this.signalling || this.state.value !== 'live') return;
-      if (REPUBLISH_AFTER.has(reason || 'SFU.DISCONNECTED')) void this.republish(id, media);
-      else this.interrupted(reason);
+      if (!REPUBLISH_AFTER.has(reason || 'SFU.DISCONNECTED')) return this.interrupted(reason);
+      // Its node is gone or going (a worker that died is rebuilt on the same node).
+      if (reason !== 'SFU.WORKER_DIED') this.avoid.add(grant.nodeId);
+      void this.republish(id, media);
     });
   }
 
@@ -144,7 +152,10 @@ export class Studio {
         return;
       } catch (err) {
         failure = ` (last: ${describeError(err)})`;
-        await pause(1500);
+        // A node that could not be reached or refused: the next ticket names another.
+        if ((err as { code?: string }).code !== 'STREAM_SESSIONS.NO_SFU_AVAILABLE') this.avoid.add(this.nodeId);
+        else this.avoid.clear();
+        await pause(retryDelayMs(attempt));
       }
     }
     if (!this.over.value) this.interrupted('SFU.UNREACHABLE');

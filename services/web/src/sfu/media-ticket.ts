@@ -9,8 +9,10 @@ export interface TicketGrant {
   signallingUrl: string;
 }
 
-export function requestTicket(broadcastId: string, role: 'publish' | 'consume' | 'chat'): Promise<TicketGrant> {
-  return apiAsSignedIn<TicketGrant>('POST', `/v1/broadcasts/${encodeURIComponent(broadcastId)}/tickets`, { role });
+/** `avoid`: SFU nodes this page could not use moments ago (avoided-nodes.ts). */
+export function requestTicket(broadcastId: string, role: 'publish' | 'consume' | 'chat', avoid: string[] = []): Promise<TicketGrant> {
+  const body = avoid.length ? { role, avoidNodeIds: avoid } : { role };
+  return apiAsSignedIn<TicketGrant>('POST', `/v1/broadcasts/${encodeURIComponent(broadcastId)}/tickets`, body);
 }
 
 /** A WebSocket URL on this origin: a relative or http(s) URL becomes ws(s), with the ticket. */

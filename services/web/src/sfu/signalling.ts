@@ -9,6 +9,8 @@ export class SignallingError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The error's details, as the SFU sent them (SFU.RELAY_UNAVAILABLE names the node it could not relay from). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(`${code}: ${message}`);
   }
@@ -93,13 +95,13 @@ export class Signalling {
     if (typeof frame.id === 'number' && this.pending.has(frame.id)) {
       const p = this.pending.get(frame.id)!;
       this.pending.delete(frame.id);
-      if (frame.ok === false || frame.error) p.reject(new SignallingError(frame.error?.code ?? 'SFU.ERROR', frame.error?.message ?? 'error'));
+      if (frame.ok === false || frame.error) p.reject(new SignallingError(frame.error?.code ?? 'SFU.ERROR', frame.error?.message ?? 'error', frame.error?.details));
       else p.resolve(frame.result);
     } else if (frame.notification) {
       this.emit(frame.notification, frame.data);
     } else if (frame.ok === false && frame.id === null) {
       // The SFU refused the connection (ticket, room full, relay unavailable); it closes next.
-      this.ended = new SignallingError(frame.error?.code ?? 'SFU.ERROR', frame.error?.message ?? 'refused');
+      this.ended = new SignallingError(frame.error?.code ?? 'SFU.ERROR', frame.error?.message ?? 'refused', frame.error?.details);
     }
   }
 }

@@ -7,6 +7,7 @@ import { ApiError } from '../api/api-client';
 import { describeError } from '../api/error-words';
 import { markPage } from '../app/page-marks';
 import { pause } from '../app/timing';
+import { AvoidedNodes, retryDelayMs } from '../sfu/avoided-nodes';
 import { requestTicket, signallingSocketUrl, type TicketGrant } from '../sfu/media-ticket';
 import { Signalling, SignallingError } from '../sfu/signalling';
 
@@ -25,6 +26,10 @@ const RETRY_ELSEWHERE = new Set(['SFU.RELAY_UNAVAILABLE', 'SFU.DRAINING', 'SFU.R
  * it. The page then joins again with a new ticket (SIGNALLING.md, "Other closes by the SFU").
  */
 const REJOIN_AFTER = new Set(['SFU.SHUTTING_DOWN', 'SFU.WORKER_DIED', 'SFU.ORIGIN_LOST', 'SFU.DISCONNECTED']);
+/** Refusals by a node that is full, going or unreachable: the next tickets should name another (SFU.NO_WORKER is a worker being replaced: it passes). */
+const AVOID_AFTER = new Set(['SFU.DRAINING', 'SFU.ROOM_FULL', 'SFU.DISCONNECTED']);
+/** Ends after which the node itself is gone or going: the next tickets should name another. */
+const NODE_GONE = new Set(['SFU.SHUTTING_DOWN', 'SFU.DISCONNECTED']);
 /** How many tickets one join tries: a rejoin waits longer, while its broadcast's nodes settle. */
 const FIRST_JOIN_ATTEMPTS = 5;
 const REJOIN_ATTEMPTS = 30;
@@ -55,6 +60,10 @@ export class Viewer {
   private video?: HTMLVideoElement;
   private signalling?: Signalling;
   private left = false;
+  /** Nodes this page lost or was refused by lately: its ticket requests ask placement to leave them out. */
+  private readonly avoid = new AvoidedNodes();
+  /** The node the current (or last) join went to. */
+  private nodeId?: string;
 
   constructor(private readonly broadcastId: string) {
     onPage.viewer = this;
@@ -69,7 +78,11 @@ export class Viewer {
     try {
       this.show('connecting', 'asking to watch…');
       let reason = await this.watchOnce(FIRST_JOIN_ATTEMPTS);
-      while (REJOIN_AFTER.has(reason)) {
+      // Setups the node refused after admitting us (SFU.ROOM_FULL at consume): bounded retries.
+      let refusedSetups = 0;
+      while (REJOIN_AFTER.has(reason) || (RETRY_ELSEWHERE.has(reason) && ++refusedSetups < REJOIN_ATTEMPTS)) {
+        if (NODE_GONE.has(reason) || AVOID_AFTER.has(reason)) this.avoid.add(this.nodeId);
+        if (RETRY_ELSEWHERE.has(reason)) await pause(retryDelayMs(refusedSetups));
         this.show('reconnecting', 'the connection to the video server ended; joining again…');
         reason = await this.watchOnce(REJOIN_ATTEMPTS);
       }
@@ -116,9 +129,11 @@ export class Viewer {
     const { signalling, producers } = await this.joinRoom(attempts);
     let broadcastEnded = false;
     let closedWith: string | undefined;
+    /** A refusal of a later consume (the publisher's Producer arriving at a full Router): we leave, and join elsewhere. */
+    let refusedWith: string | undefined;
     const closed = new Promise<string>((resolve) =>
       signalling.on('close', ({ reason }: { reason: string }) => {
-        closedWith = broadcastEnded ? 'SFU.BROADCAST_ENDED' : reason || 'SFU.DISCONNECTED';
+        closedWith = broadcastEnded ? 'SFU.BROADCAST_ENDED' : (refusedWith ?? (reason || 'SFU.DISCONNECTED'));
         resolve(closedWith);
       }),
     );
@@ -132,7 +147,13 @@ export class Viewer {
       recv.on('connect', ({ dtlsParameters }, done, fail) => {
         signalling.request('connectWebRtcTransport', { transportId: recv.id, dtlsParameters }).then(() => done(), fail);
       });
-      signalling.on('producerAdded', ({ producerId }) => void this.consume(signalling, device, recv, producerId));
+      signalling.on('producerAdded', ({ producerId }) =>
+        this.consume(signalling, device, recv, producerId).catch((err: unknown) => {
+          if (!(err instanceof SignallingError) || !RETRY_ELSEWHERE.has(err.code) || closedWith) return;
+          refusedWith = err.code;
+          signalling.close();
+        }),
+      );
       signalling.on('consumerClosed', ({ consumerId }) => this.consumers.find((c) => c.id === consumerId)?.close());
       signalling.on('broadcastEnded', () => {
         broadcastEnded = true;
@@ -144,9 +165,15 @@ export class Viewer {
       this.show('watching', 'watching');
     } catch (err) {
       // The SFU closed the connection while we were setting up: that close decides what comes next.
-      if (closedWith === undefined) throw err;
+      // A refusal that another node may not give (full): this node is left, and the caller joins again.
+      const code = err instanceof SignallingError ? err.code : '';
+      if (closedWith === undefined && !RETRY_ELSEWHERE.has(code)) throw err;
+      if (closedWith === undefined) {
+        closedWith = code;
+        signalling.close();
+      }
     }
-    const reason = await closed;
+    const reason = closedWith && RETRY_ELSEWHERE.has(closedWith) ? closedWith : await closed;
     // The room is gone, and its consumers with it; the next join brings new ones.
     transport?.close();
     for (const consumer of this.consumers.splice(0)) this.stream.removeTrack(consumer.track);
@@ -162,6 +189,7 @@ export class Viewer {
       try {
         const grant = await this.consumeTicket();
         // The SFU node stream-sessions placed this viewer on (the publisher's, or one relaying it).
+        this.nodeId = grant.nodeId;
         markPage({ nodeId: grant.nodeId });
         this.status.value = 'connecting to the video server…';
         const signalling = (this.signalling = await Signalling.open(signallingSocketUrl(grant)));
@@ -173,8 +201,13 @@ export class Viewer {
         if (this.left) throw new Left();
         const code = err instanceof SignallingError || err instanceof ApiError ? err.code : '';
         if (!RETRY_ELSEWHERE.has(code) || attempt >= attempts) throw err;
+        // The node could not get the broadcast from its parent: avoid that one (placement then
+        // re-attaches our node elsewhere); otherwise the node we were sent to.
+        if (code === 'SFU.RELAY_UNAVAILABLE') this.avoid.add((err as SignallingError).details.originNodeId);
+        else if (AVOID_AFTER.has(code)) this.avoid.add(this.nodeId);
+        else if (code === 'STREAM_SESSIONS.NO_SFU_AVAILABLE') this.avoid.clear();
         this.status.value = 'trying another video server…';
-        await pause(1000);
+        await pause(retryDelayMs(attempt));
       }
     }
   }
@@ -188,7 +221,7 @@ export class Viewer {
       if (this.left) throw new Left();
       this.join.startedAt = performance.now();
       try {
-        return await requestTicket(this.broadcastId, 'consume');
+        return await requestTicket(this.broadcastId, 'consume', this.avoid.list());
       } catch (err) {
         if (!(err instanceof ApiError) || err.code !== 'STREAM_SESSIONS.BROADCAST_NOT_LIVE') throw err;
         if (err.details.state !== 'created') throw new BroadcastOver();

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { RelayTree } from './relay-tree.js';
+
+@Module({ providers: [RelayTree], exports: [RelayTree] })
+export class RelayTreeModule {}
