@@ -15,7 +15,8 @@ media_tools_up() {
   # --no-install-recommends (apt_ensure's default) leaves out fonts: without any font Chromium
   # still runs, but pages render no text and screenshots are blank boxes. fonts-liberation is
   # the font set Debian's chromium recommends; fonts-dejavu-core covers the rest of Unicode-ish.
-  apt_ensure ffmpeg chromium fonts-liberation fonts-dejavu-core
+  # iproute2: `tc`, with which a test gives one viewer a narrow downlink (libs/testing network-shaping).
+  apt_ensure ffmpeg chromium fonts-liberation fonts-dejavu-core iproute2
 
   local ffmpeg_bin chromium_bin=/usr/bin/chromium
   ffmpeg_bin=$(command -v ffmpeg) || fail media-tools "ffmpeg not on PATH after install" "$MEDIA_TOOLS_LOG"

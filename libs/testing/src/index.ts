@@ -7,3 +7,4 @@ export { freePort, freePorts, startServiceProcess, type RunningIdentity, type Ru
 export { RawBody, sweepOpenApi, type SweepFinding, type SweepOptions, type SweepResult } from './openapi-sweep.js';
 export { CHROMIUM_FLAGS, goLiveOnPage, launchChromium, signInOnPage, waitForPageState, type PageGlobals } from './chromium.js';
 export { expectNoSeriousA11yViolations } from './accessibility.js';
+export { throttleUdpFrom } from './network-shaping.js';

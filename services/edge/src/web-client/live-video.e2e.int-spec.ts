@@ -8,6 +8,7 @@ import { expectNoSeriousA11yViolations,
   signInOnPage,
   startServiceProcess,
   TestContext,
+  throttleUdpFrom,
   waitForPageState,
   waitUntil,
   type RunningService,
@@ -43,6 +44,8 @@ describe('live video end to end in headless Chromium', () => {
   let base: string;
   /** The SFU node processes by node id. */
   const sfuNodes = new Map<string, RunningService>();
+  /** Each node's one WebRtcServer port (SFU_WORKERS 1): all its WebRTC media leaves from there. */
+  const rtcPorts = new Map<string, number>();
   /** Starts an SFU node (signalling straight to it unless `signallingUrl` says otherwise); its node id. */
   let startSfuNode: (name: string, signallingUrl?: string) => Promise<string>;
 
@@ -61,11 +64,12 @@ describe('live video end to end in headless Chromium', () => {
     startSfuNode = async (name, signallingUrl) => {
       const port = await freePort();
       const nodeId = `${ctx.id}-${name}`;
+      rtcPorts.set(nodeId, await freePorts(1));
       const node = await startServiceProcess(ctx, 'sfu-worker', {
         HTTP_PORT: String(port),
         MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
         SFU_SIGNALLING_URL: signallingUrl ?? `ws://127.0.0.1:${port}/v1/sfu/signal`,
-        SFU_RTC_PORT_BASE: String(await freePorts(1)),
+        SFU_RTC_PORT_BASE: String(rtcPorts.get(nodeId)),
         SFU_WORKERS: '1',
         SFU_NODE_ID: nodeId,
         SFU_MAX_CONSUMERS_PER_ROUTER: '4',
@@ -259,6 +263,25 @@ describe('live video end to end in headless Chromium', () => {
     await waitForPageState(player, ['ended']);
     expect(await player.textContent('#status')).toBe('the broadcast has ended');
   }, 60_000);
+
+  it('gives a viewer with a narrow downlink a lower simulcast layer, and the top one back when its bandwidth returns', async () => {
+    const { studio, relayed, relayNode } = await liveWithRelayedViewer('Narrow pipe');
+    // The decoded picture's width: the simulcast layer the viewer gets (1280, 640 or 320 wide).
+    const width = () => relayed.evaluate('document.querySelector("#player").videoWidth') as Promise<number>;
+    await waitUntil(async () => (await width()) === 1280, 30_000, 'the top layer on a wide downlink');
+    // The relaying node serves only this viewer: its media leaves from its one WebRtcServer port.
+    const undo = throttleUdpFrom(rtcPorts.get(relayNode)!, 300);
+    try {
+      await waitUntil(async () => (await width()) <= 640, 30_000, 'a lower layer on a 300 kbit/s downlink');
+      await expectGrowingFrames(relayed);
+    } finally {
+      undo();
+    }
+    await waitUntil(async () => (await width()) === 1280, 45_000, 'the top layer again once the bandwidth is back');
+    await expectGrowingFrames(relayed);
+    await endOnPage(studio);
+    await waitForPageState(relayed, ['ended']);
+  }, 180_000);
 
   // Last: it stops the SFU nodes.
   it('moves a viewer to another node when the node it watches from shuts down (scale-down), and publisher and viewer to a new node when the publisher\'s goes', async () => {
