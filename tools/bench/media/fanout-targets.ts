@@ -2,8 +2,10 @@
 // Participants (consumer cap, key-frame request throttling) and LoadReporter sampling every
 // worker's transports, exactly as a node runs them. "bare": plain mediasoup with the same
 // codecs and transports, the figure the platform must not fall below.
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { createWorker, type types } from 'mediasoup';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { BroadcastId } from '../../../services/sfu-worker/dist/src/ids.js';
 import { LoadReporter } from '../../../services/sfu-worker/dist/src/reporting/load-reporter.js';
 import { EventPublisher } from '../../../libs/kafka/dist/index.js';
 import { Participant } from '../../../services/sfu-worker/dist/src/participant/participant.js';
@@ -11,6 +13,7 @@ import { WorkerPipeRelay } from '../../../services/sfu-worker/dist/src/relay/rel
 import { Rooms } from '../../../services/sfu-worker/dist/src/room/rooms.js';
 import { MEDIA_CODECS } from '../../../services/sfu-worker/dist/src/worker-pool/media-codecs.js';
 import { WorkerPool } from '../../../services/sfu-worker/dist/src/worker-pool/worker-pool.js';
+import type { StreamKind } from './rtp-receiver.ts';
 import { AUDIO_RTP, VIDEO_RTP } from './test-clip.ts';
 
 export interface RtpPorts {
@@ -18,12 +21,18 @@ export interface RtpPorts {
   rtcp: number;
 }
 
+/** One consumer's stream, told apart at the viewer by its SSRC. */
+export interface ViewerStream {
+  kind: StreamKind;
+  ssrc: number;
+}
+
 export interface FanoutTarget {
   readonly workerPid: number;
   /** Where ffmpeg sends the broadcast. */
   readonly ingest: { video: RtpPorts; audio: RtpPorts };
   /** One more viewer: an SRTP PlainTransport sending to `port`, consuming video and audio. */
-  addViewer(port: number): Promise<void>;
+  addViewer(port: number): Promise<ViewerStream[]>;
   /** Packets the Producers lost on the way in from ffmpeg so far (their receive stats). */
   ingestLost(): Promise<number>;
   close(): Promise<void>;
@@ -58,12 +67,22 @@ async function lostByProducers(producers: types.Producer[]): Promise<number> {
   return lost;
 }
 
+const viewerStream = (c: { kind: types.MediaKind; rtpParameters: types.RtpParameters }): ViewerStream => ({ kind: c.kind, ssrc: c.rtpParameters.encodings![0].ssrc! });
+
 const ports = (t: types.PlainTransport): RtpPorts => ({ rtp: t.tuple.localPort, rtcp: t.rtcpTuple!.localPort });
 
 /** A signalling link that goes nowhere: these participants have no socket. */
 const noLink = { notify: () => undefined, close: () => undefined };
 
+/** Nest logs to stdout by default; the bench's stdout is its result line's alone. */
+class StderrLogger extends ConsoleLogger {
+  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', errorStack?: unknown): void {
+    super.printMessages(messages, context, logLevel, 'stderr', errorStack);
+  }
+}
+
 export async function platformTarget(): Promise<FanoutTarget> {
+  Logger.overrideLogger(new StderrLogger());
   const media = {
     nodeId: 'bench',
     workers: 1,
@@ -85,7 +104,7 @@ export async function platformTarget(): Promise<FanoutTarget> {
   const events = new EventPublisher({ brokers: ['127.0.0.1:9'], clientId: 'bench', topicPrefix: '', defaultPartitions: 1 }, 'bench');
   const reporter = new LoadReporter(pool, rooms, events, { nodeId: 'bench', signallingUrl: 'ws://127.0.0.1/', relayUrl: '', maxConsumersPerRouter: media.maxConsumersPerRouter, intervalMs: 5000 });
   reporter.start();
-  const room = await rooms.open(randomUUID());
+  const room = await rooms.open(randomUUID() as BroadcastId);
   const publisher = new Participant(randomUUID(), 'publisher', room, noLink, media.keyFrameRequestDelayMs);
   room.join(publisher);
   const [video, audio] = [await ingestTransport(room.router), await ingestTransport(room.router)];
@@ -100,10 +119,13 @@ export async function platformTarget(): Promise<FanoutTarget> {
       room.join(viewer);
       const transport = await viewerTransport(room.router, port);
       viewer.attachTransport(transport, 'recv');
+      const streams: ViewerStream[] = [];
       for (const producerId of producerIds) {
         const consumer = await viewer.consume(transport.id, producerId, room.router.rtpCapabilities);
         await viewer.resumeConsumer(consumer.id);
+        streams.push(viewerStream(consumer));
       }
+      return streams;
     },
     ingestLost: () => lostByProducers([...room.producers.values()]),
     async close() {
@@ -127,10 +149,13 @@ export async function bareTarget(): Promise<FanoutTarget> {
     ingest: { video: ports(video), audio: ports(audio) },
     async addViewer(port) {
       const transport = await viewerTransport(router, port);
+      const streams: ViewerStream[] = [];
       for (const producer of producers) {
         const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
         await consumer.resume();
+        streams.push(viewerStream(consumer));
       }
+      return streams;
     },
     ingestLost: () => lostByProducers(producers),
     async close() {
