@@ -40,6 +40,10 @@ export class OriginFeed {
   private readonly pending = new Map<number, (frame: Frame) => void>();
   private pipe?: types.PipeTransport;
   private remoteTransportId = '';
+  /** When the PipeTransport pair connected, the origin's Producers were piped in, the first packet came. */
+  private pipeConnectedAt = 0;
+  private producersPipedAt = 0;
+  private firstPacketAt?: number;
 
   private constructor(
     private readonly room: Room,
@@ -61,6 +65,7 @@ export class OriginFeed {
       const joined = await feed.opening();
       await feed.connectPipe();
       for (const { producerId } of joined.producers as Array<{ producerId: string }>) await feed.pull(producerId);
+      feed.producersPipedAt = performance.now();
     } catch (err) {
       feed.close();
       throw err instanceof RelayUnavailableError ? err : new RelayUnavailableError(source.originNodeId, (err as Error).message);
@@ -110,6 +115,7 @@ export class OriginFeed {
     this.remoteTransportId = String(remote.transportId);
     await pipe.connect({ ip: String(remote.ip), port: Number(remote.port), srtpParameters: remote.srtpParameters as types.SrtpParameters });
     await this.request('connectPipeTransport', { transportId: this.remoteTransportId, ...pipeEndpoint(pipe, this.address) });
+    this.pipeConnectedAt = performance.now();
   }
 
   /** The origin's Producer, piped here under the same id. */
@@ -124,6 +130,26 @@ export class OriginFeed {
     });
     if (this.room.closed) return producer.close();
     this.room.addProducer(undefined, producer);
+    this.watchFirstPacket(producer);
+  }
+
+  /**
+   * How long this node's viewers wait for media once the relay is up, logged once per relay: the
+   * first RTP packet any pipe Producer receives, timed from the pipe connecting. mediasoup emits a
+   * Producer's first 'score' event as the first packet of its stream arrives.
+   */
+  private watchFirstPacket(producer: types.Producer): void {
+    if (this.firstPacketAt === undefined) producer.once('score', () => this.onFirstPacket(producer.kind));
+  }
+
+  private onFirstPacket(kind: types.MediaKind): void {
+    if (this.firstPacketAt !== undefined || this.room.closed) return;
+    this.firstPacketAt = performance.now();
+    const piped = this.producersPipedAt ? `, Producers piped in ${(this.producersPipedAt - this.pipeConnectedAt).toFixed(1)} ms` : '';
+    this.log.log(
+      `relay from ${this.source.originNodeId} for ${this.room.broadcastId}: first ${kind} packet ` +
+        `${(this.firstPacketAt - this.pipeConnectedAt).toFixed(1)} ms after the pipe connected${piped}`,
+    );
   }
 
   private onNotification(name: string, data: Record<string, unknown>): void {
