@@ -121,7 +121,7 @@ export class OriginFeed {
   /** The origin's Producer, piped here under the same id. */
   private async pull(producerId: string): Promise<void> {
     if (!this.pipe || this.room.closed || this.room.producers.has(producerId)) return;
-    const consumed = await this.request('consumeForPipe', { transportId: this.remoteTransportId, producerId, paused: true });
+    const consumed = await this.request('consumeForPipe', { transportId: this.remoteTransportId, producerId });
     const producer = await this.pipe.produce({
       id: producerId,
       kind: consumed.kind as types.MediaKind,
@@ -131,8 +131,6 @@ export class OriginFeed {
     if (this.room.closed) return producer.close();
     this.room.addProducer(undefined, producer);
     this.watchFirstPacket(producer);
-    // The origin holds its pipe Consumer paused until this Producer can take what it sends.
-    await this.request('resumePipeConsumer', { consumerId: String(consumed.id) });
   }
 
   /**

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup';
 import { randomUUID } from 'node:crypto';
 import type { ParticipantId } from '../ids.js';
 import type { ParticipantLink } from '../participant/participant.js';
-import { ConsumerNotFoundError, TransportNotFoundError } from '../participant/participant.errors.js';
+import { TransportNotFoundError } from '../participant/participant.errors.js';
 import type { Room, RoomCloseReason, RoomMember } from '../room/room.js';
 import { PipeExistsError } from './relay.errors.js';
 
@@ -30,8 +30,6 @@ export class RelayDownstream implements RoomMember {
   readonly id = randomUUID() as ParticipantId;
   readonly role = 'relay' as const;
   private pipe?: { transport: types.PipeTransport; router: types.Router };
-  /** The pipe Consumers by id (the other node resumes them). */
-  private readonly consumers = new Map<string, types.Consumer>();
   private closed = false;
 
   constructor(
@@ -65,25 +63,12 @@ export class RelayDownstream implements RoomMember {
     await this.own(transportId).transport.connect(remote);
   }
 
-  /**
-   * A pipe Consumer for `producerId`: its parameters let the other node create the same Producer.
-   * Paused when asked, until the other node's pipe Producer exists: the packets (a key frame
-   * among them) sent in between would be dropped there.
-   */
-  async consume(transportId: string, producerId: string, paused: boolean): Promise<Record<string, unknown>> {
+  /** A pipe Consumer for `producerId`: its parameters let the other node create the same Producer. */
+  async consume(transportId: string, producerId: string): Promise<Record<string, unknown>> {
     const { transport, router } = this.own(transportId);
     this.room.producer(producerId);
-    const consumer = await this.room.addRelayConsumer(router, () => transport.consume({ producerId, paused }));
-    this.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    const consumer = await this.room.addRelayConsumer(router, () => transport.consume({ producerId }));
     return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters, producerPaused: consumer.producerPaused };
-  }
-
-  async resume(consumerId: string): Promise<Record<string, never>> {
-    const consumer = this.consumers.get(consumerId);
-    if (!consumer) throw new ConsumerNotFoundError(consumerId);
-    await consumer.resume();
-    return {};
   }
 
   /** The other node has no viewers left, or its socket went: the pipe and its consumers close. */

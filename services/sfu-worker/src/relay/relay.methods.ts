@@ -18,9 +18,7 @@ const RelayParams = {
       keyBase64: z.string().min(1).max(200),
     }),
   }),
-  // paused: the relaying node resumes it once its pipe Producer exists (nothing sent is lost).
-  consumeForPipe: z.strictObject({ transportId: Id, producerId: Id, paused: z.boolean().optional() }),
-  resumePipeConsumer: z.strictObject({ consumerId: Id }),
+  consumeForPipe: z.strictObject({ transportId: Id, producerId: Id }),
   leave: z.strictObject({}),
 } as const;
 
@@ -29,8 +27,7 @@ type RelayMethod = keyof typeof RelayParams;
 const handlers: { [M in RelayMethod]: (r: RelayDownstream, params: z.infer<(typeof RelayParams)[M]>) => Promise<unknown> } = {
   createPipeTransport: (r) => r.createPipeTransport(),
   connectPipeTransport: (r, { transportId, ...remote }) => r.connectPipeTransport(transportId, remote),
-  consumeForPipe: (r, { transportId, producerId, paused }) => r.consume(transportId, producerId, paused ?? false),
-  resumePipeConsumer: (r, { consumerId }) => r.resume(consumerId),
+  consumeForPipe: (r, { transportId, producerId }) => r.consume(transportId, producerId),
   leave: async () => ({}),
 };
 
