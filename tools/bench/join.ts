@@ -1,37 +1,27 @@
-// tools/onair bench join: real Chromium viewers join one live broadcast one after another
-// through the running platform (edge → stream-sessions ticket → sfu-worker signalling →
-// WebRTC transport → consume), each in a fresh browser context, and the page measures from
-// the ticket request to the first video frame shown (requestVideoFrameCallback). The
-// broadcaster is a Chromium page too (fake camera, VP8 simulcast). Prints one line:
-//   join-first-frame: p50 <a> ms, p95 <b> ms over <n> joins
-// Knobs: BENCH_JOINS (30), BENCH_EDGE_URL (http://127.0.0.1:8080).
+// tools/onair bench join: real Chromium viewers join one live broadcast through the running
+// platform (edge → stream-sessions ticket → sfu-worker signalling → WebRTC transport → consume),
+// each in a fresh browser context. The broadcaster is a Chromium page too (fake camera, VP8
+// simulcast). Two phases:
+// - one after another on an otherwise idle platform: the page measures from the ticket request
+//   to the first video frame shown (requestVideoFrameCallback);
+// - a burst: viewers signed in beforehand all open the watch page at once, measured from each
+//   page's first ticket request to its first frame, any ticket retries and refusals included.
+// Prints one line:
+//   join-first-frame: p50 <a> ms, p95 <b> ms over <n> joins; burst of <m>: p50 <c> ms, p95 <d> ms
+// Knobs: BENCH_JOINS (30), BENCH_BURST (30), BENCH_EDGE_URL (http://127.0.0.1:8080).
 // needs: platform
-import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, goLiveOnPage, signInOnPage, waitForPageState, type PageGlobals } from '../../libs/testing/src/chromium.ts';
+import { p50p95 } from './support/latency-summary.ts';
 import { localEnv } from './support/local-env.ts';
+import { firstTicketToFirstFrameMs, newViewerPage, signInFirst } from './support/watch-pages.ts';
+import { newAccount, type Person } from './support/web-accounts.ts';
 
 const JOINS = Number(process.env.BENCH_JOINS ?? 30);
+const BURST = Number(process.env.BENCH_BURST ?? 30);
 const EDGE = process.env.BENCH_EDGE_URL ?? 'http://127.0.0.1:8080';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Person {
-  handle: string;
-  password: string;
-}
-
-async function newAccount(role: string): Promise<Person> {
-  const handle = `b${role}${randomBytes(4).toString("hex")}`;
-  const password = `join-bench-${randomBytes(12).toString('hex')}`;
-  const res = await fetch(`${EDGE}/v1/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ handle, email: `${handle}@bench.onair.test`, password }),
-  });
-  if (!res.ok) throw new Error(`creating ${handle}: ${res.status} ${await res.text()}`);
-  return { handle, password };
-}
 
 /** The broadcaster's page, live. */
 async function goLive(browser: Browser, broadcaster: Person): Promise<{ studio: Page; broadcastId: string }> {
@@ -64,14 +54,47 @@ async function joinOnce(browser: Browser, broadcastId: string, viewer: Person): 
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+/**
+ * BURST fresh contexts, signed in one after another beforehand (sign-in is not measured), open
+ * the watch page at once; each one's time from its first ticket request to its first frame.
+ * Each leaves once its first frame is shown, as in the sequential phase (the pages still joining
+ * then share the machine's cores with fewer video decoders).
+ */
+async function joinAtOnce(browser: Browser, broadcastId: string, viewer: Person): Promise<number[]> {
+  const problems: string[] = [];
+  const pages: Page[] = [];
+  /** Consume tickets the pages asked for: more than one a page are retries (in the times). */
+  let tickets = 0;
+  try {
+    for (let i = 0; i < BURST; i++) {
+      pages.push(await newViewerPage(browser, problems));
+      await signInFirst(pages[i], EDGE, viewer);
+      pages[i].on('request', (r) => {
+        if (r.url().endsWith('/tickets') && r.postData()?.includes('"consume"')) tickets++;
+      });
+    }
+    log(`${BURST} signed-in viewers open the watch page at once`);
+    const times = await Promise.all(
+      pages.map(async (page) => {
+        await page.goto(`${EDGE}/watch/${broadcastId}`);
+        const ms = await firstTicketToFirstFrameMs(page, 30_000);
+        await page.context().close();
+        return ms;
+      }),
+    );
+    if (problems.length) throw new Error(`page errors in the burst: ${problems.join('; ')}`);
+    log(`  burst: ${tickets} consume tickets asked for by ${BURST} pages`);
+    return times;
+  } finally {
+    await Promise.all(pages.map((page) => page.context().close()));
+  }
 }
 
 async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: localEnv('ONAIR_CHROMIUM_BIN'), headless: true, args: CHROMIUM_FLAGS });
   try {
-    const [broadcaster, viewer] = [await newAccount('live'), await newAccount('view')];
+    // One viewer account for every page: a public broadcast admits anyone signed in, alike.
+    const [broadcaster, viewer] = [await newAccount(EDGE, 'live'), await newAccount(EDGE, 'view')];
     const { studio, broadcastId } = await goLive(browser, broadcaster);
     log(`broadcast ${broadcastId} is live; ${JOINS} viewers join one after another`);
     // Let the publisher's simulcast layers ramp up, as a broadcast people find would have.
@@ -82,11 +105,12 @@ async function main(): Promise<void> {
       times.push(ms);
       log(`  join ${String(i).padStart(3)}: first frame after ${ms.toFixed(0)} ms`);
     }
+    const burst = await joinAtOnce(browser, broadcastId, viewer);
+    log(`  burst: first frames after ${[...burst].sort((a, b) => a - b).map((ms) => ms.toFixed(0)).join(' ')} ms`);
     await studio.click('#end');
     await studio.click('#end-confirm');
     await waitForPageState(studio, ['ended'], 15_000);
-    const sorted = [...times].sort((a, b) => a - b);
-    console.log(`join-first-frame: p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms over ${times.length} joins`);
+    console.log(`join-first-frame: ${p50p95(times)} over ${times.length} joins; burst of ${burst.length}: ${p50p95(burst)}`);
   } finally {
     await browser.close();
   }

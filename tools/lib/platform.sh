@@ -55,6 +55,9 @@ _svc_origins() {
 # (PLATFORM_GRPC_SERVICES); every service verifies access tokens against identity's JWKS, and
 # each has its own certificate from the local internal CA (mutual TLS between services). Every
 # service listens on 127.0.0.1 (their default): only the edge's port is meant for browsers.
+# The platform's SFU node signals through the edge; pages may also signal straight to further
+# local nodes (ws://127.0.0.1:<port>, as `bench sfu-failover` starts), which the edge's CSP allows
+# (its `*` matches no file when the words are split, so it stays as written).
 _svc_env() {
   local name=$1 port=$2 grpc
   # shellcheck disable=SC1091
@@ -65,7 +68,7 @@ _svc_env() {
     "AVATAR_DIR=$ONAIR_STATE/$name/avatars REPLAY_DIR=$ONAIR_STATE/replays" \
     "SOCIAL_GRAPH_GRPC_URL=127.0.0.1:$(_svc_grpc_port social-graph) STREAM_SESSIONS_GRPC_URL=127.0.0.1:$(_svc_grpc_port stream-sessions)" \
     "FFMPEG_BIN=${ONAIR_FFMPEG_BIN:-/usr/bin/ffmpeg} MEDIA_TICKET_JWKS_URL=http://127.0.0.1:$(_svc_port stream-sessions)/.well-known/media-jwks.json" \
-    "SFU_SIGNALLING_URL=ws://127.0.0.1:$(_svc_port edge)/v1/sfu/signal" \
+    "SFU_SIGNALLING_URL=ws://127.0.0.1:$(_svc_port edge)/v1/sfu/signal EDGE_CSP_CONNECT_SRC=ws://127.0.0.1:*" \
     "INTERNAL_TLS_CA=$ONAIR_PKI_DIR/ca.crt INTERNAL_TLS_CERT=$ONAIR_PKI_DIR/$name.crt INTERNAL_TLS_KEY=$ONAIR_PKI_DIR/$name.key" \
     "LOG_LEVEL=info"
 }
