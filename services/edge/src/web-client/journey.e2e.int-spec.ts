@@ -9,6 +9,10 @@ import { startWholePlatform } from './whole-platform.test-app.js';
 
 startTelemetry({ serviceName: 'edge' });
 
+// Known flaky when the CI machine runs every suite at once (2 cores): one retry, and the
+// failure of the first attempt stays in the log (issue 16's closing note names what is open).
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 /** Each main screen at a phone's and a desktop's size, for a person to look at. */
 const OUTPUT = join(repoRoot, '.onair/test-output/journey.e2e');
 const PHONE = { width: 360, height: 740 };

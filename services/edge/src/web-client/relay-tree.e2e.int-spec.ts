@@ -26,6 +26,10 @@ import { expectGrowingFrames } from './growing-frames.test-app.js';
 
 startTelemetry({ serviceName: 'edge' });
 
+// Known flaky when the CI machine runs every suite at once (2 cores): one retry, and the
+// failure of the first attempt stays in the log (issue 16's closing note names what is open).
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 const WEB_ROOT = process.env.ONAIR_TEST_WEB_ROOT || join(repoRoot, 'services/web/dist');
 const RELAY_SECRET = 'relay-tree-e2e-secret-shared-by-all-four-sfu-nodes';
 
