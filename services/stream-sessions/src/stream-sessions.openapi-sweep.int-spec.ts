@@ -15,7 +15,8 @@ describe('stream-sessions: every endpoint in /openapi.json refuses bad input wit
   afterAll(() => ctx.cleanup());
 
   it('sweeps the whole API', async () => {
-    const { sessions, graph } = await startPlatform(ctx);
+    // The fake SFU node reports once: it must stay fresh for the whole sweep.
+    const { sessions, graph } = await startPlatform(ctx, { SFU_NODE_STALE_SECONDS: '600' });
     const sfu = await FakeSfu.connect(ctx);
     const ann = await ctx.newUser();
     const call = httpClient(sessions.url);
