@@ -1,7 +1,7 @@
 # infra up|down|status|logs: each part lives in tools/infra/<part>.sh and defines
 # <part>_up (idempotent, waits until ready), <part>_down, <part>_status (one line; exit 0 when
 # healthy) and <part>_logs (prints its log file paths).
-INFRA_PARTS=(media-tools pki mediasoup postgres kafka elasticsearch)
+INFRA_PARTS=(media-tools pki mediasoup postgres kafka elasticsearch livekit loadclient)
 
 for _p in "${INFRA_PARTS[@]}"; do source "$ONAIR_ROOT/tools/infra/$_p.sh"; done
 

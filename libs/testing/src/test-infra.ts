@@ -11,6 +11,11 @@ export interface TestInfra {
   mediasoupWorkerBin?: string;
   chromiumBin?: string;
   ffmpegBin?: string;
+  /** The WebRTC load client and its LiveKit clip (`tools/onair infra up loadclient`). */
+  loadclientBin?: string;
+  loadclientClip?: string;
+  /** LiveKit server, the peer SFU (`tools/onair infra up livekit`); tests start their own. */
+  livekitBin?: string;
   /** The local internal CA and per-service certificates (`tools/onair infra up pki`). */
   pkiDir: string;
 }
@@ -44,6 +49,9 @@ export function testInfra(): TestInfra {
     mediasoupWorkerBin: env.MEDIASOUP_WORKER_BIN,
     chromiumBin: env.ONAIR_CHROMIUM_BIN,
     ffmpegBin: env.ONAIR_FFMPEG_BIN,
+    loadclientBin: env.ONAIR_LOADCLIENT_BIN,
+    loadclientClip: env.ONAIR_LOADCLIENT_CLIP,
+    livekitBin: env.ONAIR_LIVEKIT_BIN,
     pkiDir: need('ONAIR_PKI_DIR'),
   };
 }

@@ -1,0 +1,160 @@
+// Test-only: the WebRTC load client (tools/loadclient) and a LiveKit server to point it at,
+// as `tools/onair infra up loadclient livekit` provides them.
+import { freePorts, type TestContext } from '@onair/testing';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** What one subscriber saw of one track (tools/loadclient/rtp_stats.go). */
+export interface TrackSummary {
+  kind: 'video' | 'audio';
+  packets: number;
+  expected: number;
+  lost: number;
+  firstPacketMs: number;
+  keyFrames?: number;
+  width?: number;
+  height?: number;
+}
+
+/** The load client's JSON summary on stdout (tools/loadclient/summary.go). */
+export interface LoadSummary {
+  sfu: 'onair' | 'livekit';
+  subscribers: number;
+  receiving: number;
+  lost: number;
+  packets: number;
+  packetsLost: number;
+  lossPercent: number;
+  firstVideoPacketMsMedian: number;
+  results: Array<{ id: number; error?: string; receiving: boolean; tracks: TrackSummary[]; spatialLayer?: number }>;
+}
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`${what} is not set: run "tools/onair infra up loadclient livekit"`);
+  return value;
+}
+
+/** Runs `loadclient <mode> <args>` to its end and parses its summary. */
+export function runLoadClient(ctx: TestContext, mode: 'onair' | 'livekit', args: string[]): Promise<LoadSummary> {
+  const bin = need(ctx.infra.loadclientBin, 'ONAIR_LOADCLIENT_BIN');
+  return new Promise((resolve, reject) => {
+    execFile(bin, [mode, ...args], { timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`loadclient ${mode} failed: ${err.message}\n${stderr.slice(-3000)}`));
+      try {
+        resolve(JSON.parse(stdout) as LoadSummary);
+      } catch {
+        reject(new Error(`loadclient ${mode} printed no summary:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+export interface RunningLiveKit {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** The config it was started with, as written. */
+  config: string;
+}
+
+/**
+ * LiveKit server on loopback with its defaults for a one-to-many room, as RECIPES.md found it
+ * works here: one UDP port for all media (plus ICE-TCP), no external IP discovery, 127.0.0.1
+ * announced, loopback candidates on; an API key of the test's own.
+ */
+export async function startLiveKit(ctx: TestContext): Promise<RunningLiveKit> {
+  const bin = need(ctx.infra.livekitBin, 'ONAIR_LIVEKIT_BIN');
+  const base = await freePorts(3);
+  const apiKey = `key${randomBytes(4).toString('hex')}`;
+  const apiSecret = randomBytes(24).toString('hex');
+  const config = [
+    `port: ${base}`,
+    'bind_addresses: ["127.0.0.1"]',
+    'rtc:',
+    `  tcp_port: ${base + 1}`,
+    `  udp_port: ${base + 2}`,
+    '  use_external_ip: false',
+    '  node_ip: 127.0.0.1',
+    '  enable_loopback_candidate: true',
+    'keys:',
+    `  ${apiKey}: ${apiSecret}`,
+    'logging:',
+    '  level: warn',
+  ].join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'onair-livekit-'));
+  writeFileSync(join(dir, 'livekit.yaml'), config);
+  const child = spawn(bin, ['--config', join(dir, 'livekit.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
+  child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
+  ctx.onCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const url = `http://127.0.0.1:${base}`;
+  const deadline = Date.now() + 30_000;
+  while (!(await fetch(url).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null) throw new Error(`livekit-server exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`livekit-server not answering within 30 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url: `ws://127.0.0.1:${base}`, apiKey, apiSecret, config };
+}
+
+/** The load client's LiveKit flags for `room`. */
+export function liveKitArgs(lk: RunningLiveKit, room: string): string[] {
+  return ['-url', lk.url, '-api-key', lk.apiKey, '-api-secret', lk.apiSecret, '-room', room];
+}
+
+/**
+ * Publishes the load client's clip (VP8 simulcast 320x180/640x360/1280x720 + Opus, looped)
+ * until cleanup: `livekit-publish` into a room, or `onair-publish` as a new broadcast. Resolves
+ * with the publisher's first stdout line once both tracks are published.
+ */
+export async function publishClip(ctx: TestContext, mode: 'onair-publish' | 'livekit-publish', args: string[]): Promise<{ broadcastId?: string }> {
+  const bin = need(ctx.infra.loadclientBin, 'ONAIR_LOADCLIENT_BIN');
+  const clip = need(ctx.infra.loadclientClip, 'ONAIR_LOADCLIENT_CLIP');
+  const child = spawn(bin, [mode, ...args, '-clip', clip], { stdio: ['ignore', 'pipe', 'pipe'] });
+  ctx.onCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the clip was not published within 30 s:\n${stderr}`)), 30_000);
+    child.stdout?.on('data', (d) => {
+      stdout += d;
+      if (!stdout.includes('\n')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as { broadcastId?: string });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${mode} exited with ${code}:\n${stderr}`));
+    });
+  });
+}
+
+/** Every subscriber received RTP on its video and audio, the video at the top layer's size. */
+export function expectAllReceiving(summary: LoadSummary, n: number): void {
+  const failures = summary.results.filter((r) => !r.receiving).map((r) => `#${r.id}: ${r.error ?? 'no RTP'}`);
+  expect(failures).toEqual([]);
+  expect(summary).toMatchObject({ subscribers: n, receiving: n, lost: 0 });
+  for (const r of summary.results) {
+    expect(r.tracks.map((t) => t.kind).sort()).toEqual(['audio', 'video']);
+    for (const t of r.tracks) expect(t.packets).toBeGreaterThan(0);
+    const video = r.tracks.find((t) => t.kind === 'video');
+    expect(video?.keyFrames).toBeGreaterThan(0);
+    expect([video?.width, video?.height]).toEqual([1280, 720]);
+  }
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// runOnAir subscribes n viewers to one live broadcast through the platform's own path: sign in
+// on the edge, a consume ticket each, the SFU node's signalling WebSocket, a recv WebRtcTransport.
+func runOnAir(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("onair", flag.ExitOnError)
+	edge := fs.String("edge", "http://127.0.0.1:8080", "the edge's origin")
+	login := fs.String("login", "", "handle or email of the viewing account")
+	password := fs.String("password", "", "its password")
+	broadcast := fs.String("broadcast", "", "id of the live broadcast to watch")
+	load := addLoadFlags(fs)
+	_ = fs.Parse(args)
+	if *login == "" || *broadcast == "" {
+		return fmt.Errorf("onair needs -login, -password and -broadcast")
+	}
+	api, err := newReceiveAPI()
+	if err != nil {
+		return err
+	}
+	platform := &onAirPlatform{edge: strings.TrimSuffix(*edge, "/"), broadcastID: *broadcast}
+	if err := platform.signIn(ctx, *login, *password); err != nil {
+		return err
+	}
+	return runSubscribers(ctx, "onair", load, func(ctx context.Context, id int, res *subscriberResult) error {
+		joinCtx, cancel := context.WithTimeout(ctx, load.timeout)
+		defer cancel()
+		return subscribeOnAir(ctx, joinCtx, api, platform, res)
+	})
+}
+
+type ticketAnswer struct {
+	Ticket        string `json:"ticket"`
+	SignallingURL string `json:"signallingUrl"`
+}
+
+type joinedData struct {
+	Producers []producerRef `json:"producers"`
+}
+
+type producerRef struct {
+	ProducerID string `json:"producerId"`
+	Kind       string `json:"kind"`
+}
+
+// subscribeOnAir is one viewer, as the web client's watch page does it with mediasoup-client,
+// except that it waits for both the video and the audio Producer and takes them in one offer.
+// It returns once ctx ends (the run is over) or when joining fails within joinCtx.
+func subscribeOnAir(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPlatform, res *subscriberResult) error {
+	var ticket ticketAnswer
+	if err := platform.post(joinCtx, "/v1/broadcasts/"+platform.broadcastID+"/tickets", map[string]string{"role": "consume"}, &ticket); err != nil {
+		return err
+	}
+	producers := make(chan producerRef, 4)
+	onNotify := func(name string, data json.RawMessage) {
+		switch name {
+		case "joined":
+			var j joinedData
+			if json.Unmarshal(data, &j) == nil {
+				for _, p := range j.Producers {
+					producers <- p
+				}
+			}
+		case "producerAdded":
+			var p producerRef
+			if json.Unmarshal(data, &p) == nil {
+				producers <- p
+			}
+		case "consumerLayersChanged":
+			var l struct{ SpatialLayer *int }
+			if json.Unmarshal(data, &l) == nil && l.SpatialLayer != nil {
+				res.setLayer(*l.SpatialLayer)
+			}
+		}
+	}
+	signalURL := ticket.SignallingURL + "?ticket=" + url.QueryEscape(ticket.Ticket) + "&broadcastId=" + url.QueryEscape(platform.broadcastID)
+	sig, err := dialSignal(joinCtx, signalURL, onNotify)
+	if err != nil {
+		return err
+	}
+	defer sig.close()
+	byKind, err := awaitProducers(joinCtx, producers)
+	if err != nil {
+		return err
+	}
+	var caps struct {
+		RtpCapabilities json.RawMessage `json:"rtpCapabilities"`
+	}
+	if err := sig.request(joinCtx, "getRouterRtpCapabilities", map[string]any{}, &caps); err != nil {
+		return err
+	}
+	var transport msTransport
+	if err := sig.request(joinCtx, "createWebRtcTransport", map[string]string{"direction": "recv"}, &transport); err != nil {
+		return err
+	}
+	// The Router's own capabilities stand for the Device's: pion takes VP8, Opus and RTX,
+	// and ignores header extensions it did not negotiate.
+	var consumers []*msConsumer
+	for _, kind := range []string{"video", "audio"} {
+		c := &msConsumer{}
+		params := map[string]any{"transportId": transport.ID, "producerId": byKind[kind], "rtpCapabilities": caps.RtpCapabilities}
+		if err := sig.request(joinCtx, "consume", params, c); err != nil {
+			return err
+		}
+		consumers = append(consumers, c)
+	}
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return err
+	}
+	defer pc.Close()
+	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		go readTrack(track, res.start, res.track(track.Kind().String()))
+	})
+	dtls, err := answerOffer(pc, remoteOffer(&transport, consumers))
+	if err != nil {
+		return err
+	}
+	if err := sig.request(joinCtx, "connectWebRtcTransport", map[string]any{"transportId": transport.ID, "dtlsParameters": dtls}, nil); err != nil {
+		return err
+	}
+	for _, c := range consumers {
+		if err := sig.request(joinCtx, "resumeConsumer", map[string]string{"consumerId": c.ID}, nil); err != nil {
+			return err
+		}
+	}
+	res.joined()
+	<-ctx.Done()
+	return nil
+}
+
+// awaitProducers waits until the broadcast has both a video and an audio Producer.
+func awaitProducers(ctx context.Context, producers <-chan producerRef) (map[string]string, error) {
+	byKind := map[string]string{}
+	for byKind["video"] == "" || byKind["audio"] == "" {
+		select {
+		case p := <-producers:
+			byKind[p.Kind] = p.ProducerID
+		case <-ctx.Done():
+			return nil, fmt.Errorf("the broadcast's producers (have %v): %w", byKind, ctx.Err())
+		}
+	}
+	return byKind, nil
+}
+
+// answerOffer applies the SFU's offer, answers it and returns the local DTLS parameters for
+// connectWebRtcTransport: the role the answer took (pion answers actpass with active, the
+// DTLS client) and the certificate's fingerprints.
+func answerOffer(pc *webrtc.PeerConnection, offer string) (map[string]any, error) {
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+		return nil, fmt.Errorf("remote offer: %w", err)
+	}
+	answer, err := pc.CreateAnswer(nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := pc.SetLocalDescription(answer); err != nil {
+		return nil, err
+	}
+	role := "client"
+	if strings.Contains(answer.SDP, "a=setup:passive") {
+		role = "server"
+	}
+	fingerprint, err := localFingerprint(answer.SDP)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"role": role, "fingerprints": []msFingerprint{fingerprint}}, nil
+}
+
+func deadlineSoon() time.Time { return time.Now().Add(time.Second) }
+
+// localFingerprint is the first a=fingerprint of a local description.
+func localFingerprint(sdp string) (msFingerprint, error) {
+	for _, l := range strings.Split(sdp, "\r\n") {
+		if v, ok := strings.CutPrefix(l, "a=fingerprint:"); ok {
+			alg, value, _ := strings.Cut(v, " ")
+			return msFingerprint{Algorithm: alg, Value: value}, nil
+		}
+	}
+	return msFingerprint{}, fmt.Errorf("the local description has no fingerprint")
+}

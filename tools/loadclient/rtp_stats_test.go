@@ -1,0 +1,32 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pion/rtp"
+)
+
+func TestLossCountsGapsAcrossTheSequenceNumberWrap(t *testing.T) {
+	s := &trackStats{Kind: "video"}
+	for _, seq := range []uint16{65533, 65534, 65535, 1, 3, 2, 4} { // 0 lost, 3 and 2 reordered
+		s.add(&rtp.Packet{Header: rtp.Header{SequenceNumber: seq}}, time.Now(), false)
+	}
+	got := s.snapshot()
+	if got.Packets != 7 || got.Expected != 8 || got.Lost != 1 {
+		t.Fatalf("packets %d expected %d lost %d, want 7 8 1", got.Packets, got.Expected, got.Lost)
+	}
+}
+
+func TestVP8KeyFrameSize(t *testing.T) {
+	// Descriptor X|S, then I with a 15-bit picture id; then a key frame header for 1280x720.
+	payload := []byte{0x90, 0x80, 0x81, 0x23, 0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x00, 0x05, 0xd0, 0x02}
+	w, h, ok := vp8KeyFrameSize(payload)
+	if !ok || w != 1280 || h != 720 {
+		t.Fatalf("got %dx%d ok=%v, want 1280x720", w, h, ok)
+	}
+	payload[4] |= 0x01 // an inter frame
+	if _, _, ok := vp8KeyFrameSize(payload); ok {
+		t.Fatal("an inter frame read as a key frame")
+	}
+}

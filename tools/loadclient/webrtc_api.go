@@ -1,0 +1,27 @@
+package main
+
+import (
+	"github.com/pion/interceptor"
+	"github.com/pion/webrtc/v4"
+)
+
+// newReceiveAPI is the pion API every OnAir subscriber's PeerConnection comes from: the default
+// codecs (VP8, Opus, RTX) and interceptors (NACK, RTCP reports, transport-wide CC feedback, so
+// the SFU's bandwidth estimate lets it forward the top simulcast layer), UDP over IPv4 only and
+// loopback candidates allowed (the local SFUs announce 127.0.0.1).
+// pion copies the MediaEngine per PeerConnection, so one API serves them all.
+func newReceiveAPI() (*webrtc.API, error) {
+	media := &webrtc.MediaEngine{}
+	if err := media.RegisterDefaultCodecs(); err != nil {
+		return nil, err
+	}
+	registry := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptors(media, registry); err != nil {
+		return nil, err
+	}
+	settings := webrtc.SettingEngine{}
+	settings.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	settings.SetIncludeLoopbackCandidate(true)
+	return webrtc.NewAPI(webrtc.WithMediaEngine(media), webrtc.WithInterceptorRegistry(registry),
+		webrtc.WithSettingEngine(settings)), nil
+}
