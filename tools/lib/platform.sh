@@ -149,3 +149,22 @@ discovery_cmd() {
     *) echo "usage: tools/onair discovery reindex [--force] [--grace-seconds N]" >&2; exit 2 ;;
   esac
 }
+
+# tools/onair ops grant-admin <handle>: grants the admin role to an existing account (identity's
+# grant-admin command, with identity's environment). Needs PostgreSQL and identity's build; the
+# running identity service publishes the audit event (account.role_granted.v1) from its outbox.
+ops_cmd() {
+  local sub=${1:-}
+  shift || true
+  case "$sub" in
+    grant-admin)
+      [ $# -eq 1 ] || { echo "usage: tools/onair ops grant-admin <handle>" >&2; exit 2; }
+      [ -f "$ONAIR_STATE/env" ] || fail ops "no local platform here: start it with tools/onair up, and sign up the account first" ""
+      [ -f "$ONAIR_ROOT/services/identity/dist/src/roles/grant-admin.cli.js" ] || fail ops "identity is not built: run tools/onair build" ""
+      ensure_node
+      # shellcheck disable=SC2046 # _svc_env prints NAME=value words
+      (cd "$ONAIR_ROOT" && env $(_svc_env identity "$(_svc_port identity)") LOG_LEVEL=error node services/identity/dist/src/roles/grant-admin.cli.js "$1")
+      ;;
+    *) echo "usage: tools/onair ops grant-admin <handle>" >&2; exit 2 ;;
+  esac
+}

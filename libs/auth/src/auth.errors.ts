@@ -40,3 +40,12 @@ export class SigningKeysUnavailableError extends DomainError {
     super('the token signing keys cannot be fetched right now');
   }
 }
+
+/** Signed in, but the account lacks the role the operation needs (e.g. `operator`). */
+export class RoleRequiredError extends DomainError {
+  readonly code = 'AUTH.ROLE_REQUIRED';
+  readonly kind = 'forbidden' as const;
+  constructor(role: string) {
+    super(`this operation needs the ${role} role`, { role });
+  }
+}

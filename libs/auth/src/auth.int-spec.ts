@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import type { AuthenticatedUser } from './access-token.js';
-import { CurrentUser, GrpcAuthGuard, Public, WsAuthGuard } from './auth.guards.js';
+import { CurrentUser, GrpcAuthGuard, Public, RequireRole, WsAuthGuard } from './auth.guards.js';
 import { AuthModule } from './auth.module.js';
 
 startTelemetry({ serviceName: 'auth-test' });
@@ -25,6 +25,26 @@ class ProbeController {
   @Get('open')
   open() {
     return { open: true };
+  }
+
+  @RequireRole('operator')
+  @Get('operators')
+  operators(@CurrentUser() user: AuthenticatedUser) {
+    return user;
+  }
+
+  @RequireRole('admin')
+  @Get('admins')
+  admins() {
+    return { admin: true };
+  }
+
+  // A role wins over @Public: forgetting the one cannot open the other.
+  @Public()
+  @RequireRole('operator')
+  @Get('public-operators')
+  publicOperators() {
+    return { operator: true };
   }
 }
 
@@ -62,6 +82,54 @@ describe('libs/auth against the real identity service', () => {
     expect((await json(none)).error.code).toBe('AUTH.TOKEN_MISSING');
     expect((await fetch(`${base}/open`)).status).toBe(200);
   });
+
+  it('lets through @RequireRole routes only tokens with the role (an admin counts as an operator): 403 for others, 401 without a token', async () => {
+    const [plain, operator, admin] = [await ctx.newUser(), await ctx.newUser(), await ctx.newUser()];
+    const cli = join(ctx.infra.repoRoot, 'services/identity/dist/src/roles/grant-admin.cli.js');
+    execFileSync(process.execPath, [cli, admin.handle], { env: { PATH: process.env.PATH, ...identityEnv() }, encoding: 'utf8' });
+    const adminToken = await refreshed(admin);
+    const granted = await fetch(`${identity.url}/v1/accounts/${operator.id}/roles/operator`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'probe' }),
+    });
+    expect(granted.status).toBe(204);
+    const operatorToken = await refreshed(operator);
+
+    const answer = async (path: string, token?: string) => {
+      const res = await fetch(`${base}/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      return { status: res.status, code: (await json(res)).error?.code as string | undefined };
+    };
+    const ok = { status: 200, code: undefined };
+    const forbidden = { status: 403, code: 'AUTH.ROLE_REQUIRED' };
+    const table = async (token?: string) => [await answer('operators', token), await answer('admins', token), await answer('public-operators', token)];
+    expect(await table(plain.accessToken)).toEqual([forbidden, forbidden, forbidden]);
+    expect(await table(operatorToken)).toEqual([ok, forbidden, ok]);
+    expect(await table(adminToken)).toEqual([ok, ok, ok]);
+    const missing = { status: 401, code: 'AUTH.TOKEN_MISSING' };
+    expect(await table()).toEqual([missing, missing, missing]);
+    expect(await json(await whoami({ authorization: `Bearer ${operatorToken}` }))).toMatchObject({ accountId: operator.id, roles: ['operator'] });
+    expect(await json(await whoami(plain.authHeader))).toMatchObject({ accountId: plain.id, roles: [] });
+  });
+
+  /** identity's environment for this suite (its operator commands read the same). */
+  const identityEnv = () => ({
+    DATABASE_URL: ctx.infra.pgUrl,
+    DATABASE_SCHEMA: ctx.schema('identity'),
+    KAFKA_BROKERS: ctx.infra.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: ctx.topicPrefix,
+  });
+
+  /** A new access token for the user: it carries the roles the account holds now. */
+  async function refreshed(user: { refreshToken: string }): Promise<string> {
+    const res = await fetch(`${identity.url}/v1/sessions/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: user.refreshToken }),
+    });
+    expect(res.status).toBe(200);
+    return (await json(res)).accessToken;
+  }
 
   it('keeps old and new tokens valid across a key rotation (new key published ahead of use)', async () => {
     const before = await ctx.newUser();

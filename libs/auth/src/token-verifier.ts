@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type AuthenticatedUser } from './access-token.js';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, rolesClaim, type AuthenticatedUser } from './access-token.js';
 import { SigningKeysUnavailableError, TokenExpiredError, TokenInvalidError, TokenMissingError, TokenRevokedError } from './auth.errors.js';
 import type { RevokedSessions } from './revoked-sessions.js';
 
@@ -44,10 +44,12 @@ export class TokenVerifier {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      const { sub, handle, sid } = payload as { sub?: unknown; handle?: unknown; sid?: unknown };
+      const { sub, handle, sid, roles } = payload as { sub?: unknown; handle?: unknown; sid?: unknown; roles?: unknown };
       if (typeof sub !== 'string' || typeof handle !== 'string' || typeof sid !== 'string') throw new TokenInvalidError();
       if (this.revoked?.isRevoked(sid)) throw new TokenRevokedError();
-      return { accountId: sub, handle, sessionId: sid };
+      // A role this build does not know grants nothing here, so an older service stays safe
+      // when identity adds one.
+      return { accountId: sub, handle, sessionId: sid, roles: rolesClaim(roles) };
     } catch (err) {
       if (err instanceof TokenInvalidError || err instanceof TokenRevokedError) throw err;
       if (err instanceof errors.JWTExpired) throw new TokenExpiredError();

@@ -1,5 +1,14 @@
 import { create } from '@bufbuild/protobuf';
-import { AccountCreatedEvent, AccountCreatedSchema, AccountProfileUpdatedEvent, AccountProfileUpdatedSchema } from './index.js';
+import {
+  AccountCreatedEvent,
+  AccountCreatedSchema,
+  AccountProfileUpdatedEvent,
+  AccountProfileUpdatedSchema,
+  AccountRole,
+  AccountRoleGrantedEvent,
+  AccountRoleGrantedSchema,
+  AccountRoleRevokedEvent,
+} from './index.js';
 
 describe('event descriptors read from proto options', () => {
   it('names, topic and key of account.created.v1 come from the proto file', () => {
@@ -13,5 +22,11 @@ describe('event descriptors read from proto options', () => {
     expect(AccountProfileUpdatedEvent.name).toBe('account.profile_updated.v1');
     expect(AccountProfileUpdatedEvent.topic).toBe(AccountCreatedEvent.topic);
     expect(AccountProfileUpdatedEvent.key(create(AccountProfileUpdatedSchema, { accountId: 'acc-1', displayName: 'Ann' }))).toBe('acc-1');
+  });
+
+  it('role grants and revocations share the accounts topic and key: the audit trail of one account stays ordered', () => {
+    expect([AccountRoleGrantedEvent.name, AccountRoleRevokedEvent.name]).toEqual(['account.role_granted.v1', 'account.role_revoked.v1']);
+    expect(AccountRoleRevokedEvent.topic).toBe(AccountCreatedEvent.topic);
+    expect(AccountRoleGrantedEvent.key(create(AccountRoleGrantedSchema, { accountId: 'acc-1', role: AccountRole.ADMIN }))).toBe('acc-1');
   });
 });

@@ -1,6 +1,14 @@
 export { defineEvent, type EventDescriptor } from './event-descriptor.js';
-export { AccountCreatedEvent, AccountProfileUpdatedEvent, AccountDeletedEvent, SessionsRevokedEvent } from './identity-events.js';
+export {
+  AccountCreatedEvent,
+  AccountProfileUpdatedEvent,
+  AccountDeletedEvent,
+  AccountRoleGrantedEvent,
+  AccountRoleRevokedEvent,
+  SessionsRevokedEvent,
+} from './identity-events.js';
 export * from './gen/onair/identity/v1/account_events_pb.js';
+export * from './gen/onair/identity/v1/role_events_pb.js';
 export * from './gen/onair/identity/v1/session_events_pb.js';
 export {
   FollowCreatedEvent,

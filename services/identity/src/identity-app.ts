@@ -12,6 +12,7 @@ import { raw } from 'express';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { RolesModule } from './roles/roles.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { SigningKeys } from './signing-keys/signing-keys.service.js';
@@ -36,6 +37,7 @@ class IdentityModule {
         AccountsModule,
         SessionsModule,
         ProfilesModule,
+        RolesModule,
       ],
     };
   }

@@ -1,11 +1,19 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AccountCreatedEvent, AccountDeletedEvent, AccountProfileUpdatedEvent, SessionsRevokedEvent } from '@onair/contracts';
+import {
+  AccountCreatedEvent,
+  AccountDeletedEvent,
+  AccountProfileUpdatedEvent,
+  AccountRoleGrantedEvent,
+  AccountRoleRevokedEvent,
+  SessionsRevokedEvent,
+} from '@onair/contracts';
 import { KafkaOutboxModule } from '@onair/kafka';
 import { PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
 import { identityMigrations } from '../migrations/identity-migrations.js';
 import { Account } from './accounts/account.entity.js';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config.js';
+import { RoleGrant } from './roles/role-grant.entity.js';
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
 @Global()
@@ -19,7 +27,7 @@ export class InfrastructureModule {
         PostgresModule.forRoot({
           url: config.database.url,
           schema: config.database.schema,
-          entities: [Account],
+          entities: [Account, RoleGrant],
           migrations: identityMigrations,
         }),
         KafkaOutboxModule.forRootAsync({
@@ -29,7 +37,7 @@ export class InfrastructureModule {
             dataSource,
             databaseUrl: config.database.url,
             schema: config.database.schema,
-            publishes: [AccountCreatedEvent, AccountProfileUpdatedEvent, AccountDeletedEvent, SessionsRevokedEvent],
+            publishes: [AccountCreatedEvent, AccountProfileUpdatedEvent, AccountDeletedEvent, AccountRoleGrantedEvent, AccountRoleRevokedEvent, SessionsRevokedEvent],
           }),
         }),
       ],

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config.js';
 import { PasswordAttempts } from '../passwords/password-attempts.js';
+import { heldRoles } from '../roles/held-roles.js';
 import { AccessTokens, type TokenPair } from './access-tokens.js';
 import { SessionRevocations, SessionsRevokedReason } from './session-revocations.js';
 import { InvalidCredentialsError, RefreshTokenInvalidError, RefreshTokenReusedError } from './session.errors.js';
@@ -69,12 +70,14 @@ export class SessionsService {
     await this.dataSource.transaction((manager) => this.revocations.revoke(manager, accountId, SessionsRevokedReason.SIGNED_OUT_EVERYWHERE));
   }
 
+  /** Runs after the session row is written or locked: see heldRoles for why. */
   private async issuePair(manager: EntityManager, account: { id: string; handle: string }, sessionId: string): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
+    const roles = await heldRoles(manager, account.id);
     await manager.query(
       `INSERT INTO refresh_token (token_hash, session_id, expires_at) VALUES ($1, $2, now() + make_interval(days => $3))`,
       [sha256(refreshToken), sessionId, this.config.auth.refreshTokenTtlDays],
     );
-    return { accessToken: await this.tokens.issue(account, sessionId), refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds };
+    return { accessToken: await this.tokens.issue({ ...account, roles }, sessionId), refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds };
   }
 }
