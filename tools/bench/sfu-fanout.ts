@@ -21,7 +21,8 @@
 // BENCH_CORE (the last core), BENCH_RUNS (2 per target).
 // needs: media-tools mediasoup
 import { availableParallelism } from 'node:os';
-import { pin, stepUp, targetName, type RunResult, type RunSettings, type TargetKind } from './media/fanout-run.ts';
+import { pin } from './support/process-cpu.ts';
+import { stepUp, targetName, type RunResult, type RunSettings, type TargetKind } from './media/fanout-run.ts';
 import { testClip } from './media/test-clip.ts';
 import { localEnv } from './support/local-env.ts';
 

@@ -85,6 +85,8 @@ func runSubscribers(ctx context.Context, sfu string, f *loadFlags, sub subscribe
 		case <-ctx.Done():
 		}
 	}
+	// On stderr, for a bench measuring CPU over the steady part only.
+	fmt.Fprintln(os.Stderr, "loadclient: all subscribers started")
 	select {
 	case <-time.After(f.duration):
 	case <-ctx.Done():

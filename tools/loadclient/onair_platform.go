@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 )
 
 // onAirPlatform is the edge's HTTP API as one signed-in account sees it.
@@ -14,6 +15,41 @@ type onAirPlatform struct {
 	edge        string
 	broadcastID string
 	accessToken string
+	// onlyNode: when set, tickets must name this SFU node (a bench pins its SFU to one core).
+	onlyNode string
+}
+
+type ticketAnswer struct {
+	Ticket        string `json:"ticket"`
+	SignallingURL string `json:"signallingUrl"`
+	NodeID        string `json:"nodeId"`
+}
+
+// maxAvoided is what stream-sessions takes at most in avoidNodeIds.
+const maxAvoided = 8
+
+// ticket asks the edge for a publish or consume ticket of the broadcast. With onlyNode set it
+// asks again, each node it was given and did not want added to avoidNodeIds (the hint the web
+// client sends for nodes it lost), until stream-sessions names that node.
+func (p *onAirPlatform) ticket(ctx context.Context, role string) (ticketAnswer, error) {
+	var avoid []string
+	for {
+		var t ticketAnswer
+		body := map[string]any{"role": role}
+		if len(avoid) > 0 {
+			body["avoidNodeIds"] = avoid
+		}
+		if err := p.post(ctx, "/v1/broadcasts/"+p.broadcastID+"/tickets", body, &t); err != nil {
+			return t, err
+		}
+		if p.onlyNode == "" || t.NodeID == p.onlyNode {
+			return t, nil
+		}
+		if len(avoid) >= maxAvoided || slices.Contains(avoid, t.NodeID) {
+			return t, fmt.Errorf("%s ticket names node %q, not %q", role, t.NodeID, p.onlyNode)
+		}
+		avoid = append(avoid, t.NodeID)
+	}
 }
 
 func (p *onAirPlatform) signIn(ctx context.Context, login, password string) error {

@@ -26,11 +26,12 @@ func runOnAirPublish(ctx context.Context, args []string) error {
 	login := fs.String("login", "", "handle or email of the broadcasting account")
 	password := fs.String("password", "", "its password")
 	clip := fs.String("clip", "", "folder holding video-180.ivf, video-360.ivf, video-720.ivf and audio.ogg")
+	node := fs.String("node", "", "the SFU node to publish on (asked again avoiding others), or any")
 	_ = fs.Parse(args)
 	if *login == "" || *clip == "" {
 		return fmt.Errorf("onair-publish needs -login, -password and -clip")
 	}
-	p := &onAirPlatform{edge: strings.TrimSuffix(*edge, "/")}
+	p := &onAirPlatform{edge: strings.TrimSuffix(*edge, "/"), onlyNode: *node}
 	if err := p.signIn(ctx, *login, *password); err != nil {
 		return err
 	}
@@ -44,7 +45,8 @@ func runOnAirPublish(ctx context.Context, args []string) error {
 	// Until stream-sessions has heard of an SFU node (nodes report every few seconds) it answers
 	// NO_SFU_AVAILABLE: retried, as the studio page does.
 	for deadline := time.Now().Add(30 * time.Second); ; {
-		err := p.post(ctx, "/v1/broadcasts/"+b.ID+"/tickets", map[string]string{"role": "publish"}, &ticket)
+		var err error
+		ticket, err = p.ticket(ctx, "publish")
 		if err == nil {
 			break
 		}

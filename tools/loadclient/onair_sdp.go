@@ -74,6 +74,12 @@ type msConsumer struct {
 func remoteOffer(t *msTransport, consumers []*msConsumer) string {
 	var b strings.Builder
 	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\r\n", a...) }
+	for _, c := range consumers {
+		if c.Kind == "video" {
+			consumers = append(consumers, probatorOf(c))
+			break
+		}
+	}
 	mids := make([]string, len(consumers))
 	for i, c := range consumers {
 		mids[i] = c.RtpParameters.Mid
@@ -83,6 +89,24 @@ func remoteOffer(t *msTransport, consumers []*msConsumer) string {
 		writeMediaSection(line, t, c)
 	}
 	return b.String()
+}
+
+// probationSsrc is the SSRC of mediasoup's bandwidth probation packets (RTC::RtpProbationSsrc).
+const probationSsrc = 1234
+
+// probatorOf is the m-section mediasoup-client adds with the first video Consumer
+// (generateProbatorRtpParameters): the video codec, its header extensions, SSRC 1234, so the
+// probation packets mediasoup sends to estimate bandwidth land on a declared stream.
+func probatorOf(video *msConsumer) *msConsumer {
+	p := *video
+	p.ID = "probator"
+	p.RtpParameters.Mid = "probator"
+	p.RtpParameters.Rtcp.Cname = "probator"
+	p.RtpParameters.Codecs = p.RtpParameters.Codecs[:1]
+	enc := append(p.RtpParameters.Encodings[:0:0], p.RtpParameters.Encodings[0])
+	enc[0].Ssrc, enc[0].Rtx = probationSsrc, nil
+	p.RtpParameters.Encodings = enc
+	return &p
 }
 
 func writeMediaSection(line func(string, ...any), t *msTransport, c *msConsumer) {

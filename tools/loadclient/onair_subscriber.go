@@ -20,6 +20,7 @@ func runOnAir(ctx context.Context, args []string) error {
 	login := fs.String("login", "", "handle or email of the viewing account")
 	password := fs.String("password", "", "its password")
 	broadcast := fs.String("broadcast", "", "id of the live broadcast to watch")
+	node := fs.String("node", "", "the SFU node every ticket must name (asked again avoiding others), or any")
 	load := addLoadFlags(fs)
 	_ = fs.Parse(args)
 	if *login == "" || *broadcast == "" {
@@ -29,7 +30,7 @@ func runOnAir(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	platform := &onAirPlatform{edge: strings.TrimSuffix(*edge, "/"), broadcastID: *broadcast}
+	platform := &onAirPlatform{edge: strings.TrimSuffix(*edge, "/"), broadcastID: *broadcast, onlyNode: *node}
 	if err := platform.signIn(ctx, *login, *password); err != nil {
 		return err
 	}
@@ -38,11 +39,6 @@ func runOnAir(ctx context.Context, args []string) error {
 		defer cancel()
 		return subscribeOnAir(ctx, joinCtx, api, platform, res)
 	})
-}
-
-type ticketAnswer struct {
-	Ticket        string `json:"ticket"`
-	SignallingURL string `json:"signallingUrl"`
 }
 
 type joinedData struct {
@@ -58,8 +54,8 @@ type producerRef struct {
 // except that it waits for both the video and the audio Producer and takes them in one offer.
 // It returns once ctx ends (the run is over) or when joining fails within joinCtx.
 func subscribeOnAir(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPlatform, res *subscriberResult) error {
-	var ticket ticketAnswer
-	if err := platform.post(joinCtx, "/v1/broadcasts/"+platform.broadcastID+"/tickets", map[string]string{"role": "consume"}, &ticket); err != nil {
+	ticket, err := platform.ticket(joinCtx, "consume")
+	if err != nil {
 		return err
 	}
 	producers := make(chan producerRef, 4)
@@ -121,6 +117,10 @@ func subscribeOnAir(ctx, joinCtx context.Context, api *webrtc.API, platform *onA
 	}
 	defer pc.Close()
 	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		if uint32(track.SSRC()) == probationSsrc {
+			go discard(track) // padding to probe bandwidth: not the broadcast
+			return
+		}
 		go readTrack(track, res.start, res.track(track.Kind().String()))
 	})
 	dtls, err := answerOffer(pc, remoteOffer(&transport, consumers))
@@ -190,4 +190,14 @@ func localFingerprint(sdp string) (msFingerprint, error) {
 		}
 	}
 	return msFingerprint{}, fmt.Errorf("the local description has no fingerprint")
+}
+
+// discard reads a track until it ends, so its packets do not back up in the receive buffer.
+func discard(track *webrtc.TrackRemote) {
+	buf := make([]byte, 1500)
+	for {
+		if _, _, err := track.Read(buf); err != nil {
+			return
+		}
+	}
 }

@@ -2,9 +2,9 @@
 // receiver and ffmpeg, viewers added step by step until a step fails; the run's capacity is the
 // last step that passed. A step passes when its loss is within the limit AND every stream the
 // viewers were given (each viewer's video and audio) received packets in the window.
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { cpuSeconds, pin } from '../support/process-cpu.ts';
 import { bareTarget, platformTarget, type FanoutTarget } from './fanout-targets.ts';
 import type { ExpectedStream, WindowFigures } from './rtp-receiver.ts';
 import { sendClip } from './test-clip.ts';
@@ -51,17 +51,6 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const targetName = (kind: TargetKind) => (kind === 'bare' ? 'bare mediasoup' : 'platform');
-
-export function pin(pid: number, cpuList: string): void {
-  const run = spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`taskset could not pin pid ${pid} to ${cpuList}: ${run.stderr}`);
-}
-
-/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** This end of rtp-receiver.ts, the child process the viewers' packets go to. */
 class Receiver {

@@ -7,10 +7,9 @@
 // edge's CSP allows locally (tools/lib/platform.sh). Logs: .onair/logs/bench-<node id>.log.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../../libs/testing/src/free-ports.ts';
 import { localEnv, repoRoot } from './local-env.ts';
 
 export interface LocalSfuNode {
@@ -36,14 +35,18 @@ export class LocalSfuNodes {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
   }
 
-  /** Starts a node with one mediasoup worker, `env` on top; resolves once it answers /readyz. */
-  async start(nodeId: string, env: Record<string, string> = {}): Promise<LocalSfuNode> {
+  /**
+   * Starts a node with one mediasoup worker, `env` on top, `launcher` in front of node
+   * (`taskset -c 0` pins the node and the worker it spawns); resolves once it answers /readyz.
+   */
+  async start(nodeId: string, env: Record<string, string> = {}, launcher: string[] = []): Promise<LocalSfuNode> {
     const [port, rtcPort, relayTlsPort] = [await freePort(), await freePort(), await freePort()];
     const pki = localEnv('ONAIR_PKI_DIR');
     mkdirSync(join(stateDir, 'logs'), { recursive: true });
     const log = join(stateDir, 'logs', `bench-${nodeId}.log`);
     const out = openSync(log, 'a');
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services/sfu-worker/dist/src/main.js')], {
+    const [command, ...args] = [...launcher, process.execPath, '--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services/sfu-worker/dist/src/main.js')];
+    const child = spawn(command, args, {
       env: {
         ...process.env,
         HTTP_PORT: String(port),
@@ -119,26 +122,3 @@ async function waitReady(node: LocalSfuNode, readyz: string): Promise<void> {
 }
 
 const tail = (file: string) => readFileSync(file, 'utf8').slice(-3000);
-
-/**
- * A port free for both TCP and UDP (a WebRtcServer binds both), below the kernel's ephemeral
- * range, so that no outgoing connection takes it between this check and the node's bind.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await isFreeForTcpAndUdp(port)) return port;
-  }
-}
-
-function isFreeForTcpAndUdp(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const tcp = createServer();
-    tcp.once('error', () => resolve(false));
-    tcp.listen(port, '0.0.0.0', () => {
-      const udp = createSocket('udp4');
-      udp.once('error', () => tcp.close(() => resolve(false)));
-      udp.bind(port, '0.0.0.0', () => udp.close(() => tcp.close(() => resolve(true))));
-    });
-  });
-}

@@ -1,11 +1,7 @@
 // Test-only: the WebRTC load client (tools/loadclient) and a LiveKit server to point it at,
 // as `tools/onair infra up loadclient livekit` provides them.
-import { freePorts, type TestContext } from '@onair/testing';
+import { freePorts, startLiveKitServer, type LiveKitServer, type TestContext } from '@onair/testing';
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 /** What one subscriber saw of one track (tools/loadclient/rtp_stats.go). */
 export interface TrackSummary {
@@ -52,59 +48,13 @@ export function runLoadClient(ctx: TestContext, mode: 'onair' | 'livekit', args:
   });
 }
 
-export interface RunningLiveKit {
-  url: string;
-  apiKey: string;
-  apiSecret: string;
-  /** The config it was started with, as written. */
-  config: string;
-}
+export type RunningLiveKit = Pick<LiveKitServer, 'url' | 'apiKey' | 'apiSecret' | 'config'>;
 
-/**
- * LiveKit server on loopback with its defaults for a one-to-many room, as RECIPES.md found it
- * works here: one UDP port for all media (plus ICE-TCP), no external IP discovery, 127.0.0.1
- * announced, loopback candidates on; an API key of the test's own.
- */
+/** LiveKit at its defaults for a one-to-many room (libs/testing/src/livekit-server.ts), stopped at cleanup. */
 export async function startLiveKit(ctx: TestContext): Promise<RunningLiveKit> {
-  const bin = need(ctx.infra.livekitBin, 'ONAIR_LIVEKIT_BIN');
-  const base = await freePorts(3);
-  const apiKey = `key${randomBytes(4).toString('hex')}`;
-  const apiSecret = randomBytes(24).toString('hex');
-  const config = [
-    `port: ${base}`,
-    'bind_addresses: ["127.0.0.1"]',
-    'rtc:',
-    `  tcp_port: ${base + 1}`,
-    `  udp_port: ${base + 2}`,
-    '  use_external_ip: false',
-    '  node_ip: 127.0.0.1',
-    '  enable_loopback_candidate: true',
-    'keys:',
-    `  ${apiKey}: ${apiSecret}`,
-    'logging:',
-    '  level: warn',
-  ].join('\n');
-  const dir = mkdtempSync(join(tmpdir(), 'onair-livekit-'));
-  writeFileSync(join(dir, 'livekit.yaml'), config);
-  const child = spawn(bin, ['--config', join(dir, 'livekit.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
-  child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
-  ctx.onCleanup(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const url = `http://127.0.0.1:${base}`;
-  const deadline = Date.now() + 30_000;
-  while (!(await fetch(url).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null) throw new Error(`livekit-server exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`livekit-server not answering within 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url: `ws://127.0.0.1:${base}`, apiKey, apiSecret, config };
+  const server = await startLiveKitServer(need(ctx.infra.livekitBin, 'ONAIR_LIVEKIT_BIN'), { basePort: await freePorts(3) });
+  ctx.onCleanup(() => server.stop());
+  return server;
 }
 
 /** The load client's LiveKit flags for `room`. */
