@@ -4,10 +4,9 @@
 // is played by MediaTicketIssuer: an Ed25519 key whose JWKS a local HTTP server serves.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
+import { freePorts } from '../../../libs/testing/src/free-ports.ts';
 import { signMediaTicket, type MediaTicket } from '../../../libs/media-tickets/dist/index.js';
 import { localEnv, repoRoot } from '../support/local-env.ts';
 
@@ -170,28 +169,4 @@ export class SfuNode {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-}
-
-/**
- * A base port whose next `n` ports are free for TCP and UDP (a WebRtcServer binds both), below
- * the ephemeral range (as libs/testing's freePorts).
- */
-async function freePorts(n: number): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * (12_000 - n));
-    const checks = await Promise.all(Array.from({ length: n }, (_, i) => isFree(base + i)));
-    if (checks.every(Boolean)) return base;
-  }
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const tcp = createTcpServer();
-    tcp.once('error', () => resolve(false));
-    tcp.listen(port, '127.0.0.1', () => {
-      const udp = createSocket('udp4');
-      udp.once('error', () => tcp.close(() => resolve(false)));
-      udp.bind(port, '127.0.0.1', () => udp.close(() => tcp.close(() => resolve(true))));
-    });
-  });
 }
