@@ -11,7 +11,7 @@
 // Knobs: BENCH_JOINS (30), BENCH_BURST (30), BENCH_EDGE_URL (http://127.0.0.1:8080).
 // needs: platform
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, goLiveOnPage, signInOnPage, waitForPageState, type PageGlobals } from '../../libs/testing/src/chromium.ts';
+import { CHROMIUM_FLAGS, endOnPage, goLiveOnPage, signInOnPage, type PageGlobals } from '../../libs/testing/src/chromium.ts';
 import { p50p95 } from './support/latency-summary.ts';
 import { localEnv } from './support/local-env.ts';
 import { firstTicketToFirstFrameMs, newViewerPage, signInFirst } from './support/watch-pages.ts';
@@ -107,9 +107,7 @@ async function main(): Promise<void> {
     }
     const burst = await joinAtOnce(browser, broadcastId, viewer);
     log(`  burst: first frames after ${[...burst].sort((a, b) => a - b).map((ms) => ms.toFixed(0)).join(' ')} ms`);
-    await studio.click('#end');
-    await studio.click('#end-confirm');
-    await waitForPageState(studio, ['ended'], 15_000);
+    await endOnPage(studio);
     console.log(`join-first-frame: ${p50p95(times)} over ${times.length} joins; burst of ${burst.length}: ${p50p95(burst)}`);
   } finally {
     await browser.close();

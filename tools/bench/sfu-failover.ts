@@ -17,7 +17,7 @@
 // BENCH_SESSIONS_URL (stream-sessions, http://127.0.0.1:7103: the nodes' ticket keys).
 // needs: platform
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, goLiveOnPage, signInOnPage, waitForPageState } from '../../libs/testing/src/chromium.ts';
+import { CHROMIUM_FLAGS, endOnPage, goLiveOnPage, signInOnPage, waitForPageState } from '../../libs/testing/src/chromium.ts';
 import { p50p95 } from './support/latency-summary.ts';
 import { localEnv } from './support/local-env.ts';
 import { LocalSfuNodes } from './support/local-sfu-nodes.ts';
@@ -109,9 +109,7 @@ async function main(): Promise<void> {
     }
     // What was timed is real: the pictures move on after the rejoin.
     await Promise.all(pages.filter((_, i) => resumedAt[i] !== null).map((page) => expectGrowingFrames(page)));
-    await studio.click('#end');
-    await studio.click('#end-confirm');
-    await waitForPageState(studio, ['ended'], 15_000);
+    await endOnPage(studio);
     if (problems.length) log(`page errors: ${problems.join('; ')}`);
     const missing = pages.length - times.length;
     if (times.length === 0) throw new Error('no viewer decoded again after the node kill');

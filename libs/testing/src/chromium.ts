@@ -91,3 +91,25 @@ export async function goLiveOnPage(
   }
   return (await page.evaluate('document.body.dataset.broadcastId')) as string;
 }
+
+/** The studio page ends its broadcast (End, then the confirmation) and waits until it says so. */
+export async function endOnPage(studio: Page, timeoutMs = 15_000): Promise<void> {
+  await studio.click('#end');
+  await studio.click('#end-confirm');
+  await waitForPageState(studio, ['ended'], timeoutMs);
+}
+
+/** The replay page's <video>, as a function run in the page reads it. */
+export interface ReplayVideoGlobals {
+  document: { querySelector(selector: '#replay-player'): { currentTime: number; paused: boolean; play(): Promise<void>; pause(): void } };
+}
+
+/** Pauses the replay page's video at `seconds` and waits until the seek has landed (within 0.5 s). */
+export async function pauseReplayAt(page: Page, seconds: number): Promise<void> {
+  await page.evaluate((s) => {
+    const video = (globalThis as unknown as ReplayVideoGlobals).document.querySelector('#replay-player');
+    video.pause();
+    video.currentTime = s;
+  }, seconds);
+  await page.waitForFunction((s) => Math.abs((globalThis as unknown as ReplayVideoGlobals).document.querySelector('#replay-player').currentTime - s) < 0.5, seconds);
+}

@@ -6,7 +6,7 @@ export { json } from './http.js';
 export { freePort, freePorts } from './free-ports.js';
 export { startServiceProcess, type RunningIdentity, type RunningService, type TestUser } from './service-process.js';
 export { RawBody, sweepOpenApi, type SweepFinding, type SweepOptions, type SweepResult } from './openapi-sweep.js';
-export { CHROMIUM_FLAGS, goLiveOnPage, launchChromium, signInOnPage, waitForPageState, type PageGlobals } from './chromium.js';
+export { CHROMIUM_FLAGS, endOnPage, goLiveOnPage, launchChromium, pauseReplayAt, signInOnPage, waitForPageState, type PageGlobals, type ReplayVideoGlobals } from './chromium.js';
 export { expectNoSeriousA11yViolations } from './accessibility.js';
 export { throttleUdpFrom } from './network-shaping.js';
 export { startLiveKitServer, type LiveKitOptions, type LiveKitServer } from './livekit-server.js';

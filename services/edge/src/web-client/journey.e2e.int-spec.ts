@@ -1,4 +1,4 @@
-import { expectNoSeriousA11yViolations, goLiveOnPage, json, launchChromium, repoRoot, signInOnPage, TestContext, waitForPageState, waitUntil } from '@onair/testing';
+import { endOnPage, expectNoSeriousA11yViolations, goLiveOnPage, json, launchChromium, pauseReplayAt, repoRoot, signInOnPage, TestContext, waitForPageState, waitUntil, type ReplayVideoGlobals as VideoGlobals } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -20,11 +20,6 @@ const DESKTOP = { width: 1280, height: 800 };
 const PARIS = { latitude: 48.85661, longitude: 2.35222 };
 /** About 1.2 km from PARIS: one cluster with it seen from afar, two markers up close. */
 const MARAIS = { latitude: 48.8606, longitude: 2.3376 };
-
-/** What a function run in the page reads there (the test is typed for Node, not the DOM). */
-interface VideoGlobals {
-  document: { querySelector(selector: string): { currentTime: number; pause(): void; play(): Promise<void> } };
-}
 
 /**
  * A person's journey through the whole platform, every service a real process behind the edge,
@@ -169,9 +164,7 @@ describe('the journey through the whole platform, in three browsers and a fourth
     await cleoPage.goto(`${base}/watch/${live}`);
     await signInOnPage(cleoPage, cleo);
     await waitForPageState(cleoPage, ['watching']);
-    await danStudio.click('#end');
-    await danStudio.click('#end-confirm');
-    await waitForPageState(danStudio, ['ended'], 15_000);
+    await endOnPage(danStudio);
     await danStudio.goto(`${base}/watch/${live}`);
     await waitForPageState(danStudio, ['watching']);
     await waitUntil(async () => (await studio.textContent('#viewer-count')) === '3', 20_000, 'three watching on ann\'s studio');
@@ -201,9 +194,7 @@ describe('the journey through the whole platform, in three browsers and a fourth
     await waitUntil(async () => (await chatOf(phone, 'state')) === 'MUTED', 20_000, 'bob muted by the jury');
 
     // ann ends; bob's page says so and, once the recording is stored, links to the replay.
-    await studio.click('#end');
-    await studio.click('#end-confirm');
-    await waitForPageState(studio, ['ended'], 15_000);
+    await endOnPage(studio);
     await waitForPageState(phone, ['ended']);
     await phone.waitForSelector('#replay-link', { timeout: 90_000 });
     await shoot(phone, 'ended');
@@ -221,15 +212,7 @@ describe('the journey through the whole platform, in three browsers and a fourth
     // It plays; ann's line is not there before its moment, and is once the playhead passes it.
     await phone.waitForFunction(() => (globalThis as unknown as VideoGlobals).document.querySelector('#replay-player').currentTime > 0.5, undefined, { timeout: 30_000 });
     const annLine = phone.locator('#messages li', { hasText: 'welcome to the river' });
-    const at = async (seconds: number) => {
-      await phone.evaluate((s) => {
-        const v = (globalThis as unknown as VideoGlobals).document.querySelector('#replay-player');
-        v.pause();
-        v.currentTime = s;
-      }, seconds);
-      await phone.waitForFunction((s) => Math.abs((globalThis as unknown as VideoGlobals).document.querySelector('#replay-player').currentTime - s) < 0.5, seconds);
-    };
-    await at(Math.max(0.5, offsetMs / 1000 - 2));
+    await pauseReplayAt(phone, Math.max(0.5, offsetMs / 1000 - 2));
     await waitUntil(async () => (await annLine.count()) === 0, 5000, 'ann\'s line not shown before its moment');
     await phone.evaluate(() => (globalThis as unknown as VideoGlobals).document.querySelector('#replay-player').play());
     await phone.waitForFunction((ms) => (globalThis as unknown as VideoGlobals).document.querySelector('#replay-player').currentTime * 1000 > ms + 300, offsetMs, { timeout: 20_000 });

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { expectNoSeriousA11yViolations,
+import { endOnPage,
+  expectNoSeriousA11yViolations,
   freePort,
-  freePorts,
   goLiveOnPage,
   launchChromium,
   repoRoot,
@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { createEdgeApp } from '../edge-app.js';
 import { expectGrowingFrames } from './growing-frames.test-app.js';
+import { startSfuNode as startSfuNodeProcess } from './sfu-node.test-app.js';
 
 startTelemetry({ serviceName: 'edge' });
 
@@ -62,28 +63,12 @@ describe('live video end to end in headless Chromium', () => {
     // Two SFU nodes sharing a relay secret; a Router takes 4 consumers (the recording's 2 and
     // one viewer's 2), so the next viewer of the publisher's node is placed on the other node.
     startSfuNode = async (name, signallingUrl) => {
-      const port = await freePort();
-      const nodeId = `${ctx.id}-${name}`;
-      rtcPorts.set(nodeId, await freePorts(1));
-      const node = await startServiceProcess(ctx, 'sfu-worker', {
-        HTTP_PORT: String(port),
-        MEDIA_TICKET_JWKS_URL: `${sessions.url}/.well-known/media-jwks.json`,
-        SFU_SIGNALLING_URL: signallingUrl ?? `ws://127.0.0.1:${port}/v1/sfu/signal`,
-        SFU_RTC_PORT_BASE: String(rtcPorts.get(nodeId)),
-        SFU_WORKERS: '1',
-        SFU_NODE_ID: nodeId,
-        SFU_MAX_CONSUMERS_PER_ROUTER: '4',
-        SFU_REPORT_INTERVAL_MS: '1000',
-        SFU_RELAY_SECRET: RELAY_SECRET,
-        // Relays between the nodes go over wss with mutual TLS (each node has an sfu-worker
-        // certificate from the local internal CA, as startServiceProcess gives every service).
-        SFU_RELAY_TLS_PORT: String(await freePort()),
-        REPLAY_DIR: replays,
-        FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
-        SFU_DRAIN_TIMEOUT_MS: '1000',
-      });
-      sfuNodes.set(nodeId, node);
-      return nodeId;
+      const jwksUrl = `${sessions.url}/.well-known/media-jwks.json`;
+      const env = { SFU_MAX_CONSUMERS_PER_ROUTER: '4', SFU_DRAIN_TIMEOUT_MS: '1000' };
+      const node = await startSfuNodeProcess(ctx, { name, jwksUrl, replays, signallingUrl, relaySecret: RELAY_SECRET, env });
+      rtcPorts.set(node.nodeId, node.rtcPort);
+      sfuNodes.set(node.nodeId, node.service);
+      return node.nodeId;
     };
     const chat = await startServiceProcess(ctx, 'chat', {
       AUTH_JWKS_URL: identity.jwksUrl,
@@ -131,11 +116,6 @@ describe('live video end to end in headless Chromium', () => {
     return circle;
   }
 
-  /** The studio page ends its broadcast: End, then the confirmation. */
-  async function endOnPage(studio: { click(selector: string): Promise<void> }): Promise<void> {
-    await studio.click('#end');
-    await studio.click('#end-confirm');
-  }
 
   /** A new public broadcast of `owner`'s, not live yet; its id. */
   async function createBroadcast(owner: TestUser, title: string): Promise<string> {
@@ -238,7 +218,6 @@ describe('live video end to end in headless Chromium', () => {
     await waitUntil(async () => (await chatOf(player, 'state')) === 'MUTED', 20_000, 'the author muted by the jury');
 
     await endOnPage(studio);
-    await waitForPageState(studio, ['ended'], 15_000);
     // broadcast.ended.v1 reaches the SFU over Kafka; it tells the viewers and closes the rooms
     // (the relaying node's too).
     await waitForPageState(player, ['ended']);

@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import {
-  freePort,
-  freePorts,
+  endOnPage,
   goLiveOnPage,
   launchChromium,
   repoRoot,
@@ -23,6 +22,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../config.js';
 import { createEdgeApp } from '../edge-app.js';
 import { expectGrowingFrames } from './growing-frames.test-app.js';
+import { startSfuNode } from './sfu-node.test-app.js';
 
 startTelemetry({ serviceName: 'edge' });
 
@@ -56,25 +56,10 @@ describeWhenAsked('a relay tree of four SFU nodes, and nodes that crash', () => 
 
   /** An SFU node whose one Router takes `capacity` consumers; its node id ends in `-<name>`. */
   async function startNode(name: string, capacity: number): Promise<string> {
-    const port = await freePort();
-    const nodeId = `${ctx.id}-${name}`;
-    nodes.set(
-      nodeId,
-      await startServiceProcess(ctx, 'sfu-worker', {
-        HTTP_PORT: String(port),
-        MEDIA_TICKET_JWKS_URL: jwksUrl,
-        SFU_SIGNALLING_URL: `ws://127.0.0.1:${port}/v1/sfu/signal`,
-        SFU_RTC_PORT_BASE: String(await freePorts(1)),
-        SFU_WORKERS: '1',
-        SFU_NODE_ID: nodeId,
-        SFU_MAX_CONSUMERS_PER_ROUTER: String(capacity),
-        SFU_RELAY_SECRET: RELAY_SECRET,
-        SFU_RELAY_TLS_PORT: String(await freePort()),
-        REPLAY_DIR: replays,
-        FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
-      }),
-    );
-    return nodeId;
+    const env = { SFU_MAX_CONSUMERS_PER_ROUTER: String(capacity) };
+    const node = await startSfuNode(ctx, { name, jwksUrl, replays, relaySecret: RELAY_SECRET, env });
+    nodes.set(node.nodeId, node.service);
+    return node.nodeId;
   }
 
   beforeAll(async () => {
@@ -230,8 +215,7 @@ describeWhenAsked('a relay tree of four SFU nodes, and nodes that crash', () => 
     process.stdout.write(`relay-tree e2e: resumed ${afterB} ms after B was killed (forgotten by placement after ${forgottenAfter} ms), ${afterWorker} ms after the origin's worker, ${afterOrigin} ms after the origin\n`);
     expect(problems).toEqual([]);
 
-    await studio.click('#end');
-    await studio.click('#end-confirm');
+    await endOnPage(studio);
     for (const page of [onB, onC, onD]) await waitForPageState(page, ['ended']);
   }, 300_000);
 });

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { expectNoSeriousA11yViolations, json, launchChromium, repoRoot, signInOnPage, TestContext, waitUntil, type TestUser } from '@onair/testing';
+import { expectNoSeriousA11yViolations, json, launchChromium, pauseReplayAt, repoRoot, signInOnPage, TestContext, waitUntil, type ReplayVideoGlobals as VideoGlobals, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,14 +16,6 @@ const WEB_ROOT = process.env.ONAIR_TEST_WEB_ROOT || join(repoRoot, 'services/web
 const OUTPUT = join(repoRoot, '.onair/test-output/replays.chromium');
 const LIVE_LINE = 'hello from the live part';
 const RECORDING_SECONDS = 10;
-
-/**
- * The replay's <video>, as the checks read and drive it in the page (the edge is typed for Node).
- * Each function run in the page finds it itself: Playwright sends the function's source alone.
- */
-interface VideoGlobals {
-  document: { querySelector(selector: string): { currentTime: number; paused: boolean; play(): Promise<void>; pause(): void } };
-}
 
 // A replay in real headless Chromium, under the edge's CSP, in front of the real identity,
 // stream-sessions and chat: the recording plays through hls.js, the chat follows the playhead.
@@ -85,15 +77,6 @@ describe('replays in Chromium', () => {
   }
 
   const currentTime = (page: Page) => page.evaluate(() => (globalThis as unknown as VideoGlobals).document.querySelector('#replay-player').currentTime);
-  /** Pauses the video at `seconds` and waits for the seek to finish. */
-  const pauseAt = async (page: Page, seconds: number) => {
-    await page.evaluate((s) => {
-      const v = (globalThis as unknown as VideoGlobals).document.querySelector('#replay-player');
-      v.pause();
-      v.currentTime = s;
-    }, seconds);
-    await page.waitForFunction((s) => Math.abs((globalThis as unknown as VideoGlobals).document.querySelector('#replay-player').currentTime - s) < 0.5, seconds);
-  };
   const lineShown = (page: Page) => page.locator('#messages li', { hasText: LIVE_LINE }).count();
 
   it('lists one’s replays, plays one with its chat in step with the playhead, seeking included', async () => {
@@ -120,7 +103,7 @@ describe('replays in Chromium', () => {
     await page.waitForFunction((t) => (globalThis as unknown as VideoGlobals).document.querySelector('#replay-player').currentTime > t + 0.5, first, { timeout: 10_000 });
 
     // Before the line's moment it is not shown; playing past it shows it.
-    await pauseAt(page, 0.5);
+    await pauseReplayAt(page, 0.5);
     await page.waitForSelector('#chat h2:text("Chat replay")');
     expect(await lineShown(page)).toBe(0);
     await page.evaluate(() => (globalThis as unknown as VideoGlobals).document.querySelector('#replay-player').play());
@@ -131,9 +114,9 @@ describe('replays in Chromium', () => {
     await expectNoSeriousA11yViolations(page, 'replay');
 
     // Seeking back takes the line away again; forward brings it back.
-    await pauseAt(page, 0.5);
+    await pauseReplayAt(page, 0.5);
     await waitUntil(async () => (await lineShown(page)) === 0, 5000, 'the line gone after seeking back');
-    await pauseAt(page, lineOffsetMs / 1000 + 1);
+    await pauseReplayAt(page, lineOffsetMs / 1000 + 1);
     await page.locator('#messages li', { hasText: LIVE_LINE }).waitFor();
 
     await page.setViewportSize({ width: 360, height: 740 });

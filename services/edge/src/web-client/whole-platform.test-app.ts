@@ -2,12 +2,13 @@
 // PostgreSQL, Kafka, Elasticsearch and mediasoup, behind an edge that serves the web client:
 // what a person meets at http://127.0.0.1:8080/ after `tools/onair up`, nothing stood in for.
 import type { INestApplication } from '@nestjs/common';
-import { freePort, freePorts, repoRoot, startServiceProcess, type RunningService, type TestContext } from '@onair/testing';
+import { freePort, repoRoot, startServiceProcess, type RunningService, type TestContext } from '@onair/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { createEdgeApp } from '../edge-app.js';
+import { startSfuNode } from './sfu-node.test-app.js';
 
 /** The build to serve: this checkout's (the edge's default) unless a test run names another. */
 const WEB_ROOT = process.env.ONAIR_TEST_WEB_ROOT || join(repoRoot, 'services/web/dist');
@@ -30,18 +31,14 @@ export async function startWholePlatform(ctx: TestContext): Promise<WholePlatfor
   const sessions = await startServiceProcess(ctx, 'stream-sessions', { ...auth, SOCIAL_GRAPH_GRPC_URL: graphGrpc, REPLAY_DIR: replays });
   const mediaJwks = `${sessions.url}/.well-known/media-jwks.json`;
   const [sfu, chat, notifications, discovery] = await Promise.all([
-    startServiceProcess(ctx, 'sfu-worker', {
-      KAFKA_TOPIC_PARTITIONS: '2',
-      MEDIA_TICKET_JWKS_URL: mediaJwks,
-      // Signalling through the edge, as `tools/onair up` has it: the page's only origin.
-      SFU_SIGNALLING_URL: `ws://127.0.0.1:${edgePort}/v1/sfu/signal`,
-      SFU_RTC_PORT_BASE: String(await freePorts(1)),
-      SFU_WORKERS: '1',
-      SFU_NODE_ID: `${ctx.id}-node`,
-      SFU_REPORT_INTERVAL_MS: '1000',
-      REPLAY_DIR: replays,
-      FFMPEG_BIN: ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg',
-    }),
+    // Signalling through the edge, as `tools/onair up` has it: the page's only origin.
+    startSfuNode(ctx, {
+      name: 'node',
+      jwksUrl: mediaJwks,
+      replays,
+      signallingUrl: `ws://127.0.0.1:${edgePort}/v1/sfu/signal`,
+      env: { KAFKA_TOPIC_PARTITIONS: '2' },
+    }).then((node) => node.service),
     startServiceProcess(ctx, 'chat', { ...auth, MEDIA_TICKET_JWKS_URL: mediaJwks, CHAT_PRESENCE_INTERVAL_MS: '500' }),
     startServiceProcess(ctx, 'notifications', {
       ...auth,
