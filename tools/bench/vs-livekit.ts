@@ -234,6 +234,11 @@ async function main(): Promise<void> {
     console.log(`vs-livekit: the load client's core was the limit (on ${which}), not an SFU: no ratio; OnAir at least ${a} viewers, LiveKit at least ${b} viewers per SFU core; ${cpu}`);
     return;
   }
+  // A run that held no step at all (its first already failed) gives no ratio: START was too high.
+  if (a === 0 || b === 0) {
+    console.log(`vs-livekit: OnAir ${a} viewers, LiveKit ${b} viewers per SFU core (no ratio: ${a === 0 ? 'OnAir' : 'LiveKit'} held no step from ${START}); ${cpu}`);
+    return;
+  }
   console.log(`vs-livekit: OnAir ${a} viewers, LiveKit ${b} viewers per SFU core (ratio ${(a / b).toFixed(2)}); ${cpu}`);
 }
 
