@@ -79,3 +79,18 @@ describe('edge chart: notifications', () => {
     expect(kubeconform(all).summary.invalid).toBe(0);
   }, TIMEOUT_MS);
 });
+
+describe('edge chart: ops', () => {
+  const chart = join(HELM_DIR, 'edge');
+
+  it('routes /v1/reports and /v1/ops to ops, through the edge and its Ingress', () => {
+    const config = manifest(rendered(chart), 'ConfigMap');
+    expect(config).toMatch(/EDGE_SERVICES: ".*\\"ops\\":\\"http:\/\/ops:7108\\"/);
+    const all = rendered(chart, ['--set', 'ingress.enabled=true']);
+    for (const prefix of ['/v1/reports', '/v1/ops']) {
+      expect(config).toMatch(new RegExp(`EDGE_ROUTES: ".*\\\\"${prefix.replace(/\//g, '\\/')}\\\\":\\\\"ops\\\\"`));
+      expect(manifest(all, 'Ingress')).toMatch(new RegExp(`- path: "${prefix.replace(/\//g, '\\/')}"\n(.*\n){3}\\s+name: ops\n\\s+port:\n\\s+number: 7108\n`));
+    }
+    expect(kubeconform(all).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+});

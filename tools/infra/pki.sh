@@ -6,7 +6,7 @@
 PKI_DIR="$ONAIR_STATE/pki"
 PKI_LOG="$ONAIR_STATE/logs/pki.log"
 # Every service that talks to another one (or may, as the platform grows) has an identity.
-PKI_SERVICES=(identity social-graph stream-sessions sfu-worker edge chat notifications discovery)
+PKI_SERVICES=(identity social-graph stream-sessions sfu-worker edge chat notifications discovery ops)
 
 # Issues <name>.crt/.key signed by the CA: CN and DNS subjectAltName are the service name
 # (peers verify that name, whatever address they dial), plus localhost/127.0.0.1 for a laptop.

@@ -11,6 +11,7 @@ PLATFORM_SERVICES=(
   "chat:7105:services/chat/dist/src/main.js"
   "discovery:7106:services/discovery/dist/src/main.js"
   "notifications:7107:services/notifications/dist/src/main.js"
+  "ops:7108:services/ops/dist/src/main.js"
   "edge:8080:services/edge/dist/src/main.js"
 )
 

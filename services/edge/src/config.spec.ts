@@ -13,6 +13,7 @@ describe('edge configuration', () => {
       ['chat', 'http://127.0.0.1:7105'],
       ['discovery', 'http://127.0.0.1:7106'],
       ['notifications', 'http://127.0.0.1:7107'],
+      ['ops', 'http://127.0.0.1:7108'],
     ]);
     expect(config.routes.map((r) => [r.prefix, r.service, r.target.origin])).toEqual([
       ['/v1/accounts', 'identity', 'http://127.0.0.1:7101'],
@@ -25,6 +26,8 @@ describe('edge configuration', () => {
       ['/v1/chat', 'chat', 'http://127.0.0.1:7105'],
       ['/v1/discovery', 'discovery', 'http://127.0.0.1:7106'],
       ['/v1/notifications', 'notifications', 'http://127.0.0.1:7107'],
+      ['/v1/reports', 'ops', 'http://127.0.0.1:7108'],
+      ['/v1/ops', 'ops', 'http://127.0.0.1:7108'],
     ]);
   });
 

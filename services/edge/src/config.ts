@@ -24,7 +24,7 @@ function localWebClientBuild(): string {
 }
 
 const LOCAL_SERVICES =
-  'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102,stream-sessions=http://127.0.0.1:7103,sfu-worker=http://127.0.0.1:7104,chat=http://127.0.0.1:7105,discovery=http://127.0.0.1:7106,notifications=http://127.0.0.1:7107';
+  'identity=http://127.0.0.1:7101,social-graph=http://127.0.0.1:7102,stream-sessions=http://127.0.0.1:7103,sfu-worker=http://127.0.0.1:7104,chat=http://127.0.0.1:7105,discovery=http://127.0.0.1:7106,notifications=http://127.0.0.1:7107,ops=http://127.0.0.1:7108';
 const LOCAL_ROUTES = [
   '/v1/accounts=identity',
   '/v1/sessions=identity',
@@ -36,6 +36,8 @@ const LOCAL_ROUTES = [
   '/v1/chat=chat',
   '/v1/discovery=discovery',
   '/v1/notifications=notifications',
+  '/v1/reports=ops',
+  '/v1/ops=ops',
 ].join(',');
 
 const ServiceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a lower-case name such as social-graph');

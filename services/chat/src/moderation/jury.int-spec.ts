@@ -1,4 +1,5 @@
-import { TestContext, waitUntil, type TestUser } from '@onair/testing';
+import { JuryStartedEvent } from '@onair/contracts';
+import { EventCollector, TestContext, waitUntil, type TestUser } from '@onair/testing';
 import { startChatPlatform, type ChatClient, type ChatPlatform } from '../chat.test-app.js';
 
 // Flash juries across two pods: jurors called wherever their socket is, a majority mutes the
@@ -16,6 +17,8 @@ describe('flash juries and mutes', () => {
 
   it('convicts on a majority, mutes the author for a while, then for the rest of the broadcast', async () => {
     const [ann, author, reporter, ...jurorUsers] = users;
+    // ops files each jury as its reporter's report of the message: the event names the reporter.
+    const started = await EventCollector.start(ctx, JuryStartedEvent);
     const id = await platform.liveBroadcast(ann);
     const owner = await platform.join(ann, id, 0);
     const x = await platform.join(author, id, 1);
@@ -31,6 +34,8 @@ describe('flash juries and mutes', () => {
       const reported = await r.request({ type: 'report', messageId });
       expect(reported).toMatchObject({ type: 'ack', juryId: expect.any(String) });
       const juryId = reported.juryId as string;
+      await waitUntil(() => started.events.some((e) => e.message.juryId === juryId), 10_000, 'jury_started on the room topic');
+      expect(started.events.find((e) => e.message.juryId === juryId)?.message).toMatchObject({ reporterId: reporter.id, authorId: author.id, messageId });
       // The four possible jurors are called, on both pods; the author, reporter and broadcaster are not.
       for (const j of jurors) await j.next('jury', (f) => f.juryId === juryId);
       for (const c of [x, r, owner]) expect(c.frames.some((f) => f.type === 'jury' && f.juryId === juryId)).toBe(false);

@@ -74,6 +74,7 @@ export class JuryService {
           authorHandle: message.authorHandle,
           jurorIds: jurors,
           deadline: timestampFromMs(deadline),
+          reporterId,
         }),
       );
     });

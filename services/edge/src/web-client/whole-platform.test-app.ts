@@ -17,7 +17,7 @@ export interface WholePlatform {
   /** The edge's origin: the web client and every API. */
   base: string;
   edge: INestApplication;
-  services: Record<'identity' | 'social-graph' | 'stream-sessions' | 'sfu-worker' | 'chat' | 'notifications' | 'discovery', RunningService | { url: string }>;
+  services: Record<'identity' | 'social-graph' | 'stream-sessions' | 'sfu-worker' | 'chat' | 'notifications' | 'discovery' | 'ops', RunningService | { url: string }>;
 }
 
 export async function startWholePlatform(ctx: TestContext): Promise<WholePlatform> {
@@ -30,7 +30,7 @@ export async function startWholePlatform(ctx: TestContext): Promise<WholePlatfor
   const graphGrpc = `127.0.0.1:${graph.grpcPort}`;
   const sessions = await startServiceProcess(ctx, 'stream-sessions', { ...auth, SOCIAL_GRAPH_GRPC_URL: graphGrpc, REPLAY_DIR: replays });
   const mediaJwks = `${sessions.url}/.well-known/media-jwks.json`;
-  const [sfu, chat, notifications, discovery] = await Promise.all([
+  const [sfu, chat, notifications, discovery, ops] = await Promise.all([
     // Signalling through the edge, as `tools/onair up` has it: the page's only origin.
     startSfuNode(ctx, {
       name: 'node',
@@ -53,8 +53,9 @@ export async function startWholePlatform(ctx: TestContext): Promise<WholePlatfor
       DISCOVERY_INDEX_PREFIX: ctx.indexPrefix,
       SOCIAL_GRAPH_GRPC_URL: graphGrpc,
     }),
+    startServiceProcess(ctx, 'ops', auth),
   ]);
-  const services = { identity: { url: identity.url }, 'social-graph': graph, 'stream-sessions': sessions, 'sfu-worker': sfu, chat, notifications, discovery };
+  const services = { identity: { url: identity.url }, 'social-graph': graph, 'stream-sessions': sessions, 'sfu-worker': sfu, chat, notifications, discovery, ops };
   // The edge's own routes (EDGE_ROUTES' default, as on a laptop), to these processes' ports.
   const edge = await createEdgeApp(
     loadConfig({

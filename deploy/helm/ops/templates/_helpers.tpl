@@ -1,0 +1,49 @@
+{{/*
+Names and labels. Template names carry the chart name because Helm shares them across all
+charts of a release (umbrella charts); a copied chart renames the "ops." prefix.
+*/}}
+
+{{/* Name of the chart, or nameOverride. */}}
+{{- define "ops.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name of the release's resources; DNS names are at most 63 characters. */}}
+{{- define "ops.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "ops.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Selector labels: must never change after the first install (selectors are immutable). */}}
+{{- define "ops.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ops.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "ops.labels" -}}
+helm.sh/chart: {{ include "ops.chart" . }}
+{{ include "ops.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: onair
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "ops.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "ops.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}

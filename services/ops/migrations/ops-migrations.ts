@@ -1,0 +1,5 @@
+import { CreateKafkaOutboxTables1763769600000 } from '@onair/kafka';
+import { CreateOps1767000000001 } from './1767000000001-create-ops.js';
+
+/** Every migration of ops' schema, oldest first (run at boot). */
+export const opsMigrations = [CreateKafkaOutboxTables1763769600000, CreateOps1767000000001];

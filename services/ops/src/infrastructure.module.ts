@@ -1,0 +1,39 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { KafkaOutboxModule } from '@onair/kafka';
+import { PostgresModule } from '@onair/postgres';
+import { DataSource } from 'typeorm';
+import { opsMigrations } from '../migrations/ops-migrations.js';
+import { AuditEntry } from './audit/audit-entry.entity.js';
+import { OPS_CONFIG, type OpsConfig } from './config.js';
+import { Report } from './reports/report.entity.js';
+import { ReportTarget } from './reports/report-target.entity.js';
+
+/**
+ * Config, ops' PostgreSQL schema (migrated at boot) and Kafka. ops publishes no event yet: the
+ * outbox module is here for its tables' migration and Kafka's readiness, and relays nothing.
+ */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(config: OpsConfig): DynamicModule {
+    const configProvider = { provide: OPS_CONFIG, useValue: config };
+    return {
+      module: InfrastructureModule,
+      imports: [
+        PostgresModule.forRoot({ url: config.database.url, schema: config.database.schema, entities: [AuditEntry, Report, ReportTarget], migrations: opsMigrations }),
+        KafkaOutboxModule.forRootAsync({
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => ({
+            kafka: { clientId: 'ops', ...config.kafka },
+            dataSource,
+            databaseUrl: config.database.url,
+            schema: config.database.schema,
+            publishes: [],
+          }),
+        }),
+      ],
+      providers: [configProvider],
+      exports: [configProvider],
+    };
+  }
+}

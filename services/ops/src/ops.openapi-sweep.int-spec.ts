@@ -1,0 +1,69 @@
+import { REQUIRED_ROLE_EXTENSION } from '@onair/auth';
+import { json, sweepOpenApi, TestContext } from '@onair/testing';
+import { randomUUID } from 'node:crypto';
+import { startOpsPlatform } from './ops.test-app.js';
+
+// Every operation ops' OpenAPI document lists, first valid (a real reported target, an
+// operator's token) so the handler runs, then with one thing at a time made hostile: never a
+// 5xx, always a stable error code. Then the operator operations again with a plain user's token,
+// which every one refuses.
+describe('ops: every endpoint in /openapi.json refuses bad input with a 4xx and a code', () => {
+  const ctx = TestContext.create('ops_sweep');
+  afterAll(() => ctx.cleanup(), 60_000);
+
+  it('sweeps the whole API as an operator, and every operator operation refuses a plain user', async () => {
+    const p = await startOpsPlatform(ctx);
+    const [viewer, plain] = [await ctx.newUser(), await ctx.newUser()];
+    const target = randomUUID();
+    const report = { targetType: 'broadcast', targetId: target, reason: 'spam', text: 'a scam link' };
+    expect((await p.answer('POST', '/v1/reports', viewer, report)).status).toBe(201);
+
+    const doc = await json(await fetch(`${p.ops.url}/openapi.json`));
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ['/v1/reports', '/v1/ops/reports', '/v1/ops/reports/targets/{targetType}/{targetId}', '/v1/ops/reports/targets/{targetType}/{targetId}/dismiss', '/v1/ops/audit'].sort(),
+    );
+    const pathValues = { targetType: ['broadcast'], targetId: [target] };
+    const result = await sweepOpenApi({
+      baseUrl: p.ops.url,
+      authHeader: p.operator.authHeader,
+      pathValues,
+      bodyExamples: {
+        // The operator reports the same target: its report is what the dismissal (swept last) dismisses.
+        'POST /v1/reports': report,
+        'POST /v1/ops/reports/targets/{targetType}/{targetId}/dismiss': { reason: 'not a scam' },
+      },
+      // After the first dismissal the target has no open report (409) until reported again.
+      last: ['POST /v1/ops/reports/targets/{targetType}/{targetId}/dismiss'],
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.operations).toBe(5);
+    expect(result.unreached).toEqual([]);
+    expect(result.reached).toBeGreaterThan(10);
+
+    // The operator operations, as the document marks them, with a plain user's token: the valid
+    // request of each is 403 AUTH.ROLE_REQUIRED, and no variant ever gets through.
+    const operations = Object.entries(doc.paths as Record<string, Record<string, Record<string, unknown>>>).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, role: op[REQUIRED_ROLE_EXTENSION] })),
+    );
+    const guarded = operations.filter((op) => op.role);
+    expect(guarded.map((g) => `${g.key} ${g.role}`).sort()).toEqual([
+      'GET /v1/ops/audit operator',
+      'GET /v1/ops/reports operator',
+      'GET /v1/ops/reports/targets/{targetType}/{targetId} operator',
+      'POST /v1/ops/reports/targets/{targetType}/{targetId}/dismiss operator',
+    ]);
+    expect((await p.answer('POST', '/v1/reports', viewer, { ...report, reason: 'other' })).status).toBe(200);
+    for (const { key, method, path } of guarded) {
+      const res = await p.answer(method, path.replace('{targetType}', 'broadcast').replace('{targetId}', target), plain, method === 'GET' ? undefined : { reason: 'a plain user tries' });
+      expect({ key, status: res.status, code: res.code }).toEqual({ key, status: 403, code: 'AUTH.ROLE_REQUIRED' });
+    }
+    const keys = guarded.map((g) => g.key);
+    const refused = await sweepOpenApi({ baseUrl: p.ops.url, authHeader: plain.authHeader, pathValues, skip: operations.filter((op) => !op.role).map((op) => op.key) });
+    expect(refused.findings).toEqual([]);
+    expect(refused.operations).toBe(guarded.length);
+    expect(refused.unreached.sort()).toEqual([...keys].sort());
+    for (const key of keys) expect(refused.statuses[key][403]).toBeGreaterThan(5);
+    // The plain user's sweep dismissed nothing: the viewer's report, open again, is still open.
+    expect((await p.answer('GET', `/v1/ops/reports/targets/broadcast/${target}`, p.operator)).body.distinctReporters).toBe(1);
+  }, 300_000);
+});
