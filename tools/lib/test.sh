@@ -21,22 +21,36 @@ run_all_tests() {
   fi
 
   step "jest: every project's unit and integration tests"
-  local results="$ONAIR_STATE/jest-results.json"
-  rm -f "$results"
-  # --experimental-vm-modules lets jest require() ESM-only packages (NestJS 12) on Node 24.
-  (cd "$ONAIR_ROOT" && NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning" \
-    npx jest --ci --maxWorkers=2 --json --outputFile="$results" "$@") || true
-  if [ -f "$results" ]; then
-    local counts
-    counts=$(node -e '
-      const r = require(process.argv[1]);
-      // A suite can fail outside its tests (it did not load, a hook threw): count it once.
-      const suiteFailures = r.testResults.filter((s) => s.status === "failed" && !s.assertionResults.some((a) => a.status === "failed")).length;
-      console.log(r.numPassedTests, r.numFailedTests + suiteFailures);' "$results")
-    passed=$((passed + ${counts% *})); failed=$((failed + ${counts#* }))
-  else
-    echo "jest wrote no results" >&2; failed=$((failed + 1))
-  fi
+  local results="$ONAIR_STATE/jest-results.json" e2e_results="$ONAIR_STATE/jest-results-e2e.json"
+  rm -f "$results" "$e2e_results"
+  # The end-to-end suites (*.e2e.int-spec.ts: a whole platform of processes and Chromium pages
+  # each) run after the others, one at a time: beside the other suites on 2 cores their pages'
+  # steps and the SFU nodes' load reports slowed 10-20x and timed out.
+  # The caller's arguments go first: jest's array options would swallow the paths after them.
+  _run_jest "$@" --maxWorkers=2 --passWithNoTests --outputFile="$results" --testPathIgnorePatterns=/node_modules/ --testPathIgnorePatterns='\.e2e\.int-spec\.ts$'
+  step "jest: the end-to-end suites, one at a time"
+  _run_jest "$@" --runInBand --passWithNoTests --outputFile="$e2e_results" --testPathIgnorePatterns=/node_modules/ --testPathIgnorePatterns='^(?!.*\.e2e\.int-spec\.ts$)'
+  local file counts
+  for file in "$results" "$e2e_results"; do
+    if [ -f "$file" ]; then
+      counts=$(node -e '
+        const r = require(process.argv[1]);
+        // A suite can fail outside its tests (it did not load, a hook threw): count it once.
+        const suiteFailures = r.testResults.filter((s) => s.status === "failed" && !s.assertionResults.some((a) => a.status === "failed")).length;
+        console.log(r.numPassedTests, r.numFailedTests + suiteFailures);' "$file")
+      passed=$((passed + ${counts% *})); failed=$((failed + ${counts#* }))
+    else
+      echo "jest wrote no results ($file)" >&2; failed=$((failed + 1))
+    fi
+  done
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
+}
+
+# One jest run over every project (jest.config.js); its own summary is printed, its counts are
+# read from --outputFile.
+_run_jest() {
+  # --experimental-vm-modules lets jest require() ESM-only packages (NestJS 12) on Node 24.
+  (cd "$ONAIR_ROOT" && NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning" \
+    npx jest --ci --json "$@") || true
 }

@@ -64,9 +64,15 @@ export async function waitForPageState(page: Page, states: string[], timeoutMs =
 }
 
 /**
+ * What the page says "try again" for: no SFU node known yet (nodes report every second), or a
+ * service the edge could not reach in time (under a loaded machine's stalls).
+ */
+const RETRIED_GO_LIVE_ERRORS = ['STREAM_SESSIONS.NO_SFU_AVAILABLE', 'EDGE.UPSTREAM_UNAVAILABLE'];
+
+/**
  * Goes live from the web client's /broadcast page (fake camera) as `person`; the broadcast's id.
- * Until stream-sessions has heard of an SFU node (nodes report every few seconds), going live
- * answers NO_SFU_AVAILABLE (the page's `data-error-code`): retried like a person would.
+ * Until stream-sessions has heard of an SFU node, or when a service was briefly out of reach,
+ * going live fails with a try-again code (the page's `data-error-code`): retried like a person would.
  */
 export async function goLiveOnPage(
   page: Page,
@@ -86,7 +92,7 @@ export async function goLiveOnPage(
     await page.click('#golive');
     if ((await waitForPageState(page, ['live', 'error'], 45_000)) === 'live') break;
     const [code, status] = await Promise.all([page.evaluate('document.body.dataset.errorCode'), page.textContent('#status')]);
-    if (code !== 'STREAM_SESSIONS.NO_SFU_AVAILABLE' || attempt > 30) throw new Error(`could not go live: ${code ?? ''} ${status}`);
+    if (!RETRIED_GO_LIVE_ERRORS.includes(String(code)) || attempt > 30) throw new Error(`could not go live: ${code ?? ''} ${status}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
   return (await page.evaluate('document.body.dataset.broadcastId')) as string;

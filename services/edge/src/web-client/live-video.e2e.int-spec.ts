@@ -59,6 +59,9 @@ describe('live video end to end in headless Chromium', () => {
       AUTH_JWKS_URL: identity.jwksUrl,
       SOCIAL_GRAPH_GRPC_URL: `127.0.0.1:${graphGrpc}`,
       REPLAY_DIR: replays,
+      // Nodes that stop leave by draining here, never by going silent: a wider staleness keeps
+      // the nodes placeable when a loaded machine delays their load reports past 2.5 s.
+      SFU_NODE_STALE_SECONDS: '15',
     });
     // Two SFU nodes sharing a relay secret; a Router takes 4 consumers (the recording's 2 and
     // one viewer's 2), so the next viewer of the publisher's node is placed on the other node.

@@ -28,7 +28,9 @@ export async function startWholePlatform(ctx: TestContext): Promise<WholePlatfor
   const auth = { AUTH_JWKS_URL: identity.jwksUrl, KAFKA_TOPIC_PARTITIONS: '2' };
   const graph = await startServiceProcess(ctx, 'social-graph', auth);
   const graphGrpc = `127.0.0.1:${graph.grpcPort}`;
-  const sessions = await startServiceProcess(ctx, 'stream-sessions', { ...auth, SOCIAL_GRAPH_GRPC_URL: graphGrpc, REPLAY_DIR: replays });
+  // Its one SFU node never goes silent: a wider staleness keeps it placeable when a loaded
+  // machine delays its load reports past the 2.5 s default.
+  const sessions = await startServiceProcess(ctx, 'stream-sessions', { ...auth, SOCIAL_GRAPH_GRPC_URL: graphGrpc, REPLAY_DIR: replays, SFU_NODE_STALE_SECONDS: '15' });
   const mediaJwks = `${sessions.url}/.well-known/media-jwks.json`;
   const [sfu, chat, notifications, discovery, ops] = await Promise.all([
     // Signalling through the edge, as `tools/onair up` has it: the page's only origin.
