@@ -8,6 +8,8 @@ import {
   AccountRoleGrantedEvent,
   AccountRoleGrantedSchema,
   AccountRoleRevokedEvent,
+  BroadcastTakenDownEvent,
+  BroadcastTakenDownSchema,
 } from './index.js';
 
 describe('event descriptors read from proto options', () => {
@@ -28,5 +30,11 @@ describe('event descriptors read from proto options', () => {
     expect([AccountRoleGrantedEvent.name, AccountRoleRevokedEvent.name]).toEqual(['account.role_granted.v1', 'account.role_revoked.v1']);
     expect(AccountRoleRevokedEvent.topic).toBe(AccountCreatedEvent.topic);
     expect(AccountRoleGrantedEvent.key(create(AccountRoleGrantedSchema, { accountId: 'acc-1', role: AccountRole.ADMIN }))).toBe('acc-1');
+  });
+
+  it('a takedown is keyed by the broadcast on ops.actions.v1', () => {
+    expect(BroadcastTakenDownEvent.name).toBe('ops.broadcast_taken_down.v1');
+    expect(BroadcastTakenDownEvent.topic).toBe('ops.actions.v1');
+    expect(BroadcastTakenDownEvent.key(create(BroadcastTakenDownSchema, { broadcastId: 'b-1', actorAccountId: 'acc-1', reason: 'spam' }))).toBe('b-1');
   });
 });

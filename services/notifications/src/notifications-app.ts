@@ -6,6 +6,7 @@ import {
   AccountCreatedEvent,
   AccountDeletedEvent,
   AccountProfileUpdatedEvent,
+  BroadcastEndedEvent,
   BroadcastExpiredEvent,
   BroadcastReplayReadyEvent,
   BroadcastWentLiveEvent,
@@ -32,6 +33,7 @@ import { StreamController } from './live-push/stream.controller.js';
 import { NotificationsRuntime } from './notifications-runtime.js';
 import { PreferencesController } from './preferences/preferences.controller.js';
 import { ReplaysConsumer } from './replays/replays.consumer.js';
+import { TakedownsConsumer } from './takedowns/takedowns.consumer.js';
 import { SubscriptionsController, VAPID_KEYS } from './web-push/subscriptions.controller.js';
 import { loadVapidKeys, type VapidKeys } from './web-push/vapid-keys.js';
 import { WebPushSender } from './web-push/web-push-sender.js';
@@ -45,7 +47,7 @@ class NotificationsModule {
         InfrastructureModule.forRoot(config),
         AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka: notificationsKafkaOptions(config), service: 'notifications' } }),
       ],
-      controllers: [InboxController, StreamController, SubscriptionsController, PreferencesController, GoLiveConsumer, AccountsConsumer, FollowsConsumer, ReplaysConsumer],
+      controllers: [InboxController, StreamController, SubscriptionsController, PreferencesController, GoLiveConsumer, AccountsConsumer, FollowsConsumer, ReplaysConsumer, TakedownsConsumer],
       providers: [
         NotificationWriter,
         GoLiveDelivery,
@@ -78,7 +80,7 @@ export async function createNotificationsApp(config: NotificationsConfig): Promi
     readiness: async () => ({ postgres: await postgresReady(dataSource), kafka: await kafka.ready(), publisher: await runtime.ready() }),
   });
   const options = notificationsKafkaOptions(config);
-  connectKafkaConsumer(app, { kafka: options, groupId: 'notifications.broadcasts', events: [BroadcastWentLiveEvent, BroadcastReplayReadyEvent, BroadcastExpiredEvent], dataSource });
+  connectKafkaConsumer(app, { kafka: options, groupId: 'notifications.broadcasts', events: [BroadcastWentLiveEvent, BroadcastEndedEvent, BroadcastReplayReadyEvent, BroadcastExpiredEvent], dataSource });
   // Chunks are disjoint sets of recipients: a pod writes several at once (a go-live to millions
   // is bounded by how many transactions the pods run, not by one per pod).
   connectKafkaConsumer(app, { kafka: options, groupId: 'notifications.fanout', events: [GoLiveChunkEvent], dataSource, partitionsConcurrently: config.fanout.concurrency });

@@ -1,5 +1,6 @@
 import { CreateKafkaOutboxTables1763769600000 } from '@onair/kafka';
 import { CreateOps1767000000001 } from './1767000000001-create-ops.js';
+import { CreateBroadcastTakedown1767100000002 } from './1767100000002-create-broadcast-takedown.js';
 
 /** Every migration of ops' schema, oldest first (run at boot). */
-export const opsMigrations = [CreateKafkaOutboxTables1763769600000, CreateOps1767000000001];
+export const opsMigrations = [CreateKafkaOutboxTables1763769600000, CreateOps1767000000001, CreateBroadcastTakedown1767100000002];

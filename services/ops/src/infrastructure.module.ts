@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { BroadcastTakenDownEvent } from '@onair/contracts';
 import { KafkaOutboxModule } from '@onair/kafka';
 import { PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
@@ -9,8 +10,8 @@ import { Report } from './reports/report.entity.js';
 import { ReportTarget } from './reports/report-target.entity.js';
 
 /**
- * Config, ops' PostgreSQL schema (migrated at boot) and Kafka. ops publishes no event yet: the
- * outbox module is here for its tables' migration and Kafka's readiness, and relays nothing.
+ * Config, ops' PostgreSQL schema (migrated at boot) and Kafka: the outbox relays operators'
+ * actions that other services apply (ops.actions.v1).
  */
 @Global()
 @Module({})
@@ -28,7 +29,7 @@ export class InfrastructureModule {
             dataSource,
             databaseUrl: config.database.url,
             schema: config.database.schema,
-            publishes: [],
+            publishes: [BroadcastTakenDownEvent],
           }),
         }),
       ],

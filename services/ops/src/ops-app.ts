@@ -15,6 +15,7 @@ import { InfrastructureModule } from './infrastructure.module.js';
 import { JuryEventsConsumer } from './reports/jury-events.consumer.js';
 import { ReportQueueController } from './reports/report-queue.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
+import { TakedownsController } from './takedowns/takedowns.controller.js';
 
 @Module({})
 class OpsModule {
@@ -23,7 +24,7 @@ class OpsModule {
     return {
       module: OpsModule,
       imports: [InfrastructureModule.forRoot(config), AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka, service: 'ops' } })],
-      controllers: [ReportsController, ReportQueueController, AuditController, RoleEventsConsumer, JuryEventsConsumer],
+      controllers: [ReportsController, ReportQueueController, TakedownsController, AuditController, RoleEventsConsumer, JuryEventsConsumer],
     };
   }
 }

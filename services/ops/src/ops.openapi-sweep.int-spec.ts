@@ -20,9 +20,18 @@ describe('ops: every endpoint in /openapi.json refuses bad input with a 4xx and 
 
     const doc = await json(await fetch(`${p.ops.url}/openapi.json`));
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/reports', '/v1/ops/reports', '/v1/ops/reports/targets/{targetType}/{targetId}', '/v1/ops/reports/targets/{targetType}/{targetId}/dismiss', '/v1/ops/audit'].sort(),
+      [
+        '/v1/reports',
+        '/v1/ops/reports',
+        '/v1/ops/reports/targets/{targetType}/{targetId}',
+        '/v1/ops/reports/targets/{targetType}/{targetId}/dismiss',
+        '/v1/ops/broadcasts/{broadcastId}/takedown',
+        '/v1/ops/audit',
+      ].sort(),
     );
-    const pathValues = { targetType: ['broadcast'], targetId: [target] };
+    // The takedown is swept on a broadcast of its own: the first valid one takes it down, every
+    // later valid one is 409 (taken down already).
+    const pathValues = { targetType: ['broadcast'], targetId: [target], broadcastId: [randomUUID()] };
     const result = await sweepOpenApi({
       baseUrl: p.ops.url,
       authHeader: p.operator.authHeader,
@@ -31,12 +40,13 @@ describe('ops: every endpoint in /openapi.json refuses bad input with a 4xx and 
         // The operator reports the same target: its report is what the dismissal (swept last) dismisses.
         'POST /v1/reports': report,
         'POST /v1/ops/reports/targets/{targetType}/{targetId}/dismiss': { reason: 'not a scam' },
+        'POST /v1/ops/broadcasts/{broadcastId}/takedown': { reason: 'a scam after all' },
       },
       // After the first dismissal the target has no open report (409) until reported again.
       last: ['POST /v1/ops/reports/targets/{targetType}/{targetId}/dismiss'],
     });
     expect(result.findings).toEqual([]);
-    expect(result.operations).toBe(5);
+    expect(result.operations).toBe(6);
     expect(result.unreached).toEqual([]);
     expect(result.reached).toBeGreaterThan(10);
 
@@ -50,11 +60,12 @@ describe('ops: every endpoint in /openapi.json refuses bad input with a 4xx and 
       'GET /v1/ops/audit operator',
       'GET /v1/ops/reports operator',
       'GET /v1/ops/reports/targets/{targetType}/{targetId} operator',
+      'POST /v1/ops/broadcasts/{broadcastId}/takedown operator',
       'POST /v1/ops/reports/targets/{targetType}/{targetId}/dismiss operator',
     ]);
     expect((await p.answer('POST', '/v1/reports', viewer, { ...report, reason: 'other' })).status).toBe(200);
     for (const { key, method, path } of guarded) {
-      const res = await p.answer(method, path.replace('{targetType}', 'broadcast').replace('{targetId}', target), plain, method === 'GET' ? undefined : { reason: 'a plain user tries' });
+      const res = await p.answer(method, path.replace('{targetType}', 'broadcast').replace('{targetId}', target).replace('{broadcastId}', randomUUID()), plain, method === 'GET' ? undefined : { reason: 'a plain user tries' });
       expect({ key, status: res.status, code: res.code }).toEqual({ key, status: 403, code: 'AUTH.ROLE_REQUIRED' });
     }
     const keys = guarded.map((g) => g.key);

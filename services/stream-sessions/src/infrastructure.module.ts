@@ -15,6 +15,7 @@ import { AddSfuNodeRelayUrl1764892800001 } from '../migrations/1764892800001-add
 import { AddSfuNodeDraining1764892800002 } from '../migrations/1764892800002-add-sfu-node-draining.js';
 import { AddBroadcastDiscoverableIndex1765497600001 } from '../migrations/1765497600001-add-broadcast-discoverable-index.js';
 import { CreateRelayEdge1766102400001 } from '../migrations/1766102400001-create-relay-edge.js';
+import { AddBroadcastTakenDown1767100000001 } from '../migrations/1767100000001-add-broadcast-taken-down.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from './config.js';
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
@@ -37,6 +38,7 @@ export class InfrastructureModule {
             AddSfuNodeDraining1764892800002,
             AddBroadcastDiscoverableIndex1765497600001,
             CreateRelayEdge1766102400001,
+            AddBroadcastTakenDown1767100000001,
           ],
         }),
         KafkaOutboxModule.forRootAsync({

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AuthModule } from '@onair/auth';
 import {
   AudienceReportedEvent,
+  BroadcastTakenDownEvent,
   HeartsCountedEvent,
   NodeLoadReportedEvent,
   PublisherJoinedEvent,
@@ -26,6 +27,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { ReplaysModule } from './replays/replays.module.js';
 import { SfuNodesModule } from './sfu-nodes/sfu-nodes.module.js';
 import { StatsModule } from './stats/stats.module.js';
+import { TakedownsModule } from './takedowns/takedowns.module.js';
 
 /**
  * The SFU events stream-sessions applies, in three consumer groups so none waits behind another's
@@ -40,6 +42,8 @@ export const MEDIA_EVENT_GROUPS = [
   { groupId: 'stream-sessions.nodes', events: [NodeLoadReportedEvent] },
   // Chat's heart totals: not an SFU event, but like the audience, a stats input apart from the lifecycle.
   { groupId: 'stream-sessions.hearts', events: [HeartsCountedEvent] },
+  // Operators' takedowns: rare and urgent, never behind the media backlog.
+  { groupId: 'stream-sessions.takedowns', events: [BroadcastTakenDownEvent] },
 ];
 
 @Module({})
@@ -58,6 +62,7 @@ class StreamSessionsModule {
         StatsModule,
         ReplaysModule,
         DiscoverableBroadcastsModule,
+        TakedownsModule,
       ],
     };
   }

@@ -3,13 +3,14 @@ import type { GoLiveChunk } from '@onair/contracts';
 import type { EntityManager } from 'typeorm';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config.js';
 import { NotificationWriter } from '../inbox/notification-writer.js';
+import { wasTakenDown } from '../takedowns/taken-down.js';
 
 /**
  * Tells a chunk of a broadcaster's audience about a go-live, in one transaction: skips who
  * turned go-live notifications off or muted the broadcaster, records each (recipient, broadcast)
  * once (a chunk read twice, or published twice by a resumed fan-out, changes nothing more), then
  * gives each recipient a notification while under the hourly cap, or counts the go-live into
- * their digest of the hour once over it.
+ * their digest of the hour once over it. Nothing for a broadcast taken down (TakedownsConsumer).
  */
 @Injectable()
 export class GoLiveDelivery {
@@ -21,6 +22,8 @@ export class GoLiveDelivery {
   async deliver(manager: EntityManager, chunk: GoLiveChunk): Promise<void> {
     const candidates = chunk.recipientIds.filter((id) => id !== chunk.ownerId);
     if (candidates.length === 0) return;
+    // A chunk published before the takedown stopped the fan-out: nobody hears of it now.
+    if (await wasTakenDown(manager, chunk.broadcastId)) return;
     const wanted: Array<{ id: string }> = await manager.query(
       `SELECT r.id FROM unnest($1::uuid[]) AS r(id)
         WHERE NOT EXISTS (SELECT 1 FROM mute m WHERE m.muted_id = $2 AND m.account_id = r.id)

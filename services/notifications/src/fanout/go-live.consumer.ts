@@ -17,6 +17,9 @@ export class GoLiveConsumer {
   async onLive(@Payload() e: BroadcastWentLive, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const audience = e.info?.visibility?.audience;
     if (!e.info) return;
+    // A redelivered go-live of a broadcast taken down since: no fan-out again.
+    const [takenDown] = await ctx.manager.query('SELECT 1 FROM taken_down_broadcast WHERE broadcast_id = $1', [e.broadcastId]);
+    if (takenDown) return;
     const circleId = audience?.case === 'circleId' ? audience.value : null;
     // Public and followers-only broadcasts both go to the followers; a circle's only to its members.
     await ctx.manager.query(

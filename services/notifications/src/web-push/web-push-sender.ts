@@ -56,6 +56,8 @@ export class WebPushSender {
   async send(batch: NotificationsCreated): Promise<void> {
     const c = batch.content;
     if (!c || batch.deliveries.length === 0) return;
+    // Written before the takedown, not pushed yet: a push for a broadcast that is gone is noise.
+    if (c.kind === 'went_live' && (await this.dataSource.query('SELECT 1 FROM taken_down_broadcast WHERE broadcast_id = $1', [c.broadcastId])).length > 0) return;
     const subscriptions: Subscription[] = await this.dataSource.query('SELECT id, account_id, endpoint, p256dh, auth FROM push_subscription WHERE account_id = ANY($1::uuid[])', [
       batch.deliveries.map((d) => d.recipientId),
     ]);

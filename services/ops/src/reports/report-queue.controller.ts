@@ -21,10 +21,11 @@ const ReportView = {
     juryId: { type: 'string', nullable: true },
     verdict: { type: 'string', enum: ['guilty', 'acquitted'], nullable: true },
     guiltyVotes: { type: 'integer' },
-    status: { type: 'string', enum: ['open', 'dismissed'] },
+    status: { type: 'string', enum: ['open', 'dismissed', 'actioned'], description: 'actioned: closed by an operator action (a takedown)' },
     openedAt: { type: 'string', format: 'date-time' },
     reportedAt: { type: 'string', format: 'date-time' },
     dismissedAt: { type: 'string', format: 'date-time', nullable: true },
+    actionedAt: { type: 'string', format: 'date-time', nullable: true },
   },
 };
 const Invalid = 'REQUEST.VALIDATION_FAILED';

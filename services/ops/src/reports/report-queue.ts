@@ -99,7 +99,7 @@ export async function readTarget(ds: DataSource, t: Target) {
   if (!row) return undefined;
   const [summary] = await summaries(ds, [row]);
   const reports: Array<Record<string, unknown>> = await ds.query(
-    `SELECT id, reporter_id, reason, text, source, jury_id, verdict, guilty_votes, status, opened_at, reported_at, dismissed_at
+    `SELECT id, reporter_id, reason, text, source, jury_id, verdict, guilty_votes, status, opened_at, reported_at, dismissed_at, actioned_at
        FROM report WHERE target_type = $1 AND target_id = $2 ORDER BY reported_at DESC, id DESC LIMIT ${DETAIL_REPORTS}`,
     [t.targetType, t.targetId],
   );
@@ -118,6 +118,7 @@ export async function readTarget(ds: DataSource, t: Target) {
       openedAt: iso(r.opened_at as Date),
       reportedAt: iso(r.reported_at as Date),
       dismissedAt: iso(r.dismissed_at as Date | null),
+      actionedAt: iso(r.actioned_at as Date | null),
     })),
   };
 }

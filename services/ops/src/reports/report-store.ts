@@ -65,7 +65,7 @@ export async function fileViewerReport(m: EntityManager, r: ViewerReport, openLi
      ON CONFLICT (reporter_id, target_type, target_id) DO UPDATE SET
        reason = EXCLUDED.reason, text = coalesce(EXCLUDED.text, report.text), reported_at = date_trunc('milliseconds', now()),
        opened_at = CASE WHEN report.status = 'open' THEN report.opened_at ELSE date_trunc('milliseconds', now()) END,
-       status = 'open', dismissed_at = NULL
+       status = 'open', dismissed_at = NULL, actioned_at = NULL
      RETURNING id, (xmax = 0) AS created`,
     [randomUUID(), r.reporterId, r.targetType, r.targetId, r.reason, r.text ?? null],
   );
@@ -82,7 +82,7 @@ export async function fileJuryReport(m: EntityManager, juryId: string, reporterI
      ON CONFLICT (reporter_id, target_type, target_id) DO UPDATE SET
        jury_id = EXCLUDED.jury_id, verdict = NULL, guilty_votes = 0, reported_at = date_trunc('milliseconds', now()),
        opened_at = CASE WHEN report.status = 'open' THEN report.opened_at ELSE date_trunc('milliseconds', now()) END,
-       status = 'open', dismissed_at = NULL`,
+       status = 'open', dismissed_at = NULL, actioned_at = NULL`,
     [randomUUID(), reporterId, messageId, juryId],
   );
   await recompute(m, target);
@@ -125,4 +125,19 @@ export async function dismissTarget(m: EntityManager, t: Target, actorId: string
     details: { reports: dismissed, reasons: Object.fromEntries(reasons.map((r) => [r.reason, r.n])) },
   });
   return { dismissed, auditEntryId: id };
+}
+
+/**
+ * Closes every open report of the target as actioned (an operator acted on it: a takedown), in
+ * the caller's transaction: out of the queue, kept in the target's detail. The number closed.
+ */
+export async function actionReports(m: EntityManager, t: Target): Promise<number> {
+  const [known] = await m.query('SELECT 1 FROM report_target WHERE target_type = $1 AND target_id = $2 FOR UPDATE', [t.targetType, t.targetId]);
+  if (!known) return 0;
+  const actioned: unknown[] = await m.query(
+    `UPDATE report SET status = 'actioned', actioned_at = now() WHERE target_type = $1 AND target_id = $2 AND status = 'open' RETURNING 1`,
+    [t.targetType, t.targetId],
+  );
+  await recompute(m, t);
+  return actioned.length;
 }

@@ -45,7 +45,8 @@ export class Report {
   guiltyVotes!: number;
 
   @Column('text')
-  status!: 'open' | 'dismissed';
+  /** actioned: an operator acted on the target (took the broadcast down). */
+  status!: 'open' | 'dismissed' | 'actioned';
 
   /** When it was filed, or last reopened after a dismissal. */
   @Column('timestamptz', { name: 'opened_at' })
@@ -57,4 +58,7 @@ export class Report {
 
   @Column('timestamptz', { name: 'dismissed_at', nullable: true })
   dismissedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'actioned_at', nullable: true })
+  actionedAt!: Date | null;
 }

@@ -80,9 +80,9 @@ describe('relaying a broadcast from its publisher\'s node to another node', () =
     expect(closed.data!.producerId).toBe(audioProducerId);
     expect([...copy.producers.keys()]).toEqual([videoProducerId]);
 
-    // The broadcast ends on the origin: the other node's viewers are told and its room closes.
-    suite.sfu.runtime.rooms.end(broadcastId as never);
-    await ann.notification('broadcastEnded');
+    // The broadcast ends on the origin: the other node's viewers are told (with the reason) and its room closes.
+    suite.sfu.runtime.rooms.end(broadcastId as never, 'taken_down');
+    expect((await ann.notification('broadcastEnded')).data).toEqual({ broadcastId, reason: 'taken_down' });
     await waitUntil(async () => other.runtime.rooms.get(broadcastId as never) === undefined, 10_000, 'the relayed room to close');
   }, 60_000);
 

@@ -3,7 +3,9 @@ import type { types } from 'mediasoup';
 import { ServiceTls } from '@onair/service-tls';
 import { WebSocket } from 'ws';
 import type { RelayConfig } from '../config.js';
-import type { Room } from '../room/room.js';
+import type { BroadcastEndReason, Room } from '../room/room.js';
+
+const END_REASONS: readonly string[] = ['owner', 'publisher_gone', 'taken_down'] satisfies BroadcastEndReason[];
 import { PIPE_OPTIONS, pipeEndpoint, type PipeAddress } from './relay-downstream.js';
 import { RelayUnavailableError } from './relay.errors.js';
 
@@ -158,7 +160,8 @@ export class OriginFeed {
     } else if (name === 'producerClosed') {
       this.room.producers.get(String(data.producerId))?.close();
     } else if (name === 'broadcastEnded') {
-      this.room.close('broadcast-ended');
+      // The origin's reason, passed on to this node's viewers (a takedown shows as one).
+      this.room.close('broadcast-ended', END_REASONS.includes(String(data.reason)) ? (data.reason as BroadcastEndReason) : 'unspecified');
     }
   }
 

@@ -1,7 +1,15 @@
-import { BroadcastEndedEvent, type BroadcastEnded } from '@onair/contracts';
+import { BroadcastEndedEvent, BroadcastEndReason, type BroadcastEnded } from '@onair/contracts';
 import { InstanceEventReader, type KafkaOptions } from '@onair/kafka';
 import type { BroadcastId } from '../ids.js';
+import type { BroadcastEndReason as EndReason } from './room.js';
 import type { Rooms } from './rooms.js';
+
+const END_REASON: Record<BroadcastEndReason, EndReason> = {
+  [BroadcastEndReason.UNSPECIFIED]: 'unspecified',
+  [BroadcastEndReason.OWNER]: 'owner',
+  [BroadcastEndReason.PUBLISHER_GONE]: 'publisher_gone',
+  [BroadcastEndReason.TAKEN_DOWN]: 'taken_down',
+};
 
 /**
  * broadcast.ended.v1 (stream-sessions) closes the broadcast's room on this node.
@@ -24,8 +32,8 @@ export class BroadcastEndedConsumer {
       events: [BroadcastEndedEvent],
       from: 'earliest',
       handle: ({ message }) => {
-        const { broadcastId } = message as BroadcastEnded;
-        if (broadcastId) rooms.end(broadcastId as BroadcastId);
+        const { broadcastId, reason } = message as BroadcastEnded;
+        if (broadcastId) rooms.end(broadcastId as BroadcastId, END_REASON[reason] ?? 'unspecified');
       },
     });
   }

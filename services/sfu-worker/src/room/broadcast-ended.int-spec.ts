@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
-import { BroadcastEndedEvent, BroadcastEndedSchema } from '@onair/contracts';
+import { BroadcastEndedEvent, BroadcastEndedSchema, BroadcastEndReason } from '@onair/contracts';
 import { createIdempotentProducer, encodeEvent } from '@onair/kafka';
 import { startTelemetry } from '@onair/telemetry';
 import { waitUntil } from '@onair/testing';
@@ -13,10 +13,10 @@ describe('broadcast.ended.v1 closes the room', () => {
   const suite = sfuSuite('sfu_ended');
   const { ctx } = suite;
 
-  async function publishEnded(broadcastId: string, eventId = randomUUID()) {
+  async function publishEnded(broadcastId: string, eventId = randomUUID(), reason = BroadcastEndReason.OWNER) {
     const producer = createIdempotentProducer(ctx.kafka());
     await producer.connect();
-    const event = create(BroadcastEndedSchema, { broadcastId, ownerId: randomUUID(), endedAt: timestampNow() });
+    const event = create(BroadcastEndedSchema, { broadcastId, ownerId: randomUUID(), reason, endedAt: timestampNow() });
     const record = encodeEvent(BroadcastEndedEvent, event, { id: eventId, source: 'stream-sessions-test', time: new Date() });
     await producer.send({ topic: ctx.topicPrefix + BroadcastEndedEvent.topic, messages: [record] });
     await producer.disconnect();
@@ -34,7 +34,7 @@ describe('broadcast.ended.v1 closes the room', () => {
     const eventId = randomUUID();
     await publishEnded(broadcastId, eventId);
     for (const client of [publisher, viewer]) {
-      expect((await client.notification('broadcastEnded')).data).toEqual({ broadcastId });
+      expect((await client.notification('broadcastEnded')).data).toEqual({ broadcastId, reason: 'owner' });
       expect(await client.closed).toEqual({ code: 1000, reason: 'SFU.BROADCAST_ENDED' });
     }
     expect(router.closed).toBe(true);
@@ -49,6 +49,17 @@ describe('broadcast.ended.v1 closes the room', () => {
     const late = await SignalClient.connect(ctx, suite.sfu.signallingUrl(await suite.issuer.sign({ broadcastId, role: 'consume', nodeId: suite.sfu.nodeId })));
     expect(await late.closed).toEqual({ code: 4410, reason: 'SFU.BROADCAST_ENDED' });
     expect(late.frames[0].error?.code).toBe('SFU.BROADCAST_ENDED');
+  });
+
+  it("tells the participants a takedown's reason (taken_down), so their pages can say so", async () => {
+    const broadcastId = randomUUID();
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const viewer = await suite.sfu.join(broadcastId, 'consume');
+    await publishEnded(broadcastId, randomUUID(), BroadcastEndReason.TAKEN_DOWN);
+    for (const client of [publisher, viewer]) {
+      expect((await client.notification('broadcastEnded')).data).toEqual({ broadcastId, reason: 'taken_down' });
+      expect(await client.closed).toEqual({ code: 1000, reason: 'SFU.BROADCAST_ENDED' });
+    }
   });
 
   it('ignores an end for a broadcast this node does not host', async () => {

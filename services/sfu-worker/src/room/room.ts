@@ -11,6 +11,8 @@ const MAX_PRODUCERS = 2;
 
 /** Why a room closed; participants are told with a notification or a close code. */
 export type RoomCloseReason = 'broadcast-ended' | 'empty' | 'worker-died' | 'shutdown' | 'origin-lost';
+/** Why a broadcast ended, as broadcast.ended.v1 says: participants are told it (a takedown is not the owner's end). */
+export type BroadcastEndReason = 'owner' | 'publisher_gone' | 'taken_down' | 'unspecified';
 
 /** What a Room needs of a participant: a mediasoup Room knows nothing of sockets. */
 export interface RoomMember {
@@ -203,11 +205,12 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.producers.size === 0 && owner) this.emit('publisherLeft', owner.accountId);
   }
 
-  close(reason: RoomCloseReason): void {
+  /** `endReason`: with 'broadcast-ended', why the broadcast ended (in the broadcastEnded notification). */
+  close(reason: RoomCloseReason, endReason: BroadcastEndReason = 'unspecified'): void {
     if (this.closed) return;
     this.closed = true;
     const publisher = [...this.producerOwners.values()][0];
-    if (reason === 'broadcast-ended') this.broadcast('broadcastEnded', { broadcastId: this.broadcastId });
+    if (reason === 'broadcast-ended') this.broadcast('broadcastEnded', { broadcastId: this.broadcastId, reason: endReason });
     for (const member of this.members.values()) member.roomClosed(reason);
     this.members.clear();
     for (const router of this.overflow.keys()) router.close();

@@ -8,7 +8,7 @@ import { RelayUnavailableError } from '../relay/relay.errors.js';
 import type { WorkerPool } from '../worker-pool/worker-pool.js';
 import { losesAdmission, RecentAdmissionChanges, type AdmissionChange, type BroadcastAudience } from '@onair/media-tickets';
 import { BroadcastEndedError } from './room.errors.js';
-import { Room } from './room.js';
+import { Room, type BroadcastEndReason } from './room.js';
 
 /** How many ended broadcast ids are remembered, so a late ticket cannot reopen a room. */
 const ENDED_MEMORY = 10_000;
@@ -91,13 +91,13 @@ export class Rooms extends EventEmitter<RoomsEvents> {
    * broadcast.ended.v1: close the room and refuse it from now on. Naturally idempotent: a
    * redelivered or repeated event finds nothing left to close.
    */
-  end(broadcastId: BroadcastId): void {
+  end(broadcastId: BroadcastId, reason: BroadcastEndReason = 'unspecified'): void {
     this.ended.add(broadcastId);
     for (const oldest of this.ended) {
       if (this.ended.size <= ENDED_MEMORY) break;
       this.ended.delete(oldest);
     }
-    this.rooms.get(broadcastId)?.close('broadcast-ended');
+    this.rooms.get(broadcastId)?.close('broadcast-ended', reason);
   }
 
   /**

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { findBroadcast, type AccountId, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { BroadcastNotFoundError } from '../broadcasts/broadcast.errors.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
+import { BroadcastTakenDownError } from '../takedowns/takedown.errors.js';
 import { RelayTree, type AvoidedNodes, type ViewerPlacement } from '../relay-tree/relay-tree.js';
 import { SfuNodes, type SfuNode } from '../sfu-nodes/sfu-nodes.js';
 import {
@@ -60,6 +61,7 @@ export class TicketsService {
   async issue(broadcastId: BroadcastId, account: AccountId, role: TicketRole, avoid: AvoidedNodes = new Set()): Promise<IssuedTicket> {
     const b = await findBroadcast(this.dataSource, broadcastId);
     if (!b) throw new BroadcastNotFoundError();
+    if (b.taken_down_at) throw new BroadcastTakenDownError();
     const { node, relayFrom }: ViewerPlacement =
       role === 'publish' ? { node: await this.publishNode(b, account, avoid) } : await this.consumeNode(b, account, avoid);
     const ttl = this.config.tickets.ttlSeconds;
@@ -84,6 +86,7 @@ export class TicketsService {
   async issueChat(broadcastId: BroadcastId, account: AccountId, handle: string): Promise<IssuedChatTicket> {
     const b = await findBroadcast(this.dataSource, broadcastId);
     if (!b) throw new BroadcastNotFoundError();
+    if (b.taken_down_at) throw new BroadcastTakenDownError();
     await this.audience.assertMayWatch(b, account);
     if (b.state !== 'live' && b.state !== 'ended' && b.state !== 'replay_ready') throw new BroadcastNotLiveError(b.state);
     const followsOwner = account !== b.owner_id && (await this.graph.isFollowing(account, b.owner_id));

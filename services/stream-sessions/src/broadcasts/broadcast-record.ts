@@ -15,6 +15,7 @@ export type AccountId = Brand<string, 'AccountId'>;
 export type NodeId = Brand<string, 'NodeId'>;
 
 export type BroadcastState = 'created' | 'live' | 'ended' | 'replay_ready' | 'expired';
+export type EndReason = 'owner' | 'publisher_gone' | 'taken_down';
 
 /** A `broadcast` row as the service reads it. */
 export interface BroadcastRow {
@@ -33,12 +34,14 @@ export interface BroadcastRow {
   created_at: Date;
   started_at: Date | null;
   ended_at: Date | null;
-  end_reason: 'owner' | 'publisher_gone' | null;
+  end_reason: EndReason | null;
   auto_end_at: Date | null;
   recording_playlist: string | null;
   recording_duration_ms: string | null;
   replay_expires_at: Date | null;
   expired_at: Date | null;
+  /** Set once by an operator's takedown; the broadcast is over for good. */
+  taken_down_at: Date | null;
   viewers_now: number;
   viewers_peak: number;
   hearts_total: string;
@@ -71,6 +74,7 @@ export function toView(b: BroadcastRow) {
     startedAt: b.started_at?.toISOString() ?? null,
     endedAt: b.ended_at?.toISOString() ?? null,
     endReason: b.end_reason,
+    takenDownAt: b.taken_down_at?.toISOString() ?? null,
     replayExpiresAt: b.replay_expires_at?.toISOString() ?? null,
     stats: { viewersNow: b.viewers_now, viewersPeak: b.viewers_peak, heartsTotal: Number(b.hearts_total) },
   };
@@ -95,7 +99,8 @@ export const BroadcastViewSchema = {
     createdAt: { type: 'string', format: 'date-time' },
     startedAt: { type: 'string', format: 'date-time', nullable: true },
     endedAt: { type: 'string', format: 'date-time', nullable: true },
-    endReason: { type: 'string', enum: ['owner', 'publisher_gone'], nullable: true },
+    endReason: { type: 'string', enum: ['owner', 'publisher_gone', 'taken_down'], nullable: true, description: 'taken_down: OnAir\'s operators took it down (its replay is gone too)' },
+    takenDownAt: { type: 'string', format: 'date-time', nullable: true },
     replayExpiresAt: { type: 'string', format: 'date-time', nullable: true },
     stats: {
       type: 'object',

@@ -11,7 +11,13 @@ import {
 import { Outbox } from '@onair/kafka';
 import type { EntityManager } from 'typeorm';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
-import type { BroadcastRow } from './broadcast-record.js';
+import type { BroadcastRow, EndReason } from './broadcast-record.js';
+
+const END_REASON: Record<EndReason, BroadcastEndReason> = {
+  owner: BroadcastEndReason.OWNER,
+  publisher_gone: BroadcastEndReason.PUBLISHER_GONE,
+  taken_down: BroadcastEndReason.TAKEN_DOWN,
+};
 
 /**
  * The transitions more than one feature makes (the owner's end and the auto-end sweeper; the
@@ -28,12 +34,13 @@ export class BroadcastTransitions {
   /**
    * created|live → ended, and on to replay_ready at once when the recording already finished
    * (the SFU may finalise it before the publisher-gone deadline passes). The replay's
-   * expiry is fixed here: exactly the TTL after the end.
+   * expiry is fixed here: exactly the TTL after the end. A takedown stops at ended: its
+   * recording never becomes a replay (the caller expires the broadcast next).
    */
-  async end(manager: EntityManager, b: BroadcastRow, reason: 'owner' | 'publisher_gone'): Promise<BroadcastRow> {
+  async end(manager: EntityManager, b: BroadcastRow, reason: EndReason): Promise<BroadcastRow> {
     const [[ended]]: [BroadcastRow[]] = await manager.query(
       `UPDATE broadcast
-          SET state = CASE WHEN recording_playlist IS NULL THEN 'ended' ELSE 'replay_ready' END,
+          SET state = CASE WHEN recording_playlist IS NULL OR $2::text = 'taken_down' THEN 'ended' ELSE 'replay_ready' END,
               ended_at = now(), end_reason = $2, auto_end_at = NULL, viewers_now = 0, stats_dirty = false,
               replay_expires_at = now() + make_interval(secs => $3)
         WHERE id = $1
@@ -47,7 +54,7 @@ export class BroadcastTransitions {
       create(BroadcastEndedSchema, {
         broadcastId: b.id,
         ownerId: b.owner_id,
-        reason: reason === 'owner' ? BroadcastEndReason.OWNER : BroadcastEndReason.PUBLISHER_GONE,
+        reason: END_REASON[reason],
         endedAt: timestampFromDate(ended.ended_at!),
       }),
     );

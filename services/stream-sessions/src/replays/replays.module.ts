@@ -21,5 +21,6 @@ import { ReplaysService } from './replays.service.js';
     ReplaysService,
     ReplayExpirySweeper,
   ],
+  exports: [REPLAY_STORE],
 })
 export class ReplaysModule {}

@@ -25,6 +25,7 @@ const WORDS: Record<string, string> = {
   'STREAM_SESSIONS.BROADCAST_NOT_FOUND': 'This broadcast does not exist.',
   'STREAM_SESSIONS.BROADCAST_NOT_LIVE': 'This broadcast is not live.',
   'STREAM_SESSIONS.BROADCAST_OVER': 'This broadcast has ended.',
+  'STREAM_SESSIONS.BROADCAST_TAKEN_DOWN': "This broadcast was taken down by OnAir's operators.",
   'STREAM_SESSIONS.NOT_ADMITTED': 'This broadcast is for its followers or a circle only.',
   'STREAM_SESSIONS.PUBLISH_NOT_ALLOWED': 'Only the broadcaster can go live with this broadcast.',
   'STREAM_SESSIONS.NOT_OWNER': 'Only the broadcaster can do that.',

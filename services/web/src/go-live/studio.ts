@@ -9,6 +9,7 @@ import { AvoidedNodes, retryDelayMs } from '../sfu/avoided-nodes';
 import { requestTicket, signallingSocketUrl } from '../sfu/media-ticket';
 import { Signalling } from '../sfu/signalling';
 import { createBroadcast, endBroadcast, getBroadcast, type BroadcastDraft } from '../broadcasts/broadcasts.api';
+import { endReasonOf, TAKEN_DOWN_WORDS, type EndReason } from '../broadcasts/end-reason';
 
 // Three spatial layers; viewers get the one their bandwidth allows (chosen by the SFU).
 const SIMULCAST = [
@@ -36,6 +37,8 @@ export class Studio {
   readonly camera = signal<MediaStream | undefined>(undefined);
   /** Once ended, this page goes live no more (a new broadcast is a new visit to the page). */
   readonly over = signal(false);
+  /** Why the broadcast ended when it was not this page that ended it (taken_down: by OnAir's operators). */
+  readonly endReason = signal<EndReason | undefined>(undefined);
   readonly canGoLive = computed(() => !this.over.value && ['idle', 'error', 'interrupted'].includes(this.state.value));
   private signalling?: Signalling;
   private opening?: Promise<MediaStream>;
@@ -130,6 +133,14 @@ export class Studio {
     await transport.produce({ track: media.getVideoTracks()[0], encodings: SIMULCAST, codecOptions: { videoGoogleStartBitrate: 1000 }, stopTracks: false });
     await transport.produce({ track: media.getAudioTracks()[0], stopTracks: false });
     await this.untilAdmittingViewers(id);
+    // Ended elsewhere (OnAir's operators took it down, or it was over already): this page is done.
+    connection.on('broadcastEnded', (data: { reason?: unknown }) => {
+      if (connection !== this.signalling) return;
+      this.over.value = true;
+      this.endReason.value = endReasonOf(data?.reason);
+      if (this.endReason.value) markPage({ endReason: this.endReason.value });
+      this.show('ended', this.endReason.value === 'taken_down' ? TAKEN_DOWN_WORDS : 'The broadcast has ended.');
+    });
     connection.on('close', ({ reason }: { reason: string }) => {
       transport.close();
       // Ours (end, a new attempt, leaving the page) or the broadcast's end: nothing to do.

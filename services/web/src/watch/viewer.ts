@@ -10,6 +10,7 @@ import { pause } from '../app/timing';
 import { AvoidedNodes, retryDelayMs } from '../sfu/avoided-nodes';
 import { requestTicket, signallingSocketUrl, type TicketGrant } from '../sfu/media-ticket';
 import { Signalling, SignallingError } from '../sfu/signalling';
+import { endReasonOf, TAKEN_DOWN_WORDS, type EndReason } from '../broadcasts/end-reason';
 
 export type ViewerState = 'idle' | 'waiting' | 'connecting' | 'watching' | 'reconnecting' | 'ended' | 'error';
 
@@ -34,7 +35,11 @@ const NODE_GONE = new Set(['SFU.SHUTTING_DOWN', 'SFU.DISCONNECTED']);
 const FIRST_JOIN_ATTEMPTS = 5;
 const REJOIN_ATTEMPTS = 30;
 
-class BroadcastOver extends Error {}
+class BroadcastOver extends Error {
+  constructor(readonly reason?: EndReason) {
+    super('the broadcast is over');
+  }
+}
 class Left extends Error {}
 
 /**
@@ -53,6 +58,8 @@ const onPage: { viewer?: Viewer } = {};
 export class Viewer {
   readonly state = signal<ViewerState>('idle');
   readonly status = signal('');
+  /** Why the broadcast ended, once it has and the SFU or stream-sessions said (taken_down: by OnAir's operators). */
+  readonly endReason = signal<EndReason | undefined>(undefined);
   /** What the video element plays: the consumers' tracks, added as they come. */
   readonly stream = new MediaStream();
   private readonly consumers: Consumer[] = [];
@@ -93,7 +100,7 @@ export class Viewer {
       if (reason !== 'SFU.BROADCAST_ENDED') throw new SignallingError(reason, `the video server ended the connection (${reason})`);
     } catch (err) {
       if (err instanceof Left) return;
-      if (err instanceof BroadcastOver) return this.showEnded();
+      if (err instanceof BroadcastOver) return this.showEnded(err.reason);
       markPage({ errorCode: (err as { code?: string }).code });
       this.show('error', describeError(err));
     }
@@ -164,9 +171,9 @@ export class Viewer {
         }),
       );
       signalling.on('consumerClosed', ({ consumerId }) => this.consumers.find((c) => c.id === consumerId)?.close());
-      signalling.on('broadcastEnded', () => {
+      signalling.on('broadcastEnded', (data: { reason?: unknown }) => {
         broadcastEnded = true;
-        this.showEnded();
+        this.showEnded(endReasonOf(data?.reason));
       });
       this.status.value = 'receiving the broadcast…';
       for (const { producerId } of producers) await this.consume(signalling, device, recv, producerId);
@@ -235,6 +242,8 @@ export class Viewer {
       try {
         return await requestTicket(this.broadcastId, 'consume', this.avoid.list());
       } catch (err) {
+        // Opened after the takedown: no ticket, and the page says why.
+        if (err instanceof ApiError && err.code === 'STREAM_SESSIONS.BROADCAST_TAKEN_DOWN') throw new BroadcastOver('taken_down');
         if (!(err instanceof ApiError) || err.code !== 'STREAM_SESSIONS.BROADCAST_NOT_LIVE') throw err;
         if (err.details.state !== 'created') throw new BroadcastOver();
         // Waiting for the broadcast to start is not joining yet.
@@ -258,8 +267,11 @@ export class Viewer {
     await signalling.request('resumeConsumer', { consumerId: consumer.id });
   }
 
-  private showEnded(): void {
-    this.show('ended', 'the broadcast has ended');
+  private showEnded(reason?: EndReason): void {
+    // A later end without a reason (the socket's close) keeps the one the SFU gave.
+    if (reason) this.endReason.value = reason;
+    if (!this.left && this.endReason.value) markPage({ endReason: this.endReason.value });
+    this.show('ended', this.endReason.value === 'taken_down' ? TAKEN_DOWN_WORDS : 'the broadcast has ended');
   }
 
   private show(state: ViewerState, status: string): void {

@@ -8,6 +8,7 @@ import { ChatRoom } from '../chat/chat-room';
 import type { PageProps } from '../router/routes';
 import { session } from '../session/session';
 import { SignInForm } from '../session/sign-in-form';
+import { TAKEN_DOWN_WORDS } from '../broadcasts/end-reason';
 import { Viewer } from './viewer';
 
 export default function WatchPage({ params }: PageProps) {
@@ -51,7 +52,9 @@ function ViewerView({ broadcastId }: { broadcastId: string }) {
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
   }, []);
-  const replayReady = useReplayReady(broadcastId, state === 'ended');
+  const takenDown = viewer.endReason.value === 'taken_down';
+  // A broadcast taken down has no replay: nothing to ask for.
+  const replayReady = useReplayReady(broadcastId, state === 'ended' && !takenDown);
   // The picture has no native controls (a tap there is a heart): sound has its own button.
   const [soundOn, setSoundOn] = useState(false);
   return (
@@ -72,8 +75,8 @@ function ViewerView({ broadcastId }: { broadcastId: string }) {
           {viewer.status.value}
         </p>
         {state === 'ended' && (
-          <p id="broadcast-over" class="stream-over">
-            Broadcast ended.{' '}
+          <p id="broadcast-over" class="stream-over" data-end-reason={viewer.endReason.value}>
+            {takenDown ? TAKEN_DOWN_WORDS : 'Broadcast ended.'}{' '}
             {replayReady && (
               <>
                 <a id="replay-link" href={replayPath(broadcastId)}>
