@@ -1,8 +1,9 @@
 // Expectations on rendered manifests shared by the chart specs: that a chart sets every
-// variable its service declares, and that it wires the internal mutual-TLS Secret in.
+// variable its service declares, that it wires the internal mutual-TLS Secret in, and how a
+// stateless service scales and stops.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './chart-rendering';
+import { REPO_ROOT, kubeconform, manifest, rendered } from './chart-rendering';
 
 // Every variable a service's config.ts declares: the ones it names, plus those of the shared
 // shapes it spreads from libs/config (`...kafkaEnv`, `...listenEnv(7106)`). A shape that cannot
@@ -51,4 +52,39 @@ export function expectTlsMounted(deployment: string, secretName: string): void {
     ...['ca.crt', 'tls.crt', 'tls.key'].flatMap((key) => [`      - key: ${key}`, `        path: ${key}`]),
   ];
   expect(deployment).toContain(volume.map((l) => `        ${l}\n`).join(''));
+}
+
+export interface AutoscaledService {
+  /** The container's and the Service's http port. */
+  port: number;
+  maxReplicas: number;
+  terminationGracePeriodSeconds: number;
+  preStopSleepSeconds: number;
+}
+
+/**
+ * A stateless service's chart: an HPA on CPU (70 %) from 2 to `maxReplicas` pods, a PDB of one
+ * pod, probes on /healthz and /readyz, the preStop sleep and grace period, the http port; with
+ * autoscaling off, a fixed replica count and a percentage PDB, valid for kubeconform.
+ */
+export function expectAutoscaledService(chart: string, s: AutoscaledService): void {
+  const all = rendered(chart);
+  const hpa = manifest(all, 'HorizontalPodAutoscaler');
+  expect(hpa).toMatch(new RegExp(`minReplicas: 2\\n\\s+maxReplicas: ${s.maxReplicas}\\n`));
+  expect(hpa).toMatch(/name: cpu\n\s+target:\n\s+type: Utilization\n\s+averageUtilization: 70\n/);
+  expect(manifest(all, 'PodDisruptionBudget')).toMatch(/^ {2}maxUnavailable: 1$/m);
+  const deployment = manifest(all, 'Deployment');
+  expect(deployment).not.toMatch(/^ {2}replicas:/m);
+  expect(deployment).toMatch(new RegExp(`terminationGracePeriodSeconds: ${s.terminationGracePeriodSeconds}\\n`));
+  expect(deployment).toMatch(new RegExp(`preStop:\\n\\s+sleep:\\n\\s+seconds: ${s.preStopSleepSeconds}\\n`));
+  expect(deployment).toMatch(/startupProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http\n/);
+  expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http\n/);
+  expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz\n\s+port: http\n/);
+  expect(deployment).toMatch(new RegExp(`- name: http\\n\\s+containerPort: ${s.port}\\n\\s+protocol: TCP\\n`));
+  expect(manifest(all, 'Service')).toMatch(new RegExp(`- name: http\\n\\s+port: ${s.port}\\n\\s+targetPort: http\\n`));
+  const fixed = rendered(chart, ['--set', 'autoscaling.enabled=false', '--set', 'replicaCount=3', '--set', 'podDisruptionBudget.maxUnavailable=25%']);
+  expect(fixed).not.toMatch(/kind: HorizontalPodAutoscaler/);
+  expect(manifest(fixed, 'Deployment')).toMatch(/^ {2}replicas: 3$/m);
+  expect(manifest(fixed, 'PodDisruptionBudget')).toMatch(/^ {2}maxUnavailable: "25%"$/m);
+  expect(kubeconform(fixed).summary.invalid).toBe(0);
 }

@@ -1,7 +1,7 @@
 // The notifications chart: the variables it passes, VAPID keys, the values it refuses, and scaling.
 import { join } from 'node:path';
 import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } from './chart-rendering';
-import { setEnv, expectEveryVariableSet, TLS_ENV } from './chart-expectations';
+import { setEnv, expectEveryVariableSet, TLS_ENV, expectAutoscaledService } from './chart-expectations';
 
 describe('notifications chart: configuration and scaling', () => {
   const chart = join(HELM_DIR, 'notifications');
@@ -128,27 +128,9 @@ describe('notifications chart: configuration and scaling', () => {
   }, TIMEOUT_MS);
 
   it('scales on CPU between min and max pods, with a PDB, probes on /healthz and /readyz, and lets streams close before SIGKILL', () => {
-    const all = rendered(chart);
-    expect(all).not.toMatch(/kind: Ingress/);
-    const hpa = manifest(all, 'HorizontalPodAutoscaler');
-    expect(hpa).toMatch(/minReplicas: 2\n\s+maxReplicas: 12\n/);
-    expect(hpa).toMatch(/name: cpu\n\s+target:\n\s+type: Utilization\n\s+averageUtilization: 70\n/);
-    expect(hpa).toMatch(/scaleDown:\n(.*\n){2}\s+stabilizationWindowSeconds: 600\n\s+policies:\n\s+- type: Percent\n\s+value: 10\n/);
-    expect(manifest(all, 'PodDisruptionBudget')).toMatch(/^ {2}maxUnavailable: 1$/m);
-    const deployment = manifest(all, 'Deployment');
-    expect(deployment).not.toMatch(/^ {2}replicas:/m);
-    expect(deployment).toMatch(/terminationGracePeriodSeconds: 45\n/);
-    expect(deployment).toMatch(/preStop:\n\s+sleep:\n\s+seconds: 10\n/);
-    expect(deployment).toMatch(/startupProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http\n/);
-    expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http\n/);
-    expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz\n\s+port: http\n/);
-    expect(deployment).toMatch(/- name: http\n\s+containerPort: 7107\n\s+protocol: TCP\n/);
-    expect(manifest(all, 'Service')).toMatch(/- name: http\n\s+port: 7107\n\s+targetPort: http\n/);
-    const fixed = rendered(chart, ['--set', 'autoscaling.enabled=false', '--set', 'replicaCount=3', '--set', 'podDisruptionBudget.maxUnavailable=25%']);
-    expect(fixed).not.toMatch(/kind: HorizontalPodAutoscaler/);
-    expect(manifest(fixed, 'Deployment')).toMatch(/^ {2}replicas: 3$/m);
-    expect(manifest(fixed, 'PodDisruptionBudget')).toMatch(/^ {2}maxUnavailable: "25%"$/m);
-    expect(kubeconform(fixed).summary.invalid).toBe(0);
+    expectAutoscaledService(chart, { port: 7107, maxReplicas: 12, terminationGracePeriodSeconds: 45, preStopSleepSeconds: 10 });
+    expect(rendered(chart)).not.toMatch(/kind: Ingress/);
+    expect(manifest(rendered(chart), 'HorizontalPodAutoscaler')).toMatch(/scaleDown:\n(.*\n){2}\s+stabilizationWindowSeconds: 600\n\s+policies:\n\s+- type: Percent\n\s+value: 10\n/);
   }, TIMEOUT_MS);
 
   it('refuses a grace period shorter than the preStop sleep + 30 s, and more minimum than maximum pods', () => {
