@@ -64,6 +64,7 @@ describe.each([
   ['stream-sessions', /calls social-graph's gRPC API and serves its own over mutual TLS only/],
   ['discovery', /calls social-graph's and stream-sessions' gRPC APIs over mutual TLS only/],
   ['notifications', /calls social-graph's gRPC API over mutual TLS only/],
+  ['ops', /calls stream-sessions' gRPC API over mutual TLS only/],
 ])('%s chart: mutual TLS between services', (name, why) => {
   const chart = join(HELM_DIR, name);
 

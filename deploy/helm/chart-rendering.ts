@@ -75,6 +75,7 @@ const REQUIRED_VALUES: Record<string, string[]> = {
   'stream-sessions': ['--set', 'internalTls.secretName=stream-sessions-tls'],
   discovery: ['--set', 'internalTls.secretName=discovery-tls'],
   notifications: ['--set', 'internalTls.secretName=notifications-tls'],
+  ops: ['--set', 'internalTls.secretName=ops-tls'],
 };
 
 export function requiredValues(chart: string): string[] {

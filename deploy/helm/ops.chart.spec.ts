@@ -17,19 +17,22 @@ describe('ops chart: configuration and scaling', () => {
     'KAFKA_TOPIC_PARTITIONS: "6"',
     'AUTH_JWKS_URL: "http://identity:7101/.well-known/jwks.json"',
     'OPS_OPEN_REPORTS_PER_REPORTER: "50"',
+    'STREAM_SESSIONS_GRPC_URL: "stream-sessions:7113"',
+    'STREAM_SESSIONS_TIMEOUT_MS: "3000"',
     'LOG_LEVEL: "info"',
   ];
 
-  it("passes every variable with the service's defaults, and no internal TLS (ops calls no other service)", () => {
+  it("passes every variable with the service's defaults, and its internal TLS files (it calls stream-sessions)", () => {
     const all = rendered(chart);
     const config = manifest(all, 'ConfigMap');
     for (const line of DEFAULT_ENV) expect(config).toContain(`\n  ${line}\n`);
-    expect(all).not.toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT|INTERNAL_TLS|kind: Ingress/);
+    expect(config).toMatch(/^ {2}INTERNAL_TLS_CERT: \/etc\/onair\/tls\/tls\.crt$/m);
+    expect(all).not.toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT|PROTO_DIR|kind: Ingress/);
   }, TIMEOUT_MS);
 
   it('sets every variable services/ops/src/config.ts declares', () => {
-    const all = rendered(chart, ['--set', 'config.otlpEndpoint=http://otel-collector:4318']);
-    expectEveryVariableSet('ops', all, ['HTTP_PORT', 'DATABASE_SCHEMA', 'KAFKA_BROKERS', 'AUTH_JWKS_URL', 'OPS_OPEN_REPORTS_PER_REPORTER']);
+    const all = rendered(chart, ['--set', 'config.otlpEndpoint=http://otel-collector:4318', '--set', 'config.protoDir=/app/proto']);
+    expectEveryVariableSet('ops', all, ['HTTP_PORT', 'DATABASE_SCHEMA', 'KAFKA_BROKERS', 'AUTH_JWKS_URL', 'OPS_OPEN_REPORTS_PER_REPORTER', 'INTERNAL_TLS_CA', 'STREAM_SESSIONS_GRPC_URL', 'PROTO_DIR']);
     for (const name of DEFAULT_ENV.map((l) => l.split(':')[0])) expect({ name, set: setEnv(all).has(name) }).toEqual({ name, set: true });
     expect(manifest(all, 'ConfigMap')).toMatch(/^ {2}OTEL_EXPORTER_OTLP_ENDPOINT: "http:\/\/otel-collector:4318"$/m);
   }, TIMEOUT_MS);
@@ -38,9 +41,13 @@ describe('ops chart: configuration and scaling', () => {
     const all = rendered(chart, [
       // JSON numbers are floats to Helm, as in values files (--set makes integers).
       '--set-json', 'config.openReportsPerReporter=10000', '--set', 'config.databaseUrlSecret.name=ops-db', '--set', 'config.databaseUrlSecret.key=url',
+      '--set', 'config.streamSessionsGrpcUrl=stream-sessions.onair.svc:443', '--set-json', 'config.streamSessionsTimeoutMs=30000', '--set', 'config.protoDir=/app/proto',
     ]);
     const config = manifest(all, 'ConfigMap');
     expect(config).toMatch(/^ {2}OPS_OPEN_REPORTS_PER_REPORTER: "10000"$/m);
+    expect(config).toMatch(/^ {2}STREAM_SESSIONS_GRPC_URL: "stream-sessions\.onair\.svc:443"$/m);
+    expect(config).toMatch(/^ {2}STREAM_SESSIONS_TIMEOUT_MS: "30000"$/m);
+    expect(config).toMatch(/^ {2}PROTO_DIR: "\/app\/proto"$/m);
     expect(config).not.toMatch(/DATABASE_URL/);
     expect(manifest(all, 'Deployment')).toMatch(/- name: DATABASE_URL\n\s+valueFrom:\n\s+secretKeyRef:\n\s+name: ops-db\n\s+key: url\n/);
     expect(kubeconform(all).summary.invalid).toBe(0);
@@ -54,6 +61,10 @@ describe('ops chart: configuration and scaling', () => {
     ['config.databaseSchema=Ops', /databaseSchema/],
     ['config.authJwksUrl=identity:7101', /authJwksUrl/],
     ['config.kafkaBrokers=kafka', /kafkaBrokers/],
+    ['config.streamSessionsGrpcUrl=http://stream-sessions:7113', /streamSessionsGrpcUrl/],
+    ['config.streamSessionsTimeoutMs=50', /streamSessionsTimeoutMs/],
+    ['config.protoDir=proto', /protoDir/],
+    ['internalTls.secretName=Ops_TLS', /secretName/],
     ['config.logLevel=trace', /logLevel/],
     ['config.openReports=5', /openReports/],
     ['podDisruptionBudget.maxUnavailable=0', /maxUnavailable/],

@@ -5,12 +5,12 @@ import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } f
 describe('stream-sessions chart: gRPC API', () => {
   const chart = join(HELM_DIR, 'stream-sessions');
 
-  it('serves it on port 7113 of every interface, from the container through the Service, to discovery only', () => {
+  it('serves it on port 7113 of every interface, from the container through the Service, to discovery and ops only', () => {
     const all = rendered(chart);
     const config = manifest(all, 'ConfigMap');
     expect(config).toMatch(/^ {2}GRPC_PORT: "7113"$/m);
     expect(config).toMatch(/^ {2}GRPC_HOST: "0\.0\.0\.0"$/m);
-    expect(config).toMatch(/^ {2}GRPC_ALLOWED_CLIENTS: "discovery"$/m);
+    expect(config).toMatch(/^ {2}GRPC_ALLOWED_CLIENTS: "discovery,ops"$/m);
     expect(manifest(all, 'Deployment')).toMatch(/- name: grpc\n\s+containerPort: 7113\n\s+protocol: TCP\n/);
     expect(manifest(all, 'Service')).toMatch(/- name: grpc\n\s+port: 7113\n\s+targetPort: grpc\n\s+protocol: TCP\n/);
     const custom = rendered(chart, ['--set', 'grpc.allowedClients={discovery,notifications}', '--set', 'containerPorts.grpc=9113', '--set', 'service.ports.grpc=443']);

@@ -17,7 +17,8 @@ PLATFORM_SERVICES=(
 
 # Services that also serve an internal gRPC API (mutual TLS only), on their HTTP port + 10:
 # social-graph 7112, stream-sessions 7113. Each takes only the callers its GRPC_ALLOWED_CLIENTS
-# default names (social-graph: stream-sessions, notifications, discovery; stream-sessions: discovery).
+# default names (social-graph: stream-sessions, notifications, discovery; stream-sessions: discovery,
+# ops). Every service gets both addresses (ops calls stream-sessions for operators' live overview).
 PLATFORM_GRPC_SERVICES=(social-graph stream-sessions)
 
 _svc_dir() { echo "$ONAIR_STATE/services"; }

@@ -55,5 +55,5 @@ export {
 export * from './gen/onair/chat/v1/chat_events_pb.js';
 export { GoLiveChunkEvent, NotificationsCreatedEvent } from './notification-events.js';
 export * from './gen/onair/notifications/v1/notification_events_pb.js';
-export { BroadcastTakenDownEvent } from './ops-events.js';
+export { AccountSuspendedEvent, AccountSuspensionLiftedEvent, BroadcastTakenDownEvent } from './ops-events.js';
 export * from './gen/onair/ops/v1/ops_events_pb.js';

@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, remoteKeys } from '@onair/auth';
-import { BroadcastEndedEvent, BroadcastExpiredEvent, BroadcastWentLiveEvent, HeartsBurstEvent } from '@onair/contracts';
+import {
+  AccountSuspendedEvent,
+  AccountSuspensionLiftedEvent,
+  BroadcastEndedEvent,
+  BroadcastExpiredEvent,
+  BroadcastWentLiveEvent,
+  HeartsBurstEvent,
+} from '@onair/contracts';
 import { configureHttpApp } from '@onair/http';
 import { connectKafkaConsumer, KafkaRuntime } from '@onair/kafka';
 import { postgresReady } from '@onair/postgres';
@@ -15,6 +22,7 @@ import { HeartsTotalConsumer } from './hearts/hearts-total.consumer.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { MEDIA_KEYS, ReplayController } from './replay/replay.controller.js';
 import { BroadcastsConsumer } from './rooms/broadcasts.consumer.js';
+import { SuspensionsConsumer } from './suspensions/suspensions.consumer.js';
 
 @Module({})
 class ChatModule {
@@ -25,7 +33,7 @@ class ChatModule {
         InfrastructureModule.forRoot(config),
         AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka: chatKafkaOptions(config), service: 'chat' } }),
       ],
-      controllers: [ReplayController, BroadcastsConsumer, HeartsTotalConsumer],
+      controllers: [ReplayController, BroadcastsConsumer, HeartsTotalConsumer, SuspensionsConsumer],
       providers: [ChatRuntime, { provide: MEDIA_KEYS, useValue: remoteKeys(config.mediaTicketJwksUrl) }],
     };
   }
@@ -34,7 +42,7 @@ class ChatModule {
 /**
  * Builds chat: the socket (`/v1/chat/socket`, PROTOCOL.md) on the HTTP server's upgrade, the
  * replay API, and the consumers of the groups the pods share (rooms from stream-sessions' events,
- * heart totals). Start with `startAllMicroservices()`, then `listen()`.
+ * heart totals, operators' account suspensions). Start with `startAllMicroservices()`, then `listen()`.
  */
 export async function createChatApp(config: ChatConfig): Promise<INestApplication> {
   const app = await NestFactory.create(ChatModule.forRoot(config), {
@@ -55,5 +63,6 @@ export async function createChatApp(config: ChatConfig): Promise<INestApplicatio
   const options = chatKafkaOptions(config);
   connectKafkaConsumer(app, { kafka: options, groupId: 'chat.broadcasts', events: [BroadcastWentLiveEvent, BroadcastEndedEvent, BroadcastExpiredEvent], dataSource });
   connectKafkaConsumer(app, { kafka: options, groupId: 'chat.hearts', events: [HeartsBurstEvent], dataSource });
+  connectKafkaConsumer(app, { kafka: options, groupId: 'chat.suspensions', events: [AccountSuspendedEvent, AccountSuspensionLiftedEvent], dataSource });
   return app;
 }

@@ -20,6 +20,7 @@ import { ReplayArchive } from './replay/replay-archive.js';
 import { RoomSignalsReader } from './rooms/room-signals.reader.js';
 import { frame } from './socket/chat-protocol.js';
 import { ChatSocketServer } from './socket/chat-socket.server.js';
+import { SuspendedAccounts } from './suspensions/suspended-accounts.js';
 
 /**
  * The pod's live parts and their order: the room topic's publisher first, then the readers
@@ -35,6 +36,7 @@ export class ChatRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly presence: PresenceReporter;
   readonly juries: JuryService;
   readonly socket: ChatSocketServer;
+  readonly suspensions: SuspendedAccounts;
   private readonly signals: RoomSignalsReader;
   private readonly archive: ReplayArchive;
   private partitionCount = 0;
@@ -60,16 +62,18 @@ export class ChatRuntime implements OnModuleInit, OnApplicationShutdown {
     this.hearts = new HeartBursts(dataSource, this.publisher, rules.heartsPerViewer, config.intervals.heartsMs);
     this.presence = new PresenceReporter(this.rooms, this.publisher, podId, config.intervals.presenceMs);
     const limits = new MessageLimits(rules.messagesPerSecond, rules.messageBurst);
+    this.suspensions = new SuspendedAccounts(dataSource);
     this.socket = new ChatSocketServer(this.rooms, remoteKeys(config.mediaTicketJwksUrl), {
       messages: new MessagesService(dataSource, this.publisher, limits, rules, podId),
       limits,
       hearts: this.hearts,
       moderation: new ModerationService(dataSource, outbox),
       juries: this.juries,
+      suspensions: this.suspensions,
       stateFrame: (room, socket) => this.stateFrame(room, socket),
       presenceChanged: (room) => this.presence.sendCounts(room),
     });
-    this.signals = new RoomSignalsReader(kafka, podId, this.rooms);
+    this.signals = new RoomSignalsReader(kafka, podId, this.rooms, this.suspensions);
     this.archive = new ReplayArchive(dataSource, kafka);
   }
 

@@ -3,7 +3,8 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { AuthModule } from '@onair/auth';
 import { configureHttpApp } from '@onair/http';
-import { KafkaRuntime } from '@onair/kafka';
+import { AccountSuspendedEvent, AccountSuspensionLiftedEvent } from '@onair/contracts';
+import { connectKafkaConsumer, KafkaRuntime } from '@onair/kafka';
 import { postgresReady } from '@onair/postgres';
 import { JsonLogger } from '@onair/telemetry';
 import { DataSource } from 'typeorm';
@@ -16,6 +17,7 @@ import { RolesModule } from './roles/roles.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { SigningKeys } from './signing-keys/signing-keys.service.js';
+import { SuspensionsModule } from './suspensions/suspensions.module.js';
 import type { IdentityConfig } from './config.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 
@@ -38,12 +40,16 @@ class IdentityModule {
         SessionsModule,
         ProfilesModule,
         RolesModule,
+        SuspensionsModule,
       ],
     };
   }
 }
 
-/** Builds the identity HTTP application (used by main.ts and by the integration tests). */
+/**
+ * Builds the identity HTTP application (used by main.ts and by the integration tests), with the
+ * consumer of ops' suspensions: start it with `startAllMicroservices()`, then `listen()`.
+ */
 export async function createIdentityApp(config: IdentityConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(IdentityModule.forRoot(config), {
     logger: new JsonLogger('identity', config.logLevel),
@@ -62,5 +68,7 @@ export async function createIdentityApp(config: IdentityConfig): Promise<INestAp
     description: 'Accounts, sign-in and tokens.',
     readiness: async () => ({ postgres: await postgresReady(dataSource), kafka: await kafka.ready() }),
   });
+  const events = [AccountSuspendedEvent, AccountSuspensionLiftedEvent];
+  connectKafkaConsumer(app, { kafka: { clientId: 'identity', ...config.kafka }, groupId: 'identity.suspensions', events, dataSource });
   return app;
 }

@@ -7,6 +7,8 @@ async function main() {
   const config = loadConfig();
   startTelemetry({ serviceName: 'identity', otlpEndpoint: config.otlpEndpoint });
   const app = await createIdentityApp(config);
+  // The Kafka consumer first: /readyz answers only once everything listens.
+  await app.startAllMicroservices();
   await app.listen(config.httpPort, config.httpHost);
 }
 

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { BroadcastTakenDownEvent } from '@onair/contracts';
+import { AccountSuspendedEvent, AccountSuspensionLiftedEvent, BroadcastTakenDownEvent } from '@onair/contracts';
 import { KafkaOutboxModule } from '@onair/kafka';
 import { PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
@@ -29,7 +29,7 @@ export class InfrastructureModule {
             dataSource,
             databaseUrl: config.database.url,
             schema: config.database.schema,
-            publishes: [BroadcastTakenDownEvent],
+            publishes: [BroadcastTakenDownEvent, AccountSuspendedEvent, AccountSuspensionLiftedEvent],
           }),
         }),
       ],

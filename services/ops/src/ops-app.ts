@@ -12,9 +12,11 @@ import { AuditController } from './audit/audit.controller.js';
 import { RoleEventsConsumer } from './audit/role-events.consumer.js';
 import { type OpsConfig } from './config.js';
 import { InfrastructureModule } from './infrastructure.module.js';
+import { LiveOverviewModule } from './live-overview/live-overview.module.js';
 import { JuryEventsConsumer } from './reports/jury-events.consumer.js';
 import { ReportQueueController } from './reports/report-queue.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
+import { SuspensionsController } from './suspensions/suspensions.controller.js';
 import { TakedownsController } from './takedowns/takedowns.controller.js';
 
 @Module({})
@@ -23,16 +25,16 @@ class OpsModule {
     const kafka = { clientId: 'ops', ...config.kafka };
     return {
       module: OpsModule,
-      imports: [InfrastructureModule.forRoot(config), AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka, service: 'ops' } })],
-      controllers: [ReportsController, ReportQueueController, TakedownsController, AuditController, RoleEventsConsumer, JuryEventsConsumer],
+      imports: [InfrastructureModule.forRoot(config), AuthModule.forRoot({ jwksUrl: config.auth.jwksUrl, revocations: { kafka, service: 'ops' } }), LiveOverviewModule],
+      controllers: [ReportsController, ReportQueueController, TakedownsController, SuspensionsController, AuditController, RoleEventsConsumer, JuryEventsConsumer],
     };
   }
 }
 
 /**
- * Builds ops: the report queue and the audit log over HTTP (operators only, but filing a
- * report), and the consumer groups that feed them (identity's role changes into the audit log,
- * chat's juries into the queue). Start with `startAllMicroservices()`, then `listen()`.
+ * Builds ops: the report queue, the audit log and the live overview (from stream-sessions' gRPC
+ * API) over HTTP (operators only, but filing a report), and the consumer groups that feed them
+ * (identity's role changes into the audit log, chat's juries into the queue). Start with `startAllMicroservices()`, then `listen()`.
  */
 export async function createOpsApp(config: OpsConfig): Promise<INestApplication> {
   const app = await NestFactory.create(OpsModule.forRoot(config), {

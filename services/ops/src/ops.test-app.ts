@@ -1,12 +1,16 @@
 // Test-only: ops as a process from its build, with the real identity beside it (accounts,
 // tokens, an admin made as on a fresh install, operators granted through identity's API);
-// chat's jury events are published onto the real Kafka as chat publishes them.
+// chat's jury events are published onto the real Kafka as chat publishes them. On request, the
+// real stream-sessions beside them too, which ops calls over gRPC with mutual TLS (the live
+// overview); the SFU's and chat's events are published as those services would.
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import type { EventDescriptor } from '@onair/contracts';
 import { createIdempotentProducer, encodeEvent } from '@onair/kafka';
-import { json, startServiceProcess, type RunningService, type TestContext, type TestUser } from '@onair/testing';
+import { freePort, json, startServiceProcess, type RunningService, type TestContext, type TestUser } from '@onair/testing';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -18,6 +22,8 @@ export interface Answer {
 
 export interface OpsPlatform {
   ops: RunningService;
+  /** Only with `streamSessions` in startOpsPlatform's options. */
+  streamSessions?: RunningService;
   identityUrl: string;
   /** An admin (made with identity's grant-admin command) and an operator (granted by the admin). */
   admin: TestUser;
@@ -41,9 +47,32 @@ export async function refreshed(identityUrl: string, user: TestUser): Promise<Te
   return { ...user, ...tokens, authHeader: { authorization: `Bearer ${tokens.accessToken}` } };
 }
 
-export async function startOpsPlatform(ctx: TestContext, env: Record<string, string> = {}): Promise<OpsPlatform> {
+export interface OpsPlatformOptions {
+  /**
+   * Also start stream-sessions (for the live overview), with this environment over its own.
+   * Without it ops' STREAM_SESSIONS_GRPC_URL points nowhere: the other specs stay fast.
+   */
+  streamSessions?: Record<string, string>;
+}
+
+/** stream-sessions as a process; social-graph is not started (an operator's viewer ticket does not ask it). */
+async function startStreamSessions(ctx: TestContext, jwksUrl: string, env: Record<string, string>): Promise<RunningService> {
+  const replays = mkdtempSync(join(tmpdir(), 'onair-ops-replays-'));
+  ctx.onCleanup(async () => rmSync(replays, { recursive: true, force: true }));
+  return startServiceProcess(ctx, 'stream-sessions', {
+    AUTH_JWKS_URL: jwksUrl,
+    KAFKA_TOPIC_PARTITIONS: '2',
+    SOCIAL_GRAPH_GRPC_URL: `127.0.0.1:${await freePort()}`,
+    REPLAY_DIR: replays,
+    ...env,
+  });
+}
+
+export async function startOpsPlatform(ctx: TestContext, env: Record<string, string> = {}, options: OpsPlatformOptions = {}): Promise<OpsPlatform> {
   const identity = await ctx.startIdentity();
-  const ops = await startServiceProcess(ctx, 'ops', { AUTH_JWKS_URL: identity.jwksUrl, KAFKA_TOPIC_PARTITIONS: '2', ...env });
+  const streamSessions = options.streamSessions ? await startStreamSessions(ctx, identity.jwksUrl, options.streamSessions) : undefined;
+  const streamSessionsGrpc = `127.0.0.1:${streamSessions?.grpcPort ?? (await freePort())}`;
+  const ops = await startServiceProcess(ctx, 'ops', { AUTH_JWKS_URL: identity.jwksUrl, KAFKA_TOPIC_PARTITIONS: '2', STREAM_SESSIONS_GRPC_URL: streamSessionsGrpc, ...env });
   // The first admin, as on a fresh install (tools/onair ops grant-admin runs this command).
   let admin = await ctx.newUser();
   execFileSync(process.execPath, [join(ctx.infra.repoRoot, 'services/identity/dist/src/roles/grant-admin.cli.js'), admin.handle], {
@@ -75,6 +104,7 @@ export async function startOpsPlatform(ctx: TestContext, env: Record<string, str
   await pg.query(`SET search_path TO "${ctx.schema('ops')}"`);
   return {
     ops,
+    streamSessions,
     identityUrl: identity.url,
     admin,
     operator,

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     INTERNAL_TLS_KEY: '/tls/tls.key',
   };
 
-  it('serves its gRPC API on loopback port 7113 to discovery alone by default, with its own certificate', () => {
+  it('serves its gRPC API on loopback port 7113 to discovery and ops by default, with its own certificate', () => {
     const config = loadConfig(env);
     expect(config).toMatchObject({
       httpPort: 7103,
@@ -22,7 +22,7 @@ describe('loadConfig', () => {
         port: 7113,
         host: '127.0.0.1',
         tls: { caFile: '/tls/ca.crt', certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' },
-        allowedClients: ['discovery'],
+        allowedClients: ['discovery', 'ops'],
       },
       socialGraph: { address: '127.0.0.1:7112' },
     });

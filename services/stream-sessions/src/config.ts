@@ -27,10 +27,10 @@ const Env = z.object({
   GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(7113),
   /** Where the internal gRPC API listens: loopback on a laptop, 0.0.0.0 in a pod. */
   GRPC_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
-  /** Services whose certificates may call the gRPC API (comma-separated names). */
+  /** Services whose certificates may call the gRPC API (comma-separated names): discovery (reindex), ops (live overview). */
   GRPC_ALLOWED_CLIENTS: z
     .string()
-    .default('discovery')
+    .default('discovery,ops')
     .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/)).min(1)),
   // Required: social-graph's gRPC API and this service's own take mutual TLS only (libs/service-tls).

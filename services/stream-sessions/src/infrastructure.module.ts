@@ -16,6 +16,7 @@ import { AddSfuNodeDraining1764892800002 } from '../migrations/1764892800002-add
 import { AddBroadcastDiscoverableIndex1765497600001 } from '../migrations/1765497600001-add-broadcast-discoverable-index.js';
 import { CreateRelayEdge1766102400001 } from '../migrations/1766102400001-create-relay-edge.js';
 import { AddBroadcastTakenDown1767100000001 } from '../migrations/1767100000001-add-broadcast-taken-down.js';
+import { CreateAccountSuspension1767200000001 } from '../migrations/1767200000001-create-account-suspension.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from './config.js';
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
@@ -39,6 +40,7 @@ export class InfrastructureModule {
             AddBroadcastDiscoverableIndex1765497600001,
             CreateRelayEdge1766102400001,
             AddBroadcastTakenDown1767100000001,
+            CreateAccountSuspension1767200000001,
           ],
         }),
         KafkaOutboxModule.forRootAsync({

@@ -3,6 +3,8 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { AuthModule } from '@onair/auth';
 import {
+  AccountSuspendedEvent,
+  AccountSuspensionLiftedEvent,
   AudienceReportedEvent,
   BroadcastTakenDownEvent,
   HeartsCountedEvent,
@@ -24,9 +26,11 @@ import { DiscoverableBroadcastsModule } from './discoverable-broadcasts/discover
 import { grpcOptions } from './grpc/grpc-options.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { LiveOverviewModule } from './live-overview/live-overview.module.js';
 import { ReplaysModule } from './replays/replays.module.js';
 import { SfuNodesModule } from './sfu-nodes/sfu-nodes.module.js';
 import { StatsModule } from './stats/stats.module.js';
+import { SuspensionsModule } from './suspensions/suspensions.module.js';
 import { TakedownsModule } from './takedowns/takedowns.module.js';
 
 /**
@@ -42,8 +46,9 @@ export const MEDIA_EVENT_GROUPS = [
   { groupId: 'stream-sessions.nodes', events: [NodeLoadReportedEvent] },
   // Chat's heart totals: not an SFU event, but like the audience, a stats input apart from the lifecycle.
   { groupId: 'stream-sessions.hearts', events: [HeartsCountedEvent] },
-  // Operators' takedowns: rare and urgent, never behind the media backlog.
-  { groupId: 'stream-sessions.takedowns', events: [BroadcastTakenDownEvent] },
+  // Operators' takedowns and account suspensions (both take broadcasts down): rare and urgent,
+  // never behind the media backlog.
+  { groupId: 'stream-sessions.takedowns', events: [BroadcastTakenDownEvent, AccountSuspendedEvent, AccountSuspensionLiftedEvent] },
 ];
 
 @Module({})
@@ -62,7 +67,9 @@ class StreamSessionsModule {
         StatsModule,
         ReplaysModule,
         DiscoverableBroadcastsModule,
+        LiveOverviewModule,
         TakedownsModule,
+        SuspensionsModule,
       ],
     };
   }
@@ -70,8 +77,8 @@ class StreamSessionsModule {
 
 /**
  * Builds stream-sessions: the HTTP API (broadcasts, tickets, replays, media JWKS), the internal
- * gRPC API (discoverable broadcasts), the SFU event consumer and the sweepers. Start with
- * `startAllMicroservices()`, then `listen()`.
+ * gRPC API (discoverable broadcasts, operators' live overview), the SFU event consumer and the
+ * sweepers. Start with `startAllMicroservices()`, then `listen()`.
  */
 export async function createStreamSessionsApp(config: StreamSessionsConfig): Promise<INestApplication> {
   const app = await NestFactory.create(StreamSessionsModule.forRoot(config), {
@@ -87,6 +94,7 @@ export async function createStreamSessionsApp(config: StreamSessionsConfig): Pro
     description: 'Broadcasts: lifecycle, admission with media tickets, live stats and 24-hour replays.',
     readiness: async () => ({ postgres: await postgresReady(dataSource), kafka: await kafka.ready() }),
   });
+  // Operators' watch preview: a consume ticket whatever the broadcast's visibility (audience-policy.ts).
   app.connectMicroservice(grpcOptions(config.grpc));
   for (const { groupId, events } of MEDIA_EVENT_GROUPS) {
     connectKafkaConsumer(app, { kafka: { clientId: 'stream-sessions', ...config.kafka }, groupId, events, dataSource });

@@ -47,3 +47,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{- define "ops.internalTlsSecretName" -}}
+{{- required "internalTls.secretName is required: ops calls stream-sessions' gRPC API over mutual TLS only. Name a kubernetes.io/tls Secret with ca.crt, tls.crt and tls.key whose certificate has CN and DNS SAN \"ops\" (e.g. a cert-manager Certificate from the internal CA's Issuer): --set internalTls.secretName=ops-tls" .Values.internalTls.secretName }}
+{{- end }}

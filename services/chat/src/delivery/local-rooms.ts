@@ -128,6 +128,16 @@ export class LocalRooms {
     }
   }
 
+  /** The account's sockets in every room here, `farewell` sent first (an operator suspended it). */
+  closeAccount(accountId: string, code: number, reason: string, farewell: string): void {
+    for (const room of this.rooms.values()) {
+      for (const socket of room.socketsOf(accountId)) {
+        socket.send(farewell);
+        socket.close(code, reason);
+      }
+    }
+  }
+
   private flush(room: LocalRoom, batch: RoomBatch): void {
     if (batch.messages.length > 0) room.broadcast(frame('messages', { items: batch.messages }));
     if (batch.taps > 0) room.broadcast(frame('hearts', { taps: batch.taps }));

@@ -8,6 +8,7 @@ import type { MessageLimits } from '../messages/message-limits.js';
 import { MessageRefusedError, type MessagesService } from '../messages/messages.service.js';
 import type { JuryService } from '../moderation/jury.service.js';
 import type { ModerationService } from '../moderation/moderation.service.js';
+import type { SuspendedAccounts } from '../suspensions/suspended-accounts.js';
 import { ClientFrame, errorFrame, frame, type ChatError } from './chat-protocol.js';
 import { MalformedFrameError } from './socket.errors.js';
 
@@ -18,6 +19,7 @@ export interface ChatServices {
   hearts: HeartBursts;
   moderation: ModerationService;
   juries: JuryService;
+  suspensions: SuspendedAccounts;
   /** The socket's `state` frame (what it may do now). */
   stateFrame(room: LocalRoom, socket: RoomSocket): string;
   /** The room's presence counts to its sockets (a viewer started or stopped watching). */
@@ -93,10 +95,13 @@ export class ChatConnection implements RoomSocket {
     const { room, services } = this;
     switch (f.type) {
       case 'message': {
+        // The pod closes a suspended account's sockets when it hears of it; frames already on the way are refused.
+        services.suspensions.assertMayWrite(this.ticket.accountId);
         const posted = await services.messages.post(room, this, f.text);
         return this.send(frame('ack', { id: f.id ?? null, ...posted }));
       }
       case 'hearts':
+        services.suspensions.assertMayWrite(this.ticket.accountId);
         return services.hearts.tap(room, this.ticket.accountId, f.count);
       case 'presence':
         this.watching = f.watching;

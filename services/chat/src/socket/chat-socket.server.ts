@@ -85,9 +85,13 @@ export class ChatSocketServer {
     const ticket = await verifyChatTicket(token, this.keys);
     const asked = url.searchParams.get('broadcastId');
     if (asked !== null && asked !== ticket.broadcastId) throw new TicketWrongRoomError(ticket.broadcastId);
+    await this.services.suspensions.assertMayJoin(ticket.accountId);
     if (!this.usedTickets.claim(ticket.ticketId, ticket.expiresAt)) throw new MediaTicketUsedError();
     const room = await this.rooms.open(ticket.broadcastId);
     if (ws.readyState !== WebSocket.OPEN) throw new MediaTicketInvalidError('the socket closed during the ticket check');
+    // Again after the awaits, with no await before joining: a suspension heard of meanwhile either
+    // refuses the socket here or finds it in the room when it closes the account's sockets.
+    this.services.suspensions.assertMayWrite(ticket.accountId);
     const connection = new ChatConnection(ws, ticket, room, this.services);
     this.rooms.join(room, connection);
     return connection;

@@ -52,6 +52,7 @@ export class AccountsController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiBody({ schema: openApiSchema(DeleteAccountBody) })
+  @ApiConflictResponse({ description: 'IDENTITY.LAST_ADMIN: the only admin cannot delete their account; grant another admin first' })
   @ApiTooManyRequestsResponse({ description: 'IDENTITY.SIGN_IN_RATE_LIMITED (the same limits as sign-in), with Retry-After' })
   @ApiServiceUnavailableResponse({ description: 'IDENTITY.BUSY: too many password checks at once, with Retry-After' })
   async delete(@CurrentUser() user: AuthenticatedUser, @Body(new ZodBodyPipe(DeleteAccountBody)) body: DeleteAccountBody, @Ip() ip: string) {

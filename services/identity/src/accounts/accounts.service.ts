@@ -10,6 +10,7 @@ import { PasswordAttempts } from '../passwords/password-attempts.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { assertPasswordAcceptable } from '../passwords/password-policy.js';
 import { AvatarStore } from '../profiles/avatar-store.js';
+import { assertNotLastAdmin } from '../roles/last-admin.js';
 import { InvalidCredentialsError } from '../sessions/session.errors.js';
 import { SessionRevocations, SessionsRevokedReason } from '../sessions/session-revocations.js';
 import { EmailTakenError, HandleTakenError } from './account.errors.js';
@@ -61,13 +62,15 @@ export class AccountsService {
 
   /**
    * Deletes the account (sessions and tokens go with it by cascade) and publishes
-   * `account.deleted.v1` in the same transaction; other services purge on that event.
+   * `account.deleted.v1` in the same transaction; other services purge on that event. The last
+   * admin's account stays (IDENTITY.LAST_ADMIN): the platform is never left without one.
    */
   async delete(accountId: string, password: string, ip: string): Promise<void> {
     const account = await this.dataSource.getRepository(Account).findOneBy({ id: accountId });
     // The same limits as sign-in: a stolen access token must not become a password oracle.
     if (!account || !(await this.passwords.check({ accountId }, ip, password, account.passwordHash))) throw new InvalidCredentialsError();
     await this.dataSource.transaction(async (manager) => {
+      await assertNotLastAdmin(manager, accountId);
       // The sessions go with the account (cascade); their access tokens must stop working too.
       const sessions: Array<{ id: string }> = await manager.query('SELECT id FROM session WHERE account_id = $1 AND revoked_at IS NULL', [accountId]);
       await manager.delete(Account, { id: accountId });

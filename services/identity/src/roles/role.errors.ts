@@ -19,3 +19,12 @@ export class OwnAdminRoleError extends DomainError {
     super('you cannot revoke your own admin role; another admin can');
   }
 }
+
+/** The last admin's account cannot be deleted: grant another admin first, so one is always left. */
+export class LastAdminError extends DomainError {
+  readonly code = 'IDENTITY.LAST_ADMIN';
+  readonly kind = 'conflict' as const;
+  constructor() {
+    super('you are the last admin: grant the admin role to another account before deleting yours');
+  }
+}

@@ -7,6 +7,7 @@ import { Outbox } from '@onair/kafka';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SessionRevocations, SessionsRevokedReason } from '../sessions/session-revocations.js';
 import { heldRoles } from './held-roles.js';
+import { lockRoleChanges } from './last-admin.js';
 import { AccountNotFoundError, OwnAdminRoleError } from './role.errors.js';
 
 export interface RoleChange {
@@ -75,7 +76,7 @@ export class RolesService {
 
   private inTransaction(change: RoleChange, apply: (manager: EntityManager) => Promise<boolean>): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('identity:account-roles', 0))`);
+      await lockRoleChanges(manager);
       // The actor's token said admin; the table has the last word (it may have been revoked a
       // moment ago, before the revocation reached this replica).
       if (change.actorId) {

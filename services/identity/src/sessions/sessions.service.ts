@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config.js';
 import { PasswordAttempts } from '../passwords/password-attempts.js';
 import { heldRoles } from '../roles/held-roles.js';
+import { assertNotSuspended } from '../suspensions/account-suspension.js';
 import { AccessTokens, type TokenPair } from './access-tokens.js';
 import { SessionRevocations, SessionsRevokedReason } from './session-revocations.js';
 import { InvalidCredentialsError, RefreshTokenInvalidError, RefreshTokenReusedError } from './session.errors.js';
@@ -33,6 +34,8 @@ export class SessionsService {
     const sessionId = randomUUID();
     return this.dataSource.transaction(async (manager) => {
       await manager.query('INSERT INTO session (id, account_id) VALUES ($1, $2)', [sessionId, account.id]);
+      // After the insert, which waits on a suspension being applied: see assertNotSuspended.
+      await assertNotSuspended(manager, account.id);
       return this.issuePair(manager, account, sessionId);
     });
   }
@@ -46,7 +49,10 @@ export class SessionsService {
           WHERE rt.token_hash = $1 FOR UPDATE OF rt, s`,
         [hash],
       );
-      if (!row || row.revoked_at || row.expired) return 'invalid' as const;
+      if (!row) return 'invalid' as const;
+      // Before the other checks: a suspended account's tokens were revoked, and it is told why.
+      await assertNotSuspended(manager, row.id);
+      if (row.revoked_at || row.expired) return 'invalid' as const;
       if (row.used_at) {
         await this.revocations.revoke(manager, row.id, SessionsRevokedReason.REFRESH_TOKEN_REUSED, [row.session_id]);
         return 'reused' as const;

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const AUDIT_ACTIONS = ['role_granted', 'role_revoked', 'reports_dismissed', 'broadcast_taken_down'] as const;
+export const AUDIT_ACTIONS = ['role_granted', 'role_revoked', 'reports_dismissed', 'broadcast_taken_down', 'account_suspended', 'account_suspension_lifted'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_TARGET_TYPES = ['account', 'broadcast', 'message'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

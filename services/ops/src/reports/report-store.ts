@@ -48,29 +48,35 @@ export interface ViewerReport extends Target {
  * Files a viewer's report, or updates their earlier one of the same target: the latest reason
  * stands, the latest text too (an omitted text keeps the earlier one), and a dismissed report
  * opens again. `created` is false for an earlier report (the caller answers 200, not 201).
+ * `status` is actioned when operators already took the broadcast down.
  */
-export async function fileViewerReport(m: EntityManager, r: ViewerReport, openLimit: number): Promise<{ id: string; created: boolean }> {
+export async function fileViewerReport(m: EntityManager, r: ViewerReport, openLimit: number): Promise<{ id: string; created: boolean; status: 'open' | 'actioned' }> {
   await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 19))', [r.reporterId]);
   await lockTarget(m, r);
   const [existing]: Array<{ id: string; status: string }> = await m.query(
     'SELECT id, status FROM report WHERE reporter_id = $1 AND target_type = $2 AND target_id = $3',
     [r.reporterId, r.targetType, r.targetId],
   );
-  if (existing?.status !== 'open') {
+  // A broadcast taken down is over for good: a late report of it is kept, already actioned,
+  // rather than putting a target no operator can act on again back into the queue.
+  const [takenDown] = r.targetType === 'broadcast' ? await m.query('SELECT 1 FROM broadcast_takedown WHERE broadcast_id = $1', [r.targetId]) : [];
+  const status = takenDown ? 'actioned' : 'open';
+  if (status === 'open' && existing?.status !== 'open') {
     const [{ n }]: Array<{ n: number }> = await m.query(`SELECT count(*)::int AS n FROM report WHERE reporter_id = $1 AND status = 'open'`, [r.reporterId]);
     if (n >= openLimit) throw new TooManyOpenReportsError(openLimit);
   }
   const [row]: Array<{ id: string; created: boolean }> = await m.query(
-    `INSERT INTO report (id, reporter_id, target_type, target_id, reason, text, source) VALUES ($1, $2, $3, $4, $5, $6, 'viewer')
+    `INSERT INTO report (id, reporter_id, target_type, target_id, reason, text, source, status, actioned_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'viewer', $7, CASE WHEN $7 = 'actioned' THEN now() END)
      ON CONFLICT (reporter_id, target_type, target_id) DO UPDATE SET
        reason = EXCLUDED.reason, text = coalesce(EXCLUDED.text, report.text), reported_at = date_trunc('milliseconds', now()),
        opened_at = CASE WHEN report.status = 'open' THEN report.opened_at ELSE date_trunc('milliseconds', now()) END,
-       status = 'open', dismissed_at = NULL, actioned_at = NULL
+       status = EXCLUDED.status, dismissed_at = NULL, actioned_at = EXCLUDED.actioned_at
      RETURNING id, (xmax = 0) AS created`,
-    [randomUUID(), r.reporterId, r.targetType, r.targetId, r.reason, r.text ?? null],
+    [randomUUID(), r.reporterId, r.targetType, r.targetId, r.reason, r.text ?? null, status],
   );
   await recompute(m, r);
-  return { id: row.id, created: row.created };
+  return { id: row.id, created: row.created, status };
 }
 
 /** A message chat put before a flash jury: its reporter's report, with the message's context. */
@@ -134,10 +140,13 @@ export async function dismissTarget(m: EntityManager, t: Target, actorId: string
 export async function actionReports(m: EntityManager, t: Target): Promise<number> {
   const [known] = await m.query('SELECT 1 FROM report_target WHERE target_type = $1 AND target_id = $2 FOR UPDATE', [t.targetType, t.targetId]);
   if (!known) return 0;
-  const actioned: unknown[] = await m.query(
-    `UPDATE report SET status = 'actioned', actioned_at = now() WHERE target_type = $1 AND target_id = $2 AND status = 'open' RETURNING 1`,
+  // Counted in SQL: TypeORM answers an UPDATE … RETURNING with [rows, count], not the rows.
+  const [{ n }]: Array<{ n: number }> = await m.query(
+    `WITH actioned AS (
+       UPDATE report SET status = 'actioned', actioned_at = now() WHERE target_type = $1 AND target_id = $2 AND status = 'open' RETURNING 1)
+     SELECT count(*)::int AS n FROM actioned`,
     [t.targetType, t.targetId],
   );
   await recompute(m, t);
-  return actioned.length;
+  return n;
 }

@@ -9,7 +9,14 @@ import { ReportBody } from './report.bodies.js';
 import { CannotReportSelfError } from './report.errors.js';
 import { fileViewerReport } from './report-store.js';
 
-const ReportId = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } };
+const ReportId = {
+  type: 'object',
+  required: ['id', 'status'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['open', 'actioned'], description: 'actioned: operators already took the broadcast down; the report is kept, not queued' },
+  },
+};
 
 /** Any signed-in viewer reports a broadcast or an account to the operators. */
 @ApiTags('reports')
@@ -34,8 +41,8 @@ export class ReportsController {
   @ApiTooManyRequestsResponse({ description: 'OPS.TOO_MANY_OPEN_REPORTS: too many of your reports are still open' })
   async report(@CurrentUser() user: AuthenticatedUser, @Body(new ZodBodyPipe(ReportBody)) body: ReportBody, @Res({ passthrough: true }) res: Response) {
     if (body.targetType === 'account' && body.targetId === user.accountId) throw new CannotReportSelfError();
-    const { id, created } = await this.dataSource.transaction((m) => fileViewerReport(m, { ...body, reporterId: user.accountId }, this.config.openReportsPerReporter));
+    const { id, created, status } = await this.dataSource.transaction((m) => fileViewerReport(m, { ...body, reporterId: user.accountId }, this.config.openReportsPerReporter));
     res.status(created ? 201 : 200);
-    return { id };
+    return { id, status };
   }
 }

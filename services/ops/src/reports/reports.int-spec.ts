@@ -28,7 +28,7 @@ describe('reports: filing, the queue, dismissal', () => {
     const first = await p.answer('POST', '/v1/reports', ann, { targetType: 'broadcast', targetId: broadcast, reason: 'spam', text: 'links to a scam' });
     expect(first).toMatchObject({ status: 201, body: { id: expect.any(String) } });
     const again = await p.answer('POST', '/v1/reports', ann, { targetType: 'broadcast', targetId: broadcast.toUpperCase(), reason: 'hate' });
-    expect(again).toEqual({ status: 200, body: { id: first.body.id } });
+    expect(again).toEqual({ status: 200, body: { id: first.body.id, status: 'open' } });
     expect(await itemOf(broadcast)).toMatchObject({ distinctReporters: 1, weight: 1, reasons: { hate: 1 }, latestTexts: [{ text: 'links to a scam' }] });
     // Another reporter is another report.
     const other = await p.answer('POST', '/v1/reports', bob, { targetType: 'broadcast', targetId: broadcast, reason: 'hate', text: 'slurs\nat 12:03' });
@@ -135,7 +135,7 @@ describe('reports: filing, the queue, dismissal', () => {
     // A new report opens it again (a new reporter's, or a dismissed reporter's again: 200, same id).
     expect((await p.answer('POST', '/v1/reports', cat, { targetType: 'account', targetId: target, reason: 'hate' })).status).toBe(201);
     const reopened = await p.answer('POST', '/v1/reports', ann, { targetType: 'account', targetId: target, reason: 'spam' });
-    expect(reopened).toEqual({ status: 200, body: { id: detail.body.reports.find((r: { reporterId: string }) => r.reporterId === ann.id).id } });
+    expect(reopened).toEqual({ status: 200, body: { id: detail.body.reports.find((r: { reporterId: string }) => r.reporterId === ann.id).id, status: 'open' } });
     expect(await itemOf(target)).toMatchObject({ distinctReporters: 2, reasons: { hate: 1, spam: 1 } });
     const after = await p.answer('GET', path, p.operator);
     expect(after.body.reports.map((r: { status: string }) => r.status).sort()).toEqual(['dismissed', 'open', 'open']);

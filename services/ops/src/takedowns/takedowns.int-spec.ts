@@ -16,7 +16,7 @@ describe('takedowns: an operator takes a broadcast down', () => {
   beforeAll(async () => {
     p = await startOpsPlatform(ctx);
     events = await EventCollector.start(ctx, BroadcastTakenDownEvent);
-    viewers = await Promise.all([ctx.newUser(), ctx.newUser()]);
+    viewers = await Promise.all([ctx.newUser(), ctx.newUser(), ctx.newUser()]);
   }, 120_000);
   afterAll(() => ctx.cleanup());
 
@@ -30,18 +30,19 @@ describe('takedowns: an operator takes a broadcast down', () => {
     const id = randomUUID();
     for (const v of viewers) expect((await p.answer('POST', '/v1/reports', v, { targetType: 'broadcast', targetId: id, reason: 'illegal' })).status).toBe(201);
     const res = await takeDown(id, { reason: 'selling stolen goods' });
-    expect(res).toMatchObject({ status: 201, body: { id: expect.any(String), broadcastId: id, takenDownAt: expect.any(String), auditEntryId: expect.any(String), actionedReports: 2 } });
+    expect(res).toMatchObject({ status: 201, body: { id: expect.any(String), broadcastId: id, takenDownAt: expect.any(String), auditEntryId: expect.any(String), actionedReports: 3 } });
 
     const w = await writes(id);
     expect(w.takedowns).toEqual([{ actor_account_id: p.operator.id, reason: 'selling stolen goods' }]);
     expect(w.audit).toEqual([
-      { actor_account_id: p.operator.id, action: 'broadcast_taken_down', target_type: 'broadcast', reason: 'selling stolen goods', details: { takedownId: res.body.id, actionedReports: 2 } },
+      { actor_account_id: p.operator.id, action: 'broadcast_taken_down', target_type: 'broadcast', reason: 'selling stolen goods', details: { takedownId: res.body.id, actionedReports: 3 } },
     ]);
     // Out of the queue, kept in the target's detail as actioned.
     const queue = (await p.answer('GET', '/v1/ops/reports?limit=100', p.operator)).body.items as Array<{ targetId: string }>;
     expect(queue.map((i) => i.targetId)).not.toContain(id);
     const detail = (await p.answer('GET', `/v1/ops/reports/targets/broadcast/${id}`, p.operator)).body;
     expect(detail.reports.map((r: { status: string; actionedAt: string | null }) => [r.status, typeof r.actionedAt])).toEqual([
+      ['actioned', 'string'],
       ['actioned', 'string'],
       ['actioned', 'string'],
     ]);
@@ -54,6 +55,22 @@ describe('takedowns: an operator takes a broadcast down', () => {
     expect(event.message).toMatchObject({ broadcastId: id, actorAccountId: p.operator.id, reason: 'selling stolen goods' });
     const at = event.message.takenDownAt;
     expect(at && timestampDate(at).toISOString()).toBe(res.body.takenDownAt);
+  });
+
+  it('keeps a report filed after the takedown as actioned: the broadcast never comes back into the queue', async () => {
+    const id = randomUUID();
+    expect((await p.answer('POST', '/v1/reports', viewers[0], { targetType: 'broadcast', targetId: id, reason: 'spam' })).body.status).toBe('open');
+    expect((await takeDown(id, { reason: 'spam ring' })).body.actionedReports).toBe(1);
+    // A late reporter, and the first one reporting again: both kept, neither open.
+    expect(await p.answer('POST', '/v1/reports', viewers[1], { targetType: 'broadcast', targetId: id, reason: 'hate', text: 'still up?' })).toMatchObject({ status: 201, body: { status: 'actioned' } });
+    expect(await p.answer('POST', '/v1/reports', viewers[0], { targetType: 'broadcast', targetId: id, reason: 'other' })).toMatchObject({ status: 200, body: { status: 'actioned' } });
+    const queue = (await p.answer('GET', '/v1/ops/reports?limit=100', p.operator)).body.items as Array<{ targetId: string }>;
+    expect(queue.map((i) => i.targetId)).not.toContain(id);
+    const detail = (await p.answer('GET', `/v1/ops/reports/targets/broadcast/${id}`, p.operator)).body;
+    expect(detail).toMatchObject({ distinctReporters: 0 });
+    expect(detail.reports.map((r: { status: string }) => r.status)).toEqual(['actioned', 'actioned']);
+    // Not counted against the reporter's cap of open reports either.
+    expect(await p.sql(`SELECT count(*)::int AS n FROM report WHERE target_id = $1 AND status = 'open'`, [id])).toEqual([{ n: 0 }]);
   });
 
   it('answers 409 OPS.ALREADY_TAKEN_DOWN to a second takedown and writes nothing', async () => {

@@ -6,7 +6,8 @@ import { NotAdmittedError } from './admission.errors.js';
 /**
  * Who may watch a broadcast, live or as a replay: the owner always; anyone else only without a
  * block between the two (either direction) and within the visibility: public → anyone,
- * followers → followers of the owner, circle → members of that circle.
+ * followers → followers of the owner, circle → members of that circle. (An operator's viewer
+ * ticket skips it: see TicketsService.issue.)
  */
 @Injectable()
 export class AudiencePolicy {
@@ -29,3 +30,4 @@ export class AudiencePolicy {
     }
   }
 }
+

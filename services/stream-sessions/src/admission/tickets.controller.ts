@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthenticatedUser } from '@onair/auth';
+import { CurrentUser, hasRole, type AuthenticatedUser } from '@onair/auth';
 import { openApiSchema, ZodBodyPipe } from '@onair/http';
 import { z } from 'zod';
 import type { AccountId } from '../broadcasts/broadcast-record.js';
@@ -46,7 +46,7 @@ export class TicketsController {
   @ApiBroadcastIdParam()
   @ApiBody({ schema: openApiSchema(TicketBody) })
   @ApiResponse({ status: 201, description: 'A media ticket valid for a short time, naming the SFU node', schema: TicketView })
-  @ApiResponse({ status: 403, description: 'STREAM_SESSIONS.PUBLISH_NOT_ALLOWED or STREAM_SESSIONS.NOT_ADMITTED' })
+  @ApiResponse({ status: 403, description: 'STREAM_SESSIONS.PUBLISH_NOT_ALLOWED, STREAM_SESSIONS.NOT_ADMITTED or STREAM_SESSIONS.ACCOUNT_SUSPENDED (publish: the owner is suspended)' })
   @ApiResponse({ status: 404, description: 'STREAM_SESSIONS.BROADCAST_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'STREAM_SESSIONS.BROADCAST_NOT_LIVE (chat: neither live nor a replay) or STREAM_SESSIONS.BROADCAST_OVER' })
   @ApiResponse({ status: 503, description: 'STREAM_SESSIONS.NO_SFU_AVAILABLE or STREAM_SESSIONS.SOCIAL_GRAPH_UNAVAILABLE' })
@@ -56,6 +56,6 @@ export class TicketsController {
     @Body(new ZodBodyPipe(TicketBody)) body: TicketBody,
   ) {
     if (body.role === 'chat') return this.tickets.issueChat(broadcastId, user.accountId as AccountId, user.handle);
-    return this.tickets.issue(broadcastId, user.accountId as AccountId, body.role, new Set(body.avoidNodeIds));
+    return this.tickets.issue(broadcastId, user.accountId as AccountId, body.role, new Set(body.avoidNodeIds), body.role === 'consume' && hasRole(user, 'operator'));
   }
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { findBroadcast, type AccountId, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { BroadcastNotFoundError } from '../broadcasts/broadcast.errors.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
+import { assertNotSuspended } from '../suspensions/account-suspension.js';
 import { BroadcastTakenDownError } from '../takedowns/takedown.errors.js';
 import { RelayTree, type AvoidedNodes, type ViewerPlacement } from '../relay-tree/relay-tree.js';
 import { SfuNodes, type SfuNode } from '../sfu-nodes/sfu-nodes.js';
@@ -37,9 +38,10 @@ export interface IssuedChatTicket {
 
 /**
  * Admission: the one place that decides who may publish or watch, answered with a short-lived
- * media ticket the SFU verifies locally. Publish: the owner, while created or live. Consume:
- * whoever the audience policy admits, while live, on the node hosting the publisher while it has
- * room, else on another node that the ticket tells to relay the broadcast from it.
+ * media ticket the SFU verifies locally. Publish: the owner, while created or live and not
+ * suspended. Consume: whoever the audience policy admits, while live, on the node hosting the
+ * publisher while it has room, else on another node that the ticket tells to relay the
+ * broadcast from it.
  */
 @Injectable()
 export class TicketsService {
@@ -57,13 +59,16 @@ export class TicketsService {
    * `avoid`: nodes the caller could not use moments ago (unreachable, full, draining, or their
    * relay failed), not chosen for it while their load reports have not said so yet. A hint that
    * only steers the caller's own placement.
+   * `operatorPreview`: the caller holds the operator role and asks to watch: any broadcast of any
+   * visibility is admitted (the ops console's watch preview of what is reported); whether it is
+   * live is still checked. Only viewer tickets: an operator's chat ticket keeps the audience rules.
    */
-  async issue(broadcastId: BroadcastId, account: AccountId, role: TicketRole, avoid: AvoidedNodes = new Set()): Promise<IssuedTicket> {
+  async issue(broadcastId: BroadcastId, account: AccountId, role: TicketRole, avoid: AvoidedNodes = new Set(), operatorPreview = false): Promise<IssuedTicket> {
     const b = await findBroadcast(this.dataSource, broadcastId);
     if (!b) throw new BroadcastNotFoundError();
     if (b.taken_down_at) throw new BroadcastTakenDownError();
     const { node, relayFrom }: ViewerPlacement =
-      role === 'publish' ? { node: await this.publishNode(b, account, avoid) } : await this.consumeNode(b, account, avoid);
+      role === 'publish' ? { node: await this.publishNode(b, account, avoid) } : await this.consumeNode(b, account, avoid, operatorPreview);
     const ttl = this.config.tickets.ttlSeconds;
     const expiresAt = new Date(Date.now() + ttl * 1000);
     // The audience travels with the ticket: the SFU takes a viewer's media away when the owner
@@ -100,6 +105,8 @@ export class TicketsService {
   private async publishNode(b: BroadcastRow, account: AccountId, avoid: AvoidedNodes): Promise<SfuNode> {
     if (account !== b.owner_id) throw new PublishNotAllowedError();
     if (b.state !== 'created' && b.state !== 'live') throw new BroadcastOverError(b.state);
+    // A broadcast created just before its owner's suspension was applied never gets its publisher.
+    await assertNotSuspended(this.dataSource, account);
     const current = b.sfu_node_id && !avoid.has(b.sfu_node_id) ? await this.nodes.find(b.sfu_node_id) : undefined;
     const node = current || (await this.nodes.leastLoaded(avoid));
     if (!node) throw new NoSfuAvailableError();
@@ -107,8 +114,8 @@ export class TicketsService {
   }
 
   /** A node of the broadcast's relay tree with room (the origin first); see RelayTree. */
-  private async consumeNode(b: BroadcastRow, account: AccountId, avoid: AvoidedNodes): Promise<ViewerPlacement> {
-    await this.audience.assertMayWatch(b, account);
+  private async consumeNode(b: BroadcastRow, account: AccountId, avoid: AvoidedNodes, operatorPreview: boolean): Promise<ViewerPlacement> {
+    if (!operatorPreview) await this.audience.assertMayWatch(b, account);
     if (b.state !== 'live' || !b.sfu_node_id) throw new BroadcastNotLiveError(b.state);
     // Without a fresh origin there is nothing to watch or relay from, whatever other nodes exist.
     const placement = await this.tree.placeViewer(b.id, b.sfu_node_id, avoid);

@@ -24,6 +24,7 @@ export class BroadcastsController {
   @ApiBody({ schema: openApiSchema(CreateBroadcastBody) })
   @ApiResponse({ status: 201, description: 'Created (state created); the location is rounded', schema: BroadcastViewSchema })
   @ApiResponse({ status: 400, description: 'REQUEST.VALIDATION_FAILED (names the fields) or STREAM_SESSIONS.CIRCLE_NOT_FOUND' })
+  @ApiResponse({ status: 403, description: "STREAM_SESSIONS.ACCOUNT_SUSPENDED: OnAir's operators suspended the caller (details.until: when it ends, null: until lifted)" })
   create(@CurrentUser() user: AuthenticatedUser, @Body(new ZodBodyPipe(CreateBroadcastBody)) body: CreateBroadcastBody) {
     return this.broadcasts.create(user.accountId as AccountId, body);
   }

@@ -7,6 +7,7 @@ import { SocialGraphClient } from '@onair/social-graph-client';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AudiencePolicy } from '../admission/audience-policy.js';
+import { assertNotSuspended } from '../suspensions/account-suspension.js';
 import { findBroadcast, toInfo, toView, type AccountId, type BroadcastId, type BroadcastRow } from './broadcast-record.js';
 import type { CreateBroadcastBody } from './broadcast.schemas.js';
 import { BroadcastNotFoundError, CircleNotFoundError, InvalidCursorError, NotOwnerError } from './broadcast.errors.js';
@@ -26,6 +27,7 @@ export class BroadcastsService {
   ) {}
 
   async create(owner: AccountId, body: CreateBroadcastBody): Promise<BroadcastView> {
+    await assertNotSuspended(this.dataSource, owner);
     const circleId = body.visibility.startsWith('circle:') ? body.visibility.slice('circle:'.length) : null;
     // Only a circle of the broadcaster's own: someone else's circle answers as one that does not
     // exist, so the API tells nobody which circle ids are real.
