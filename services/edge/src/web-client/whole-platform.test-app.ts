@@ -55,7 +55,8 @@ export async function startWholePlatform(ctx: TestContext): Promise<WholePlatfor
       DISCOVERY_INDEX_PREFIX: ctx.indexPrefix,
       SOCIAL_GRAPH_GRPC_URL: graphGrpc,
     }),
-    startServiceProcess(ctx, 'ops', auth),
+    // The live overview reads stream-sessions' gRPC API (mutual TLS).
+    startServiceProcess(ctx, 'ops', { ...auth, STREAM_SESSIONS_GRPC_URL: `127.0.0.1:${sessions.grpcPort}` }),
   ]);
   const services = { identity: { url: identity.url }, 'social-graph': graph, 'stream-sessions': sessions, 'sfu-worker': sfu, chat, notifications, discovery, ops };
   // The edge's own routes (EDGE_ROUTES' default, as on a laptop), to these processes' ports.

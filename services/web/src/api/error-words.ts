@@ -84,6 +84,14 @@ const WORDS: Record<string, string> = {
   'SOCIAL_GRAPH.CIRCLE_LIMIT_REACHED': 'You have as many circles as you can (50). Delete one first.',
   'SOCIAL_GRAPH.CIRCLE_FULL': 'This circle is full (5,000 members).',
   'SOCIAL_GRAPH.NOT_A_FOLLOWER': 'This person does not follow you. Only your followers can be in your circles.',
+  'OPS.CANNOT_REPORT_SELF': 'You cannot report your own account.',
+  'OPS.TOO_MANY_OPEN_REPORTS': 'You have many reports waiting already. Wait until OnAir’s operators have looked at them.',
+  'OPS.REPORT_TARGET_NOT_FOUND': 'Nobody has reported this.',
+  'OPS.NO_OPEN_REPORTS': 'Its reports were dismissed already.',
+  'OPS.ALREADY_TAKEN_DOWN': 'This broadcast was taken down already.',
+  'OPS.BROADCAST_NOT_FOUND': 'There is no such broadcast.',
+  'OPS.NOT_SUSPENDED': 'This account is not suspended.',
+  'AUTH.ROLE_REQUIRED': 'Only OnAir’s operators can do that.',
 };
 
 /** Words for a code, or `fallback` (the server's message) for codes the client does not know. */

@@ -1,6 +1,7 @@
 import { NotificationBell } from '../notifications/notification-bell';
 import { NotificationToasts } from '../notifications/notification-toasts';
 import { navigate } from '../router/router';
+import { isOperator } from '../session/roles';
 import { session, signOut } from '../session/session';
 
 export function SiteHeader() {
@@ -26,6 +27,11 @@ export function SiteHeader() {
           <>
             <NotificationBell />
             <a href="/circles">Circles</a>
+            {isOperator() && (
+              <a href="/ops" id="ops-link">
+                Ops
+              </a>
+            )}
             <a href="/me" id="profile-link">
               Profile
             </a>

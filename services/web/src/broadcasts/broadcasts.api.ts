@@ -28,8 +28,11 @@ export function createBroadcast(draft: BroadcastDraft): Promise<{ id: string }> 
 /** The parts of stream-sessions' BroadcastView these pages read. */
 export interface Broadcast {
   id: string;
+  ownerId: string;
   title: string;
   state: BroadcastState;
+  /** taken_down: by OnAir's operators. */
+  endReason?: 'owner' | 'publisher_gone' | 'taken_down' | null;
   stats?: { viewersNow: number; viewersPeak: number; heartsTotal: number };
 }
 

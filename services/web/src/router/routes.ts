@@ -38,6 +38,12 @@ export const ROUTES: Route[] = [
   // Replays bring hls.js: in their own chunk, never the watch route's.
   { pattern: /^\/replays$/, title: 'Replays', load: () => import('../replays/replays.page') },
   { pattern: new RegExp(`^/replays/(${UUID})$`), params: ['broadcastId'], title: 'Replay', load: () => import('../replays/replay.page') },
+  // The operators' console: each page checks the role before it shows (or calls) anything.
+  { pattern: /^\/ops$/, title: 'Operators', load: () => import('../ops/ops-overview.page') },
+  { pattern: /^\/ops\/reports$/, title: 'Report queue', load: () => import('../ops/report-queue.page') },
+  { pattern: new RegExp(`^/ops/broadcasts/(${UUID})$`), params: ['broadcastId'], title: 'Broadcast · Operators', load: () => import('../ops/broadcast-detail.page') },
+  { pattern: new RegExp(`^/ops/targets/(account|message)/(${UUID})$`), params: ['targetType', 'targetId'], title: 'Reported · Operators', load: () => import('../ops/report-target.page') },
+  { pattern: /^\/ops\/audit$/, title: 'Audit log', load: () => import('../ops/audit-log.page') },
 ];
 
 export function matchRoute(path: string): { route: Route; params: Record<string, string> } | undefined {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { clearPageMarks, markPage } from '../app/page-marks';
-import { getBroadcast, replayPath } from '../broadcasts/broadcasts.api';
+import { getBroadcast, replayPath, type Broadcast } from '../broadcasts/broadcasts.api';
 import { FloatingHearts } from '../chat/floating-hearts';
 import { useReplayReady } from './replay-ready';
 import { ChatPanel } from '../chat/chat-panel';
@@ -9,25 +9,28 @@ import type { PageProps } from '../router/routes';
 import { session } from '../session/session';
 import { SignInForm } from '../session/sign-in-form';
 import { TAKEN_DOWN_WORDS } from '../broadcasts/end-reason';
+import { ReportButton } from '../reports/report-button';
 import { Viewer } from './viewer';
 
 export default function WatchPage({ params }: PageProps) {
   const { broadcastId } = params;
-  const [title, setTitle] = useState<string>();
-  const signedIn = Boolean(session.value);
+  const [broadcast, setBroadcast] = useState<Broadcast>();
+  const signedIn = session.value;
   // The title is a nicety: the video and chat do not wait for it, nor fail without it.
   useEffect(() => {
-    if (signedIn) getBroadcast(broadcastId).then((b) => setTitle(b.title), () => undefined);
-  }, [signedIn]);
+    if (signedIn) getBroadcast(broadcastId).then(setBroadcast, () => undefined);
+  }, [Boolean(signedIn)]);
+  // Reporting your own broadcast makes no sense (ops would take it, but the queue is for others' eyes).
+  const reportable = Boolean(broadcast && signedIn && broadcast.ownerId !== signedIn.accountId);
   return (
     <section class="live-page">
-      <h1>{title || 'Watch'}</h1>
-      {signedIn ? <ViewerView key={broadcastId} broadcastId={broadcastId} /> : <SignInForm heading="Sign in to watch" />}
+      <h1>{broadcast?.title || 'Watch'}</h1>
+      {signedIn ? <ViewerView key={broadcastId} broadcastId={broadcastId} reportable={reportable} /> : <SignInForm heading="Sign in to watch" />}
     </section>
   );
 }
 
-function ViewerView({ broadcastId }: { broadcastId: string }) {
+function ViewerView({ broadcastId, reportable }: { broadcastId: string; reportable: boolean }) {
   const viewer = useMemo(() => new Viewer(broadcastId), []);
   const chat = useMemo(() => new ChatRoom(broadcastId), []);
   const state = viewer.state.value;
@@ -70,6 +73,7 @@ function ViewerView({ broadcastId }: { broadcastId: string }) {
           <button id="sound" type="button" aria-pressed={soundOn} onClick={() => setSoundOn(!soundOn)}>
             {soundOn ? 'Mute sound' : 'Turn sound on'}
           </button>
+          {reportable && <ReportButton broadcastId={broadcastId} />}
         </div>
         <p id="status" role="status">
           {viewer.status.value}
