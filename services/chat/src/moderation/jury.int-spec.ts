@@ -1,5 +1,5 @@
 import { JuryStartedEvent } from '@onair/contracts';
-import { EventCollector, TestContext, waitUntil, type TestUser } from '@onair/testing';
+import { EventCollector, json, TestContext, waitUntil, type TestUser } from '@onair/testing';
 import { startChatPlatform, type ChatClient, type ChatPlatform } from '../chat.test-app.js';
 
 // Flash juries across two pods: jurors called wherever their socket is, a majority mutes the
@@ -57,6 +57,17 @@ describe('flash juries and mutes', () => {
     const still = await x.request({ type: 'message', text: 'and now?' });
     expect(still.error).toMatchObject({ code: 'CHAT.MUTED', details: { until: null } });
     expect(x.lastState()).toMatchObject({ canWrite: false, mutedUntil: 'end' });
+
+    // The replay leaves out what the juries convicted, and keeps the rest.
+    expect((await platform.call(platform.sessions, 'POST', `/v1/broadcasts/${id}/end`, ann)).status).toBe(200);
+    const { ticket } = await json(await platform.chatTicket(reporter, id));
+    let texts: string[] = [];
+    await waitUntil(async () => {
+      const replay = await json(await platform.call(platform.pods[0].url, 'GET', `/v1/chat/broadcasts/${id}/replay?ticket=${ticket}`, reporter));
+      texts = (replay.items as Array<{ kind: string; text?: string }>).filter((i) => i.kind === 'message').map((i) => i.text!);
+      return texts.includes('sorry');
+    }, 20_000, 'the archive to hold the room');
+    expect(texts).toEqual(['sorry']);
   }, 90_000);
 
   it('acquits without a majority by the deadline, refuses a second report and lets the broadcaster switch juries off', async () => {

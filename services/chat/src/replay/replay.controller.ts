@@ -82,8 +82,11 @@ export class ReplayController {
     if (!room) throw new ReplayGoneError();
     const [afterMs, afterOffset] = q.cursor ? q.cursor.split(':') : [String(q.fromMs - 1), '-1'];
     const rows: ItemRow[] = await this.dataSource.query(
-      `SELECT item_id, kind, offset_ms, kafka_offset, author_id, author_handle, text, taps, at FROM chat_replay_item
+      // A message a flash jury convicted is not replayed: the room judged it abusive.
+      `SELECT item_id, kind, offset_ms, kafka_offset, author_id, author_handle, text, taps, at FROM chat_replay_item i
         WHERE broadcast_id = $1 AND offset_ms >= $2 AND offset_ms < $3 AND (offset_ms, kafka_offset) > ($4::bigint, $5::bigint)
+          AND NOT (kind = 'message' AND EXISTS (
+            SELECT 1 FROM chat_jury j WHERE j.broadcast_id = i.broadcast_id AND j.message_id = i.item_id AND j.verdict = 'guilty'))
         ORDER BY offset_ms, kafka_offset LIMIT $6`,
       [broadcastId, q.fromMs, q.toMs, afterMs, afterOffset, q.limit + 1],
     );
