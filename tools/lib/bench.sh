@@ -1,6 +1,7 @@
 # tools/onair bench <name> [args]: runs tools/bench/<name>.ts on Node 24. Each bench prints
 # progress on stderr and one result line on stdout. A bench declares what it runs against in
-# a header line `// needs: <infra parts...>` or `// needs: platform` (everything, via `up`).
+# a header line `// needs: <infra parts...>` or `// needs: platform [on-demand parts...]`
+# (everything, via `up`, plus parts only benches use, e.g. k6).
 source "$ONAIR_ROOT/tools/lib/workspace.sh"
 
 bench_cmd() {
@@ -13,8 +14,10 @@ bench_cmd() {
   fi
   needs=$(sed -n 's|^// needs: *||p' "$script" | head -n1)
   workspace_install
-  if [ "$needs" = platform ]; then
+  if [ "${needs%% *}" = platform ]; then
     source "$ONAIR_ROOT/tools/lib/platform.sh"
+    # shellcheck disable=SC2086 # a list of part names
+    [ "$needs" != platform ] && { infra_cmd up ${needs#platform } || exit 1; }
     platform_up
   else
     # shellcheck disable=SC2086 # a list of part names

@@ -2,8 +2,11 @@
 # <part>_up (idempotent, waits until ready), <part>_down, <part>_status (one line; exit 0 when
 # healthy) and <part>_logs (prints its log file paths).
 INFRA_PARTS=(media-tools pki mediasoup postgres kafka elasticsearch livekit loadclient)
+# Parts only a benchmark needs: started when named (a bench's `// needs:` line), never by default,
+# so `tools/onair up` and `tools/onair test` do not build them.
+INFRA_ON_DEMAND_PARTS=(k6)
 
-for _p in "${INFRA_PARTS[@]}"; do source "$ONAIR_ROOT/tools/infra/$_p.sh"; done
+for _p in "${INFRA_PARTS[@]}" "${INFRA_ON_DEMAND_PARTS[@]}"; do source "$ONAIR_ROOT/tools/infra/$_p.sh"; done
 
 _fn() { echo "${1//-/_}_$2"; }
 
@@ -12,7 +15,7 @@ infra_cmd() {
   local parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=("${INFRA_PARTS[@]}")
   local p
   for p in "${parts[@]}"; do
-    [[ " ${INFRA_PARTS[*]} " == *" $p "* ]] || { echo "unknown part: $p (parts: ${INFRA_PARTS[*]})" >&2; exit 2; }
+    [[ " ${INFRA_PARTS[*]} ${INFRA_ON_DEMAND_PARTS[*]} " == *" $p "* ]] || { echo "unknown part: $p (parts: ${INFRA_PARTS[*]} ${INFRA_ON_DEMAND_PARTS[*]})" >&2; exit 2; }
   done
   case "$action" in
     up)

@@ -1,1 +1,1 @@
-export { DirectoryReplayStore, isReplayFileName, PLAYLIST, type ReplayReader, type ReplayWriter } from './replay-store.js';
+export { DirectoryReplayStore, isReplayFileName, PLAYLIST, replayContentType, type ReplayReader, type ReplayWriter } from './replay-store.js';

@@ -16,6 +16,17 @@ const BROADCAST = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /** Names allowed inside a replay: the playlist and flat segment files, nothing else. */
 export const isReplayFileName = (name: string) => name === PLAYLIST || SEGMENT.test(name);
 
+const CONTENT_TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  aac: 'audio/aac',
+};
+
+/** The content type of a name that passed isReplayFileName (live or replayed, the files are the same). */
+export const replayContentType = (name: string) => CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)];
+
 /** The recording side (the SFU node hosting the publisher). */
 export interface ReplayWriter {
   /** A local directory for the broadcast's playlist and segments (created when missing). */

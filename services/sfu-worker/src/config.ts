@@ -73,6 +73,11 @@ const Env = z.object({
   SFU_RELAY_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
   /** On SIGTERM: new participants are refused at once, live rooms get this long to end by themselves. */
   SFU_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  /**
+   * A WHIP publisher whose transport has received nothing for this long is gone (an encoder that
+   * crashed or lost its network closes no socket): it leaves the room as a closed socket would.
+   */
+  SFU_WHIP_MEDIA_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   SFU_RECORDING: z.enum(['true', 'false']).default('true'),
   REPLAY_DIR: z.string().min(1).default(() => localStateDir('replays', __dirname)),
   FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
@@ -121,6 +126,7 @@ export interface SfuWorkerConfig {
   relay?: RelayConfig;
   reportIntervalMs: number;
   drainTimeoutMs: number;
+  whip: { mediaTimeoutMs: number };
   otlpEndpoint?: string;
   logLevel: LogLevel;
 }
@@ -129,6 +135,11 @@ export interface SfuWorkerConfig {
 export const SIGNALLING_PATH = '/v1/sfu/signal';
 /** The path other nodes relay from (SIGNALLING.md, "Relaying between nodes"); needs the relay secret. */
 export const RELAY_PATH = '/v1/sfu/relay';
+/**
+ * The node's WHIP endpoint, beside signalling: stream-sessions derives it from the node's
+ * signalling URL (…/v1/sfu/signal → …/v1/sfu/whip) and calls it with publish tickets.
+ */
+export const WHIP_PATH = '/v1/sfu/whip';
 
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): SfuWorkerConfig {
@@ -167,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signallingUrl: e.SFU_SIGNALLING_URL ?? `ws://${e.SFU_ANNOUNCED_IP}:${e.HTTP_PORT}${SIGNALLING_PATH}`,
     reportIntervalMs: e.SFU_REPORT_INTERVAL_MS,
     drainTimeoutMs: e.SFU_DRAIN_TIMEOUT_MS,
+    whip: { mediaTimeoutMs: e.SFU_WHIP_MEDIA_TIMEOUT_MS },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: e.LOG_LEVEL,
   };

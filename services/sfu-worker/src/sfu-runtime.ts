@@ -20,6 +20,7 @@ import { AdmissionRevocationsConsumer } from './room/admission-revocations.consu
 import { BroadcastEndedConsumer } from './room/broadcast-ended.consumer.js';
 import { Rooms } from './room/rooms.js';
 import { SignallingServer } from './signalling/signalling.server.js';
+import { WhipIngest } from './whip/whip-ingest.js';
 import { WorkerPool } from './worker-pool/worker-pool.js';
 
 export const SFU_CONFIG = Symbol('SfuWorkerConfig');
@@ -39,6 +40,8 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
   readonly broadcastEnded: BroadcastEndedConsumer;
   readonly admissionRevocations: AdmissionRevocationsConsumer;
   readonly signalling: SignallingServer;
+  /** Publishers from encoders (WHIP), handed over by stream-sessions with publish tickets. */
+  readonly whip: WhipIngest;
   /** Relays over mutual TLS on their own port, when this node has an internal certificate. */
   readonly relayServer?: RelayTlsServer;
 
@@ -61,11 +64,18 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     }
     this.broadcastEnded = new BroadcastEndedConsumer(kafka, media.nodeId, this.rooms);
     this.admissionRevocations = new AdmissionRevocationsConsumer(kafka, media.nodeId, this.rooms);
-    this.signalling = new SignallingServer(this.rooms, remoteKeys(config.mediaTicketJwksUrl), {
+    const ticketKeys = remoteKeys(config.mediaTicketJwksUrl);
+    this.signalling = new SignallingServer(this.rooms, ticketKeys, {
       nodeId: media.nodeId,
       keyFrameRequestDelayMs: media.keyFrameRequestDelayMs,
       relay: config.relay,
       pipeAddress: { listenIp: media.listenIp, announcedIp: media.announcedIp },
+    });
+    this.whip = new WhipIngest(this.rooms, ticketKeys, {
+      nodeId: media.nodeId,
+      keyFrameRequestDelayMs: media.keyFrameRequestDelayMs,
+      mediaTimeoutMs: config.whip.mediaTimeoutMs,
+      draining: () => this.signalling.draining,
     });
     const relay = config.relay;
     if (relay?.tls) this.relayServer = new RelayTlsServer({ ...relay, tls: relay.tls }, this.signalling.handleRelayUpgrade);

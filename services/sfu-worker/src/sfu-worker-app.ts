@@ -4,13 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@onair/http';
 import { JsonLogger } from '@onair/telemetry';
 import type { Server } from 'node:http';
-import type { SfuWorkerConfig } from './config.js';
+import { text } from 'express';
+import { WHIP_PATH, type SfuWorkerConfig } from './config.js';
 import { SFU_CONFIG, SfuRuntime } from './sfu-runtime.js';
+import { WhipController } from './whip/whip.controller.js';
 
 @Module({})
 class SfuWorkerModule {
   static forRoot(config: SfuWorkerConfig): DynamicModule {
-    return { module: SfuWorkerModule, providers: [{ provide: SFU_CONFIG, useValue: config }, SfuRuntime], exports: [SfuRuntime] };
+    return { module: SfuWorkerModule, controllers: [WhipController], providers: [{ provide: SFU_CONFIG, useValue: config }, SfuRuntime], exports: [SfuRuntime] };
   }
 }
 
@@ -26,10 +28,12 @@ export async function createSfuWorkerApp(config: SfuWorkerConfig): Promise<INest
     abortOnError: false,
   });
   const runtime = app.get(SfuRuntime);
+  // WHIP bodies are SDP text, capped as stream-sessions caps them (64 KiB: 413 past it).
+  app.use(WHIP_PATH, text({ type: ['application/sdp', 'application/trickle-ice-sdpfrag'], limit: '64kb' }));
   configureHttpApp(app, {
     serviceName: 'sfu-worker',
     version: '1',
-    description: 'mediasoup SFU node: WebSocket signalling at /v1/sfu/signal (see SIGNALLING.md), recording, load reports.',
+    description: 'mediasoup SFU node: WebSocket signalling at /v1/sfu/signal (see SIGNALLING.md), WHIP publishers handed over by stream-sessions at /v1/sfu/whip, recording, load reports.',
     readiness: () => runtime.ready(),
   });
   (app.getHttpServer() as Server).on('upgrade', runtime.signalling.handleUpgrade);

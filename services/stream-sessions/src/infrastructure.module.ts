@@ -17,6 +17,7 @@ import { AddBroadcastDiscoverableIndex1765497600001 } from '../migrations/176549
 import { CreateRelayEdge1766102400001 } from '../migrations/1766102400001-create-relay-edge.js';
 import { AddBroadcastTakenDown1767100000001 } from '../migrations/1767100000001-add-broadcast-taken-down.js';
 import { CreateAccountSuspension1767200000001 } from '../migrations/1767200000001-create-account-suspension.js';
+import { CreateStreamKey1767300000001 } from '../migrations/1767300000001-create-stream-key.js';
 import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from './config.js';
 
 /** Config, the service's PostgreSQL schema (migrated at boot) and Kafka with the outbox relay. */
@@ -41,6 +42,7 @@ export class InfrastructureModule {
             CreateRelayEdge1766102400001,
             AddBroadcastTakenDown1767100000001,
             CreateAccountSuspension1767200000001,
+            CreateStreamKey1767300000001,
           ],
         }),
         KafkaOutboxModule.forRootAsync({

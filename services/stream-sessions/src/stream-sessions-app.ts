@@ -26,12 +26,15 @@ import { DiscoverableBroadcastsModule } from './discoverable-broadcasts/discover
 import { grpcOptions } from './grpc/grpc-options.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { LiveHlsModule } from './live-hls/live-hls.module.js';
 import { LiveOverviewModule } from './live-overview/live-overview.module.js';
 import { ReplaysModule } from './replays/replays.module.js';
 import { SfuNodesModule } from './sfu-nodes/sfu-nodes.module.js';
 import { StatsModule } from './stats/stats.module.js';
+import { StreamKeysModule } from './stream-keys/stream-keys.module.js';
 import { SuspensionsModule } from './suspensions/suspensions.module.js';
 import { TakedownsModule } from './takedowns/takedowns.module.js';
+import { WhipModule } from './whip/whip.module.js';
 
 /**
  * The SFU events stream-sessions applies, in three consumer groups so none waits behind another's
@@ -66,10 +69,13 @@ class StreamSessionsModule {
         LifecycleModule,
         StatsModule,
         ReplaysModule,
+        LiveHlsModule,
         DiscoverableBroadcastsModule,
         LiveOverviewModule,
         TakedownsModule,
         SuspensionsModule,
+        StreamKeysModule,
+        WhipModule,
       ],
     };
   }

@@ -20,7 +20,12 @@ export interface WholePlatform {
   services: Record<'identity' | 'social-graph' | 'stream-sessions' | 'sfu-worker' | 'chat' | 'notifications' | 'discovery' | 'ops', RunningService | { url: string }>;
 }
 
-export async function startWholePlatform(ctx: TestContext): Promise<WholePlatform> {
+export interface WholePlatformOptions {
+  /** On top of the SFU node's own (e.g. SFU_MAX_CONSUMERS_PER_ROUTER, to fill its one Router). */
+  sfuEnv?: Record<string, string>;
+}
+
+export async function startWholePlatform(ctx: TestContext, options: WholePlatformOptions = {}): Promise<WholePlatform> {
   const replays = mkdtempSync(join(tmpdir(), 'onair-replays-'));
   ctx.onCleanup(async () => rmSync(replays, { recursive: true, force: true }));
   const edgePort = await freePort();
@@ -39,7 +44,7 @@ export async function startWholePlatform(ctx: TestContext): Promise<WholePlatfor
       jwksUrl: mediaJwks,
       replays,
       signallingUrl: `ws://127.0.0.1:${edgePort}/v1/sfu/signal`,
-      env: { KAFKA_TOPIC_PARTITIONS: '2' },
+      env: { KAFKA_TOPIC_PARTITIONS: '2', ...options.sfuEnv },
     }).then((node) => node.service),
     startServiceProcess(ctx, 'chat', { ...auth, MEDIA_TICKET_JWKS_URL: mediaJwks, CHAT_PRESENCE_INTERVAL_MS: '500' }),
     startServiceProcess(ctx, 'notifications', {

@@ -114,6 +114,11 @@ export class Participant implements RoomMember {
     transport.observer.once('close', () => this.transports.delete(transport.id));
   }
 
+  /** One of this participant's WebRTC transports (WHIP ingest watches its media and restarts its ICE). */
+  webRtcTransport(transportId: string): types.WebRtcTransport {
+    return this.own(transportId).transport as types.WebRtcTransport;
+  }
+
   async connectWebRtcTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
     await rejectsAsInvalid(this.own(transportId).transport.connect({ dtlsParameters }));
   }

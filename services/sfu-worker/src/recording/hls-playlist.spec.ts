@@ -17,6 +17,12 @@ describe('HLS playlist of a recording', () => {
     expect(finalizePlaylist(vod)).toBe(vod);
   });
 
+  it('keeps the wall-clock stamps of the live playlist in the replay', () => {
+    const live = EVENT.replace('#EXTINF:2.000000,\nseg-00000.ts', '#EXT-X-PROGRAM-DATE-TIME:2026-12-05T10:00:00.000+0000\n#EXTINF:2.000000,\nseg-00000.ts');
+    expect(finalizePlaylist(live)).toContain('#EXT-X-PROGRAM-DATE-TIME:2026-12-05T10:00:00.000+0000\n#EXTINF:2.000000,\nseg-00000.ts');
+    expect(summarizePlaylist(finalizePlaylist(live)).segments).toBe(3);
+  });
+
   it('adds the playlist type when ffmpeg wrote none', () => {
     expect(finalizePlaylist('#EXTM3U\n#EXTINF:2,\na.ts\n#EXT-X-ENDLIST\n')).toBe('#EXTM3U\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:2,\na.ts\n#EXT-X-ENDLIST\n');
   });

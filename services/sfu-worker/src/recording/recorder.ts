@@ -22,7 +22,9 @@ const KEY_FRAME_RECOVERY_MS = 10_000;
  * (comedia off, RTCP on its own port) whose Consumer sends RTP to ffmpeg, which transcodes VP8
  * to H.264 360p (libx264 ultrafast: cheap, and playable by any HLS player, unlike VP8) and
  * Opus to AAC, and writes HLS with 2 s segments (key frames forced every 2 s) into the replay
- * store. `stop()` ends ffmpeg, which writes the last segment, and makes the playlist VOD.
+ * store: a growing EVENT playlist, served as the live HLS while the broadcast is live. `stop()`
+ * ends ffmpeg, which writes the last segment, and makes the playlist VOD: the same segments are
+ * the replay.
  */
 export class Recorder {
   private readonly log = new Logger('Recorder');
@@ -153,8 +155,13 @@ function ffmpegArgs(sdp: string, dir: string, streams: RecordedStream[]): string
     '-f', 'hls',
     '-hls_time', String(SEGMENT_SECONDS),
     '-hls_playlist_type', 'event',
-    // A publisher who comes back continues the same playlist rather than overwriting it.
-    '-hls_flags', 'append_list+independent_segments',
+    // A publisher who comes back continues the same playlist rather than overwriting it. While
+    // live, stream-sessions serves this playlist as the live HLS: each segment carries its
+    // wall-clock start (program_date_time: players and the bench measure latency from it), and
+    // a segment's name appears only once the segment is complete (temp_file: written as .tmp,
+    // renamed, and never rewritten: caches keep it for a day). The playlist itself is always
+    // replaced by a rename for an EVENT playlist, so a reader never sees half of one.
+    '-hls_flags', 'append_list+independent_segments+program_date_time+temp_file',
     '-hls_segment_filename', join(dir, 'segment-%05d.ts'),
     join(dir, 'index.m3u8'),
   ];

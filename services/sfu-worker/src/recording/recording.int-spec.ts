@@ -1,9 +1,9 @@
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { PublisherJoinedEvent, PublisherLeftEvent, RecordingFinishedEvent } from '@onair/contracts';
 import { startTelemetry } from '@onair/telemetry';
-import { EventCollector } from '@onair/testing';
+import { EventCollector, waitUntil } from '@onair/testing';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ok, publishTestPattern, sfuSuite, SignalClient } from '../sfu-worker.test-app.js';
@@ -15,7 +15,7 @@ describe('recording a broadcast to HLS in the replay store', () => {
   const suite = sfuSuite('sfu_recording', { SFU_RECORDING: 'true' });
   const { ctx } = suite;
 
-  it('records ~10 s of an ffmpeg-fed broadcast as a VOD playlist covering its duration, playable by ffmpeg', async () => {
+  it('records an ffmpeg-fed broadcast as a live EVENT playlist that grows, then a VOD playlist covering its duration, playable by ffmpeg', async () => {
     const [joined, left, finished] = await Promise.all([
       EventCollector.start(ctx, PublisherJoinedEvent),
       EventCollector.start(ctx, PublisherLeftEvent),
@@ -24,7 +24,23 @@ describe('recording a broadcast to HLS in the replay store', () => {
     const broadcastId = randomUUID();
     const publisher = await SignalClient.join(ctx, suite.sfu.signallingUrl(await suite.issuer.sign({ broadcastId, role: 'publish', nodeId: suite.sfu.nodeId })));
     const media = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId);
-    await new Promise((r) => setTimeout(r, 10_000));
+    const publishedAt = Date.now();
+    // While live the playlist is there to read (the live HLS): an EVENT playlist without an end,
+    // each segment stamped with its wall-clock start, growing; no half-written segment is named.
+    const dir = join(suite.sfu.replayDir, broadcastId);
+    const livePlaylist = () => readFileSync(join(dir, 'index.m3u8'), 'utf8');
+    const segmentNames = (text: string) => text.split('\n').filter((l) => l.endsWith('.ts'));
+    await waitUntil(() => existsSync(join(dir, 'index.m3u8')) && summarizePlaylist(livePlaylist()).segments >= 2, 20_000, 'two live segments');
+    const early = livePlaylist();
+    expect(early).toContain('#EXT-X-PLAYLIST-TYPE:EVENT');
+    expect(early).not.toContain('#EXT-X-ENDLIST');
+    const stamps = [...early.matchAll(/^#EXT-X-PROGRAM-DATE-TIME:(.+)$/gm)].map((m) => Date.parse(m[1].replace(/([+-]\d\d)(\d\d)$/, '$1:$2')));
+    expect(stamps.length).toBe(summarizePlaylist(early).segments);
+    expect(Math.abs(stamps[0] - Date.now())).toBeLessThan(30_000);
+    for (const name of segmentNames(early)) expect(existsSync(join(dir, name))).toBe(true);
+    await waitUntil(() => segmentNames(livePlaylist()).length > segmentNames(early).length, 10_000, 'the live playlist to grow');
+    expect(segmentNames(livePlaylist()).slice(0, segmentNames(early).length)).toEqual(segmentNames(early));
+    await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - publishedAt))));
     ok(await publisher.request('leave'));
     await media.stop();
 
@@ -34,7 +50,6 @@ describe('recording a broadcast to HLS in the replay store', () => {
     const broadcastMs = Number(timestampMs(end.message.at!) - timestampMs(start.message.at!));
     expect(broadcastMs).toBeGreaterThan(9_500);
 
-    const dir = join(suite.sfu.replayDir, broadcastId);
     const text = readFileSync(join(dir, 'index.m3u8'), 'utf8');
     const summary = summarizePlaylist(text);
     expect(text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');

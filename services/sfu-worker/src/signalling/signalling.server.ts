@@ -11,10 +11,12 @@ import { SocketFrames, UsedTickets, type FrameLimits } from '@onair/websocket';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { RELAY_PATH, SIGNALLING_PATH, type RelayConfig } from '../config.js';
 import type { BroadcastId } from '../ids.js';
+import { joinAsPublisher, openPublisherRoom } from '../participant/publisher-join.js';
 import { Participant } from '../participant/participant.js';
 import { RelayDownstream, type PipeAddress } from '../relay/relay-downstream.js';
 import { handleRelayRequest } from '../relay/relay.methods.js';
 import { RelayNotAllowedError, RelayNotHostedError } from '../relay/relay.errors.js';
+import type { Room } from '../room/room.js';
 import type { Rooms } from '../room/rooms.js';
 import { handleRequest } from './signalling.methods.js';
 import { AdmissionRevokedError, DrainingError, MalformedFrameError, TicketWrongBroadcastError } from './signalling.errors.js';
@@ -134,14 +136,12 @@ export class SignallingServer {
     if (!this.usedTickets.claim(ticket.ticketId, ticket.expiresAt)) throw new MediaTicketUsedError();
     // A viewer placed here while the publisher is on another node: this node relays from there.
     const relayFrom = ticket.relayFrom && { originNodeId: ticket.relayFrom.nodeId, relayUrl: ticket.relayFrom.relayUrl, ticket: token };
-    let room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
-    // The last participant may have left (closing the room) while this one was on its way.
-    if (room.closed) room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
-    // The publisher moved here (its node went) while this node still relayed the broadcast from
-    // the lost origin: this node is the origin now.
-    if (ticket.role === 'publish' && room.relayedFrom) {
-      room.close('origin-lost');
-      room = await this.rooms.open(ticket.broadcastId as BroadcastId);
+    let room: Room;
+    if (ticket.role === 'publish') room = await openPublisherRoom(this.rooms, ticket.broadcastId as BroadcastId);
+    else {
+      room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
+      // The last participant may have left (closing the room) while this one was on its way.
+      if (room.closed) room = await this.rooms.open(ticket.broadcastId as BroadcastId, relayFrom);
     }
     const role = ticket.role === 'publish' ? 'publisher' : 'viewer';
     if (ticket.audience) {
@@ -160,11 +160,9 @@ export class SignallingServer {
       },
       this.options.keyFrameRequestDelayMs,
     );
-    room.join(participant);
     // A publisher reconnecting (new network) replaces its previous connection.
-    for (const other of room.participants) {
-      if (role === 'publisher' && other !== participant && other.role === 'publisher' && other instanceof Participant) other.replaced();
-    }
+    if (role === 'publisher') joinAsPublisher(room, participant);
+    else room.join(participant);
     participant.notify('joined', {
       participantId: participant.id,
       broadcastId: ticket.broadcastId,

@@ -13,7 +13,8 @@ import { TicketsService } from './tickets.service.js';
   imports: [SfuNodesModule, RelayTreeModule],
   controllers: [TicketsController, MediaJwksController],
   providers: [socialGraphProvider, AudiencePolicy, MediaKeys, TicketsService],
-  exports: [AudiencePolicy, SocialGraphClient],
+  // TicketsService and MediaKeys: WHIP ingest places its publisher as a publish ticket does.
+  exports: [AudiencePolicy, SocialGraphClient, TicketsService, MediaKeys],
 })
 export class AdmissionModule implements OnApplicationShutdown {
   constructor(private readonly socialGraph: SocialGraphClient) {}

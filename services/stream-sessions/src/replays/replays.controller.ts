@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { AccountId, BroadcastId } from '../broadcasts/broadcast-record.js';
 import { ApiBroadcastIdParam } from '../broadcasts/broadcast.schemas.js';
-import { isReplayFileName, PLAYLIST } from '@onair/replay-store';
+import { isReplayFileName, PLAYLIST, replayContentType } from '@onair/replay-store';
 import { ReplaysService } from './replays.service.js';
 
 const ReplayFileParamsSchema = z.strictObject({
@@ -16,13 +16,6 @@ const ReplayFileParamsSchema = z.strictObject({
 });
 type ReplayFileParams = z.infer<typeof ReplayFileParamsSchema>;
 
-const CONTENT_TYPES: Record<string, string> = {
-  m3u8: 'application/vnd.apple.mpegurl',
-  ts: 'video/mp2t',
-  m4s: 'video/iso.segment',
-  mp4: 'video/mp4',
-  aac: 'audio/aac',
-};
 
 /** The replay as HLS VOD: the playlist names its segments relative to itself. */
 @ApiTags('replays')
@@ -47,7 +40,7 @@ export class ReplaysController {
   ): Promise<void> {
     const { stream, size, expiresAt } = await this.replays.open(broadcastId, file, user.accountId as AccountId);
     res.status(200);
-    res.setHeader('Content-Type', CONTENT_TYPES[file.slice(file.lastIndexOf('.') + 1)]);
+    res.setHeader('Content-Type', replayContentType(file));
     res.setHeader('Content-Length', String(size));
     // Private: the answer depends on who asks; never cached past the replay's expiry.
     const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));

@@ -5,6 +5,7 @@ import { ChatRoom } from '../chat/chat-room';
 import { FloatingHearts } from '../chat/floating-hearts';
 import { BroadcastOptions } from './broadcast-options';
 import { BroadcastOptionsFields } from './broadcast-options-fields';
+import { EncoderPanel } from './encoder-panel';
 import { session } from '../session/session';
 import { SignInForm } from '../session/sign-in-form';
 import { Studio } from './studio';
@@ -54,6 +55,14 @@ function StudioView() {
     const title = String(new FormData(e.currentTarget as HTMLFormElement).get('title') ?? '').trim();
     void studio.goLive(options.draft(title));
   };
+  /** The broadcast goes live from an encoder (OBS): created here, published over WHIP. */
+  const [forEncoder, setForEncoder] = useState(false);
+  const prepareForEncoder = (e: Event) => {
+    const form = (e.currentTarget as HTMLButtonElement).form;
+    const title = String((form && new FormData(form).get('title')) ?? '').trim();
+    setForEncoder(true);
+    void studio.prepareForEncoder(options.draft(title));
+  };
   const watchUrl = broadcastId && state !== 'starting' ? `${location.origin}/watch/${broadcastId}` : undefined;
   return (
     <div class="live-layout">
@@ -80,6 +89,9 @@ function StudioView() {
             <button id="golive" class="primary" type="submit" disabled={!studio.canGoLive.value}>
               Go live
             </button>
+            <button id="golive-encoder" type="button" disabled={!studio.canGoLive.value || (forEncoder && Boolean(broadcastId))} onClick={prepareForEncoder}>
+              Go live from OBS
+            </button>
             <button id="end" type="button" class="danger" aria-expanded={confirmingEnd} disabled={!broadcastId || studio.over.value || state === 'starting'} onClick={() => setConfirmingEnd(true)}>
               End broadcast
             </button>
@@ -99,6 +111,7 @@ function StudioView() {
         <p id="status" role="status">
           {studio.status.value}
         </p>
+        {forEncoder && broadcastId && !studio.over.value && <EncoderPanel broadcastId={broadcastId} />}
         {watchUrl && (
           <p class="share">
             Viewers watch at{' '}

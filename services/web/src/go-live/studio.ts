@@ -75,6 +75,21 @@ export class Studio {
     }
   }
 
+  /**
+   * A broadcast for an encoder (OBS over WHIP) instead of this page's camera: created, not
+   * published from here; the encoder panel then shows its WHIP URL and stream key.
+   */
+  async prepareForEncoder(draft: BroadcastDraft): Promise<void> {
+    if (this.broadcastId.value) return;
+    try {
+      this.broadcastId.value = (await createBroadcast(draft)).id;
+      markPage({ broadcastId: this.broadcastId.value });
+      this.status.value = 'Created: go live from your encoder with the server URL and stream key below.';
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
   async end(): Promise<void> {
     const id = this.broadcastId.value;
     if (!id) return;

@@ -1,5 +1,6 @@
 // Watching a broadcast: a consume ticket, the SFU node it names, the publisher's producers
-// consumed over WebRTC; joining again (with a new ticket) when the node goes away.
+// consumed over WebRTC; joining again (with a new ticket) when the node goes away; the live HLS
+// when WebRTC is out of reach (the tree is full, or media cannot connect: hls-fallback.ts).
 import { signal } from '@preact/signals';
 import { Device } from 'mediasoup-client';
 import type { Consumer, Transport } from 'mediasoup-client/types';
@@ -11,6 +12,7 @@ import { AvoidedNodes, retryDelayMs } from '../sfu/avoided-nodes';
 import { requestTicket, signallingSocketUrl, type TicketGrant } from '../sfu/media-ticket';
 import { Signalling, SignallingError } from '../sfu/signalling';
 import { endReasonOf, TAKEN_DOWN_WORDS, type EndReason } from '../broadcasts/end-reason';
+import { HlsFallback, UseHls, WEBRTC_UNREACHABLE, whenUnreachable } from './hls-fallback';
 
 export type ViewerState = 'idle' | 'waiting' | 'connecting' | 'watching' | 'reconnecting' | 'ended' | 'error';
 
@@ -75,6 +77,9 @@ export class Viewer {
   private readonly avoid = new AvoidedNodes();
   /** The node the current (or last) join went to. */
   private nodeId?: string;
+  private readonly fallback = new HlsFallback();
+  /** Stops the live HLS, once the page plays it. */
+  private stopHls?: () => void;
 
   constructor(private readonly broadcastId: string) {
     onPage.viewer = this;
@@ -101,6 +106,7 @@ export class Viewer {
     } catch (err) {
       if (err instanceof Left) return;
       if (err instanceof BroadcastOver) return this.showEnded(err.reason);
+      if (err instanceof UseHls) return this.watchOverHls(err.code);
       markPage({ errorCode: (err as { code?: string }).code });
       this.show('error', describeError(err));
     }
@@ -110,6 +116,7 @@ export class Viewer {
     this.left = true;
     if (onPage.viewer === this) onPage.viewer = undefined;
     this.signalling?.close();
+    this.stopHls?.();
     for (const consumer of this.consumers.splice(0)) consumer.close();
   }
 
@@ -160,6 +167,11 @@ export class Viewer {
       await device.load({ routerRtpCapabilities: rtpCapabilities });
       const params = await signalling.request('createWebRtcTransport', { direction: 'recv' });
       const recv = (transport = device.createRecvTransport(params));
+      whenUnreachable(recv, () => {
+        if (closedWith) return;
+        refusedWith = WEBRTC_UNREACHABLE;
+        signalling.close();
+      });
       recv.on('connect', ({ dtlsParameters }, done, fail) => {
         signalling.request('connectWebRtcTransport', { transportId: recv.id, dtlsParameters }).then(() => done(), fail);
       });
@@ -178,6 +190,7 @@ export class Viewer {
       this.status.value = 'receiving the broadcast…';
       for (const { producerId } of producers) await this.consume(signalling, device, recv, producerId);
       this.join.count++;
+      this.fallback.watching();
       this.show('watching', 'watching');
     } catch (err) {
       // The SFU closed the connection while we were setting up: that close decides what comes next.
@@ -198,6 +211,7 @@ export class Viewer {
     if (this.join.firstFrameAt) this.join.firstAskedAt = 0;
     this.join.firstFrameAt = 0;
     if (this.left) throw new Left();
+    if (this.fallback.after(reason)) throw new UseHls(reason);
     return reason;
   }
 
@@ -218,6 +232,7 @@ export class Viewer {
       } catch (err) {
         if (this.left) throw new Left();
         const code = err instanceof SignallingError || err instanceof ApiError ? err.code : '';
+        if (this.fallback.after(code)) throw new UseHls(code);
         if (!RETRY_ELSEWHERE.has(code) || attempt >= attempts) throw err;
         // The node could not get the broadcast from its parent: avoid that one (placement then
         // re-attaches our node elsewhere); otherwise the node we were sent to.
@@ -265,6 +280,21 @@ export class Viewer {
       video.requestVideoFrameCallback(() => (this.join.firstFrameAt = performance.now()));
     }
     await signalling.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  /** The same broadcast over HLS, a few seconds behind (live-hls.ts, loaded now: hls.js is large). */
+  private async watchOverHls(why: string): Promise<void> {
+    this.show('connecting', 'switching to HLS…');
+    const { hlsStatus, playLiveHls } = await import('./live-hls');
+    if (this.left || !this.video) return;
+    this.stopHls = playLiveHls(this.video, this.broadcastId, {
+      playing: () => this.show('watching', hlsStatus(why)),
+      ended: (reason) => this.showEnded(reason),
+      failed: (err) => {
+        markPage({ errorCode: (err as { code?: string }).code });
+        this.show('error', describeError(err));
+      },
+    });
   }
 
   private showEnded(reason?: EndReason): void {
