@@ -7,6 +7,7 @@ module.exports = {
     '<rootDir>/libs/*/jest.config.js',
     '<rootDir>/services/*/jest.config.js',
     '<rootDir>/deploy/helm/jest.config.js',
+    '<rootDir>/deploy/docker/jest.config.js',
     '<rootDir>/proto/jest.config.js',
   ],
 };
