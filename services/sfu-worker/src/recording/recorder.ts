@@ -145,7 +145,10 @@ function ffmpegArgs(sdp: string, dir: string, streams: RecordedStream[]): string
       ? // Constant 30 fps: frames arrive in bursts under load, and arrival-time stamps that close
         // together made players see non-increasing timestamps.
         ['-map', '0:v:0', '-fps_mode', 'cfr', '-r', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-vf', 'scale=-2:360',
-         '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`]
+         '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
+         // Capped: ultrafast alone gave ~1.6 Mbit/s at 360p, the bytes every live HLS viewer and
+         // every replay fetches; 800 kbit/s is ample for 360p.
+         '-maxrate', '800k', '-bufsize', '1600k']
       : []),
     // Arrival-time stamps jitter; the resampler turns them into continuous audio (silence for
     // gaps, trimmed overlaps). Packets queued while ffmpeg starts arrive at once with one stamp,
