@@ -9,7 +9,8 @@ import type { PageProps } from '../router/routes';
 import { session } from '../session/session';
 import { SignInForm } from '../session/sign-in-form';
 import { BroadcastFinder } from './broadcast-finder';
-import { apiZoom, centreOn, resized, visibleBox, worldView, zoomAround, type Viewport } from './map-viewport';
+import { apiZoom, centreOn, visibleBox, zoomAround } from './map-viewport';
+import { useFrameViewport } from './use-frame-viewport';
 import { InViewList } from './in-view-list';
 import { WorldMap } from './world-map';
 import './map.css';
@@ -31,26 +32,11 @@ export default function MapPage(_props: PageProps) {
 
 function MapExplorer() {
   const frame = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState<Viewport>();
+  const [view, setView] = useFrameViewport(frame);
   const [answer, setAnswer] = useState<MapAnswer>();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string>();
   const latest = useRef(0);
-
-  // The map takes its frame's size (CSS decides it: phone to desktop), and keeps its centre on resize.
-  useEffect(() => {
-    const el = frame.current;
-    if (!el) return;
-    const measure = () => {
-      const width = Math.round(el.clientWidth);
-      const height = Math.round(el.clientHeight);
-      if (width > 0 && height > 0) setView((v) => (v ? resized(v, width, height) : worldView(width, height)));
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
 
   useEffect(() => {
     if (!view) return;
