@@ -20,7 +20,8 @@ type trackStats struct {
 	Expected      uint64  `json:"expected"`
 	Lost          uint64  `json:"lost"`
 	FirstPacketMs float64 `json:"firstPacketMs"`
-	// VP8 only: key frames seen and the size the last one declares (1280x720 = the top layer).
+	// VP8 only: key frames seen and the largest size one declared (1280x720 = the top layer).
+	// The largest, not the last: LiveKit ends a down track with 8x8 blank key frames.
 	KeyFrames int `json:"keyFrames,omitempty"`
 	Width     int `json:"width,omitempty"`
 	Height    int `json:"height,omitempty"`
@@ -67,7 +68,9 @@ func (s *trackStats) add(pkt *rtp.Packet, since time.Time, isVP8 bool) {
 	if isVP8 {
 		if w, h, ok := vp8KeyFrameSize(pkt.Payload); ok {
 			s.KeyFrames++
-			s.Width, s.Height = w, h
+			if w*h > s.Width*s.Height {
+				s.Width, s.Height = w, h
+			}
 		}
 	}
 }

@@ -30,3 +30,14 @@ func TestVP8KeyFrameSize(t *testing.T) {
 		t.Fatal("an inter frame read as a key frame")
 	}
 }
+
+func TestTheLargestKeyFrameSizeIsKept(t *testing.T) {
+	s := &trackStats{Kind: "video"}
+	for _, size := range [][2]byte{{0x40, 0x01}, {0x00, 0x05}, {0x08, 0x00}} { // 320, 1280, then an 8x8 blank frame
+		payload := []byte{0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, size[0], size[1], size[0], size[1]}
+		s.add(&rtp.Packet{Payload: payload}, time.Now(), true)
+	}
+	if got := s.snapshot(); got.KeyFrames != 3 || got.Width != 1280 {
+		t.Fatalf("key frames %d width %d, want 3 and 1280", got.KeyFrames, got.Width)
+	}
+}
