@@ -1,9 +1,9 @@
 // Expectations on rendered manifests shared by the chart specs: that a chart sets every
-// variable its service declares, that it wires the internal mutual-TLS Secret in, and how a
-// stateless service scales and stops.
+// variable its service declares, that it wires the internal mutual-TLS Secret in, how a
+// stateless service scales and stops, and who its NetworkPolicy lets in.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, kubeconform, manifest, rendered } from './chart-rendering';
+import { REPO_ROOT, HELM_DIR, kubeconform, manifest, rendered } from './chart-rendering';
 
 // Every variable a service's config.ts declares: the ones it names, plus those of the shared
 // shapes it spreads from libs/config (`...kafkaEnv`, `...listenEnv(7106)`). A shape that cannot
@@ -58,33 +58,114 @@ export interface AutoscaledService {
   /** The container's and the Service's http port. */
   port: number;
   maxReplicas: number;
-  terminationGracePeriodSeconds: number;
-  preStopSleepSeconds: number;
+  /** Default 2. */
+  minReplicas?: number;
+  /** Charts with graceful termination (a preStop sleep before SIGTERM) give both. */
+  terminationGracePeriodSeconds?: number;
+  preStopSleepSeconds?: number;
+  /** Values every render needs besides the chart's required ones (e.g. to turn the HPA on). */
+  values?: string[];
 }
 
 /**
- * A stateless service's chart: an HPA on CPU (70 %) from 2 to `maxReplicas` pods, a PDB of one
- * pod, probes on /healthz and /readyz, the preStop sleep and grace period, the http port; with
- * autoscaling off, a fixed replica count and a percentage PDB, valid for kubeconform.
+ * A stateless service's chart: an HPA on CPU (70 %) from `minReplicas` to `maxReplicas` pods, a
+ * Deployment without `replicas` (so an upgrade never fights the HPA), a PDB of one pod, probes on
+ * /healthz and /readyz, the preStop sleep and grace period, the http port; with autoscaling off,
+ * a fixed replica count and a percentage PDB, valid for kubeconform, and no PDB for one pod.
  */
 export function expectAutoscaledService(chart: string, s: AutoscaledService): void {
-  const all = rendered(chart);
+  const values = s.values ?? [];
+  const all = rendered(chart, values);
   const hpa = manifest(all, 'HorizontalPodAutoscaler');
-  expect(hpa).toMatch(new RegExp(`minReplicas: 2\\n\\s+maxReplicas: ${s.maxReplicas}\\n`));
+  expect(hpa).toMatch(/^apiVersion: autoscaling\/v2$/m);
+  expect(hpa).toMatch(/scaleTargetRef:\n\s+apiVersion: apps\/v1\n\s+kind: Deployment\n/);
+  expect(hpa).toMatch(new RegExp(`minReplicas: ${s.minReplicas ?? 2}\\n\\s+maxReplicas: ${s.maxReplicas}\\n`));
   expect(hpa).toMatch(/name: cpu\n\s+target:\n\s+type: Utilization\n\s+averageUtilization: 70\n/);
   expect(manifest(all, 'PodDisruptionBudget')).toMatch(/^ {2}maxUnavailable: 1$/m);
   const deployment = manifest(all, 'Deployment');
   expect(deployment).not.toMatch(/^ {2}replicas:/m);
-  expect(deployment).toMatch(new RegExp(`terminationGracePeriodSeconds: ${s.terminationGracePeriodSeconds}\\n`));
-  expect(deployment).toMatch(new RegExp(`preStop:\\n\\s+sleep:\\n\\s+seconds: ${s.preStopSleepSeconds}\\n`));
-  expect(deployment).toMatch(/startupProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http\n/);
+  if (s.terminationGracePeriodSeconds !== undefined) {
+    expect(deployment).toMatch(new RegExp(`terminationGracePeriodSeconds: ${s.terminationGracePeriodSeconds}\\n`));
+    expect(deployment).toMatch(new RegExp(`preStop:\\n\\s+sleep:\\n\\s+seconds: ${s.preStopSleepSeconds}\\n`));
+  }
   expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: http\n/);
   expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz\n\s+port: http\n/);
   expect(deployment).toMatch(new RegExp(`- name: http\\n\\s+containerPort: ${s.port}\\n\\s+protocol: TCP\\n`));
   expect(manifest(all, 'Service')).toMatch(new RegExp(`- name: http\\n\\s+port: ${s.port}\\n\\s+targetPort: http\\n`));
-  const fixed = rendered(chart, ['--set', 'autoscaling.enabled=false', '--set', 'replicaCount=3', '--set', 'podDisruptionBudget.maxUnavailable=25%']);
+  expect(kubeconform(all).summary.invalid).toBe(0);
+  const fixedArgs = [...values, '--set', 'autoscaling.enabled=false', '--set', 'podDisruptionBudget.maxUnavailable=25%'];
+  const fixed = rendered(chart, [...fixedArgs, '--set', 'replicaCount=3']);
   expect(fixed).not.toMatch(/kind: HorizontalPodAutoscaler/);
   expect(manifest(fixed, 'Deployment')).toMatch(/^ {2}replicas: 3$/m);
   expect(manifest(fixed, 'PodDisruptionBudget')).toMatch(/^ {2}maxUnavailable: "25%"$/m);
   expect(kubeconform(fixed).summary.invalid).toBe(0);
+  // One pod: a PDB would protect nothing.
+  expect(rendered(chart, [...fixedArgs, '--set', 'replicaCount=1'])).not.toMatch(/kind: PodDisruptionBudget/);
+}
+
+/** A NetworkPolicy ingress rule's peers: `pod:<app.kubernetes.io/name>`, `ns:<namespace name>`, or 'anyone'. */
+export type Peers = string[] | 'anyone';
+
+// The rendered NetworkPolicy's ingress rules by port name. A rule without `from` admits anyone.
+export function networkPolicyRules(all: string): Record<string, Peers> {
+  const policy = manifest(all, 'NetworkPolicy');
+  const rules: Record<string, Peers> = {};
+  for (const rule of policy.split(/^ {4}- ports:\n/m).slice(1)) {
+    const port = /^ {8}- port: (\S+)$/m.exec(rule)?.[1] ?? '?';
+    if (!/^ {6}from:$/m.test(rule)) {
+      rules[port] = 'anyone';
+      continue;
+    }
+    const peers = [...rule.matchAll(/^ +(app\.kubernetes\.io\/name|kubernetes\.io\/metadata\.name): (\S+)$/gm)];
+    rules[port] = peers.map((m) => `${m[1].startsWith('app') ? 'pod' : 'ns'}:${m[2]}`);
+  }
+  return rules;
+}
+
+/**
+ * The chart's NetworkPolicy selects its own pods, is ingress-only, and admits exactly `rules`
+ * (port name → peers; ports not listed take nothing); `networkPolicy.enabled=false` renders none.
+ */
+export function expectNetworkPolicy(chart: string, all: string, rules: Record<string, Peers>, values: string[] = []): void {
+  const policy = manifest(all, 'NetworkPolicy');
+  expect(policy).toMatch(new RegExp(`podSelector:\\n\\s+matchLabels:\\n\\s+app\\.kubernetes\\.io/name: ${chart}\\n\\s+app\\.kubernetes\\.io/instance: ci\\n`));
+  expect(policy).toMatch(/policyTypes:\n\s+- Ingress\n\s+ingress:/);
+  expect(networkPolicyRules(all)).toEqual(rules);
+  expect(kubeconform(all).summary.invalid).toBe(0);
+  expect(rendered(join(HELM_DIR, chart), [...values, '--set', 'networkPolicy.enabled=false'])).not.toMatch(/kind: NetworkPolicy/);
+}
+
+// Prometheus's annotation-based discovery points at the port serving /metrics.
+export function expectScrapeAnnotations(all: string, port: number): void {
+  const deployment = manifest(all, 'Deployment');
+  expect(deployment).toContain(`        prometheus.io/scrape: "true"\n        prometheus.io/port: "${port}"\n        prometheus.io/path: /metrics\n`);
+}
+
+// global.kafka.brokers (a string or a list) wins over config.kafkaBrokers; an empty one does not.
+export function expectGlobalKafkaBrokers(chart: string, values: string[] = []): void {
+  const broker = (extra: string[]): RegExpExecArray | null => /^ {2}KAFKA_BROKERS: "(.*)"$/m.exec(manifest(rendered(chart, [...values, ...extra]), 'ConfigMap'));
+  expect(broker(['--set', 'config.kafkaBrokers=local:9092'])?.[1]).toBe('local:9092');
+  expect(broker(['--set', 'config.kafkaBrokers=local:9092', '--set', 'global.kafka.brokers=a:9092\\,b:9092'])?.[1]).toBe('a:9092,b:9092');
+  expect(broker(['--set', 'config.kafkaBrokers=local:9092', '--set-json', 'global.kafka.brokers=["a:9092","b:9092"]'])?.[1]).toBe('a:9092,b:9092');
+  expect(broker(['--set', 'config.kafkaBrokers=local:9092', '--set', 'global.kafka.brokers='])?.[1]).toBe('local:9092');
+  expect(broker(['--set', 'config.kafkaBrokers=local:9092', '--set-json', 'global={}'])?.[1]).toBe('local:9092');
+}
+
+// With autoscaling.kafkaLag on: one External metric per consumer group (prefixed as the service
+// prefixes its groups), kafka-exporter's lag averaged over the pods, beside CPU; off: CPU only.
+export function expectKafkaLagMetrics(chart: string, groups: string[], values: string[] = []): void {
+  const off = manifest(rendered(chart, values), 'HorizontalPodAutoscaler');
+  expect(off).not.toMatch(/type: External/);
+  const hpa = (extra: string[]): string => manifest(rendered(chart, [...values, '--set', 'autoscaling.kafkaLag.enabled=true', ...extra]), 'HorizontalPodAutoscaler');
+  const metric = (group: string, target: number): string =>
+    ['- type: External', '  external:', '    metric:', '      name: kafka_consumergroup_lag', '      selector:', '        matchLabels:',
+      `          consumergroup: "${group}"`, '    target:', '      type: AverageValue', `      averageValue: "${target}"`].map((l) => `    ${l}\n`).join('');
+  const on = hpa([]);
+  expect(on).toMatch(/name: cpu\n\s+target:\n\s+type: Utilization\n/);
+  for (const group of groups) expect(on).toContain(metric(group, 1000));
+  expect(on.match(/type: External/g)).toHaveLength(groups.length);
+  const custom = hpa(['--set', 'autoscaling.kafkaLag.consumerGroups={a.b}', '--set', 'autoscaling.kafkaLag.targetLagPerPod=250', '--set', 'config.kafkaTopicPrefix=t1.']);
+  expect(custom).toContain(metric('t1.a.b', 250));
+  expect(custom.match(/type: External/g)).toHaveLength(1);
+  expect(kubeconform(rendered(chart, [...values, '--set', 'autoscaling.kafkaLag.enabled=true'])).summary.invalid).toBe(0);
 }

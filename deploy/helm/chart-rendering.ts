@@ -3,7 +3,9 @@
 // missing the specs fail rather than skip, so a green run always means the charts were really
 // checked.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -14,7 +16,7 @@ const RELEASE = 'ci';
 const ENSURE_HINT =
   'run: source tools/lib/common.sh; source tools/lib/helm-tools.sh; ensure_helm_tools';
 
-type ToolKey = 'ONAIR_HELM_BIN' | 'ONAIR_KUBECONFORM_BIN' | 'ONAIR_K8S_SCHEMA_LOCATION';
+type ToolKey = 'ONAIR_HELM_BIN' | 'ONAIR_KUBECONFORM_BIN' | 'ONAIR_K8S_SCHEMA_LOCATION' | 'ONAIR_CT_BIN';
 
 export interface Run {
   status: number | null;
@@ -82,9 +84,44 @@ export function requiredValues(chart: string): string[] {
   return REQUIRED_VALUES[basename(chart)] ?? [];
 }
 
+// A chart with dependencies (the umbrella) renders only once `helm dependency build` has packaged
+// them into its charts/. Jest runs suites in parallel and that command empties charts/ while it
+// works, so it runs on a copy of deploy/helm's charts (file://../<name> still resolves) in the
+// temporary folder, named by a hash of their files: processes share one build per content, and
+// a changed chart gets a new one. Charts without dependencies are used where they are.
+function chartFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && !/(^|\/)(charts|tmpcharts[^/]*)$/.test(e.parentPath.slice(dir.length)))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+export function buildableChart(chart: string): string {
+  if (!/^dependencies:/m.test(readFileSync(join(chart, 'Chart.yaml'), 'utf8'))) return chart;
+  const charts = resolve(chart, '..');
+  const files = findCharts(charts).flatMap(chartFiles);
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${f}\0`).update(readFileSync(f));
+  const dir = join(tmpdir(), `onair-helm-${hash.digest('hex').slice(0, 16)}`);
+  const target = join(dir, basename(chart));
+  if (existsSync(join(dir, '.built'))) return target;
+  const work = mkdtempSync(`${dir}.`);
+  for (const f of files) cpSync(f, join(work, f.slice(charts.length)));
+  const r = run(tool('ONAIR_HELM_BIN'), ['dependency', 'build', join(work, basename(chart))]);
+  if (r.status !== 0) throw new Error(`helm dependency build ${chart} failed\n${describeRun(r)}`);
+  writeFileSync(join(work, '.built'), '');
+  // Another process may have published the same build meanwhile: either copy is right.
+  try {
+    renameSync(work, dir);
+  } catch {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return target;
+}
+
 export function helmTemplate(chart: string, extra: string[] = []): Run {
   return run(tool('ONAIR_HELM_BIN'), [
-    'template', RELEASE, chart, '--namespace', 'onair', '--kube-version', KUBE_VERSION, ...requiredValues(chart), ...extra,
+    'template', RELEASE, buildableChart(chart), '--namespace', 'onair', '--kube-version', KUBE_VERSION, ...requiredValues(chart), ...extra,
   ]);
 }
 

@@ -1,7 +1,7 @@
 // The discovery chart: the variables it passes, the values it refuses, and scaling.
 import { join } from 'node:path';
 import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } from './chart-rendering';
-import { setEnv, expectEveryVariableSet, TLS_ENV, expectAutoscaledService } from './chart-expectations';
+import { setEnv, expectEveryVariableSet, TLS_ENV, expectAutoscaledService, expectKafkaLagMetrics, expectNetworkPolicy, networkPolicyRules, expectScrapeAnnotations, expectGlobalKafkaBrokers } from './chart-expectations';
 
 describe('discovery chart: configuration and scaling', () => {
   const chart = join(HELM_DIR, 'discovery');
@@ -108,5 +108,63 @@ describe('discovery chart: configuration and scaling', () => {
     const pods = helmTemplate(chart, ['--set', 'autoscaling.minReplicas=7']);
     expect(pods.status).not.toBe(0);
     expect(pods.stderr).toMatch(/autoscaling\.minReplicas \(7\) must not exceed autoscaling\.maxReplicas \(6\)/);
+  }, TIMEOUT_MS);
+});
+
+describe('discovery chart: NetworkPolicy, scraping and the umbrella chart\'s globals', () => {
+  const chart = join(HELM_DIR, 'discovery');
+
+  it('admits to each port only its callers, Prometheus\'s namespace to the HTTP port, and no one else', () => {
+    expectNetworkPolicy('discovery', rendered(chart), { http: ['pod:edge', 'ns:monitoring'] });
+  }, TIMEOUT_MS);
+
+  it('admits the Ingress controller\'s namespace to the HTTP port once named (the edge\'s Ingress routes here directly)', () => {
+    const all = rendered(chart, ['--set-json', 'networkPolicy.ingressControllerNamespaceSelector={"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}']);
+    expect(networkPolicyRules(all).http).toEqual(['pod:edge', 'ns:monitoring', 'ns:ingress-nginx']);
+  }, TIMEOUT_MS);
+
+  it('takes more callers from networkPolicy, and leaves a port with no caller closed rather than open', () => {
+    const more = rendered(chart, ['--set', 'networkPolicy.httpCallers={edge,tools}', '--set-json', 'networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ops-tools"}}}]']);
+    expect(networkPolicyRules(more).http).toEqual(['pod:edge', 'pod:tools', 'ns:monitoring', 'ns:ops-tools']);
+    const none = rendered(chart, ['--set-json', 'networkPolicy.httpCallers=[]', '--set', 'networkPolicy.metricsNamespaceSelector=null']);
+    expect(networkPolicyRules(none).http).toBeUndefined();
+    expect(kubeconform(none).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+
+  it('asks Prometheus to scrape /metrics on the HTTP port', () => {
+    expectScrapeAnnotations(rendered(chart), 7106);
+  }, TIMEOUT_MS);
+
+  it('takes the Kafka brokers from global.kafka.brokers when set', () => {
+    expectGlobalKafkaBrokers(chart);
+  }, TIMEOUT_MS);
+
+  it('accepts a global object, as Helm passes it to a subchart', () => {
+    expect(helmTemplate(chart, ['--set', 'global.anything=1']).status).toBe(0);
+  }, TIMEOUT_MS);
+});
+
+describe('discovery chart: scaling on Kafka lag, and Elasticsearch from the umbrella chart', () => {
+  const chart = join(HELM_DIR, 'discovery');
+
+  it('adds one External lag metric per consumer group to the CPU metric, when asked', () => {
+    expectKafkaLagMetrics(chart, ['discovery.lifecycle', 'discovery.stats', 'discovery.accounts']);
+  }, TIMEOUT_MS);
+
+  it('takes global.elasticsearch (urlSecret over url) over its own config, and its own without globals', () => {
+    const LOCAL = ['--set', 'config.elasticsearchUrl=http://local:9200'];
+    const url = (all: string): string | undefined => /^ {2}ELASTICSEARCH_URL: "(.*)"$/m.exec(manifest(all, 'ConfigMap'))?.[1];
+    const secretRef = /- name: ELASTICSEARCH_URL\n\s+valueFrom:\n\s+secretKeyRef:\n\s+name: (\S+)\n\s+key: (\S+)\n/;
+    expect(url(rendered(chart, LOCAL))).toBe('http://local:9200');
+    expect(url(rendered(chart, [...LOCAL, '--set-json', 'global={}']))).toBe('http://local:9200');
+    expect(url(rendered(chart, [...LOCAL, '--set', 'global.elasticsearch.url=']))).toBe('http://local:9200');
+    const localSecret = ['--set', 'config.elasticsearchUrlSecret.name=es-local', '--set', 'config.elasticsearchUrlSecret.key=url'];
+    const globalUrl = rendered(chart, [...LOCAL, ...localSecret, '--set', 'global.elasticsearch.url=https://es.data:9200']);
+    expect(url(globalUrl)).toBe('https://es.data:9200');
+    expect(manifest(globalUrl, 'Deployment')).not.toMatch(secretRef);
+    const globalSecret = rendered(chart, [...LOCAL, '--set', 'global.elasticsearch.url=https://es.data:9200', '--set', 'global.elasticsearch.urlSecret.name=es-global', '--set', 'global.elasticsearch.urlSecret.key=uri']);
+    expect(url(globalSecret)).toBeUndefined();
+    expect(secretRef.exec(manifest(globalSecret, 'Deployment'))?.slice(1)).toEqual(['es-global', 'uri']);
+    expect(kubeconform(globalSecret).summary.invalid).toBe(0);
   }, TIMEOUT_MS);
 });

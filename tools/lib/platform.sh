@@ -59,7 +59,8 @@ _svc_origins() {
 # service listens on 127.0.0.1 (their default): only the edge's port is meant for browsers.
 # The platform's SFU node signals through the edge; pages may also signal straight to further
 # local nodes (ws://127.0.0.1:<port>, as `bench sfu-failover` starts), which the edge's CSP allows
-# (its `*` matches no file when the words are split, so it stays as written).
+# (its `*` matches no file when the words are split, so it stays as written). Encoders push RTMP
+# to the SFU node on 127.0.0.1:1935 (the standard port), which asks stream-sessions for the key.
 _svc_env() {
   local name=$1 port=$2 grpc
   # shellcheck disable=SC1091
@@ -71,6 +72,7 @@ _svc_env() {
     "SOCIAL_GRAPH_GRPC_URL=127.0.0.1:$(_svc_grpc_port social-graph) STREAM_SESSIONS_GRPC_URL=127.0.0.1:$(_svc_grpc_port stream-sessions)" \
     "FFMPEG_BIN=${ONAIR_FFMPEG_BIN:-/usr/bin/ffmpeg} MEDIA_TICKET_JWKS_URL=http://127.0.0.1:$(_svc_port stream-sessions)/.well-known/media-jwks.json" \
     "SFU_SIGNALLING_URL=ws://127.0.0.1:$(_svc_port edge)/v1/sfu/signal EDGE_CSP_CONNECT_SRC=ws://127.0.0.1:*" \
+    "SFU_RTMP_PORT=1935 SFU_STREAM_SESSIONS_URL=http://127.0.0.1:$(_svc_port stream-sessions) STREAM_SESSIONS_RTMP_URL=rtmp://127.0.0.1:1935/live" \
     "INTERNAL_TLS_CA=$ONAIR_PKI_DIR/ca.crt INTERNAL_TLS_CERT=$ONAIR_PKI_DIR/$name.crt INTERNAL_TLS_KEY=$ONAIR_PKI_DIR/$name.key" \
     "LOG_LEVEL=info"
 }

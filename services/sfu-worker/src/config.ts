@@ -78,6 +78,17 @@ const Env = z.object({
    * crashed or lost its network closes no socket): it leaves the room as a closed socket would.
    */
   SFU_WHIP_MEDIA_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+  /**
+   * The RTMP listener (rtmp/), on SFU_LISTEN_IP: encoders push `rtmp://host:port/live/<stream key>`.
+   * 0: no listener (the default: a laptop's platform and the chart set one).
+   */
+  SFU_RTMP_PORT: Port.default(0),
+  /** Encoders connected at once to this node's RTMP listener; past it a connection is closed at once. */
+  SFU_RTMP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** From an encoder's TCP connect to its accepted publish; past it the connection is closed (a slot held by nobody). */
+  SFU_RTMP_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  /** stream-sessions' HTTP API, in-cluster: the RTMP listener asks it to check a stream key and place the publisher. */
+  SFU_STREAM_SESSIONS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:7103'),
   SFU_RECORDING: z.enum(['true', 'false']).default('true'),
   REPLAY_DIR: z.string().min(1).default(() => localStateDir('replays', __dirname)),
   FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
@@ -127,6 +138,8 @@ export interface SfuWorkerConfig {
   reportIntervalMs: number;
   drainTimeoutMs: number;
   whip: { mediaTimeoutMs: number };
+  /** The RTMP listener; port 0: none. ffmpeg (recording's) turns FLV into RTP for the plain-publish endpoint. */
+  rtmp: { port: number; listenIp: string; maxConnections: number; publishTimeoutMs: number; idleTimeoutMs: number; streamSessionsUrl: string; ffmpegBin: string };
   otlpEndpoint?: string;
   logLevel: LogLevel;
 }
@@ -140,6 +153,11 @@ export const RELAY_PATH = '/v1/sfu/relay';
  * signalling URL (…/v1/sfu/signal → …/v1/sfu/whip) and calls it with publish tickets.
  */
 export const WHIP_PATH = '/v1/sfu/whip';
+/**
+ * The node's plain-publish endpoint (RTP into PlainTransports), beside WHIP: an RTMP listener,
+ * on this node or another, calls it with the publish ticket stream-sessions gave it.
+ */
+export const PLAIN_PUBLISH_PATH = '/v1/sfu/plain-publish';
 
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): SfuWorkerConfig {
@@ -179,6 +197,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reportIntervalMs: e.SFU_REPORT_INTERVAL_MS,
     drainTimeoutMs: e.SFU_DRAIN_TIMEOUT_MS,
     whip: { mediaTimeoutMs: e.SFU_WHIP_MEDIA_TIMEOUT_MS },
+    rtmp: {
+      port: e.SFU_RTMP_PORT,
+      listenIp: e.SFU_LISTEN_IP,
+      maxConnections: e.SFU_RTMP_MAX_CONNECTIONS,
+      publishTimeoutMs: e.SFU_RTMP_PUBLISH_TIMEOUT_MS,
+      // A publishing encoder silent this long is gone, as a WHIP publisher's transport is.
+      idleTimeoutMs: e.SFU_WHIP_MEDIA_TIMEOUT_MS,
+      streamSessionsUrl: e.SFU_STREAM_SESSIONS_URL,
+      ffmpegBin: e.FFMPEG_BIN,
+    },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: e.LOG_LEVEL,
   };

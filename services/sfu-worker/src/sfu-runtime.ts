@@ -21,6 +21,8 @@ import { BroadcastEndedConsumer } from './room/broadcast-ended.consumer.js';
 import { Rooms } from './room/rooms.js';
 import { SignallingServer } from './signalling/signalling.server.js';
 import { WhipIngest } from './whip/whip-ingest.js';
+import { PlainPublishIngest } from './plain-publish/plain-publish-ingest.js';
+import { RtmpServer } from './rtmp/rtmp-server.js';
 import { WorkerPool } from './worker-pool/worker-pool.js';
 
 export const SFU_CONFIG = Symbol('SfuWorkerConfig');
@@ -42,6 +44,10 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
   readonly signalling: SignallingServer;
   /** Publishers from encoders (WHIP), handed over by stream-sessions with publish tickets. */
   readonly whip: WhipIngest;
+  /** Publishers sending plain RTP (RTMP ingests, of this node or another), with publish tickets. */
+  readonly plainPublish: PlainPublishIngest;
+  /** Encoders pushing RTMP (SFU_RTMP_PORT; none when 0). */
+  readonly rtmp?: RtmpServer;
   /** Relays over mutual TLS on their own port, when this node has an internal certificate. */
   readonly relayServer?: RelayTlsServer;
 
@@ -77,6 +83,15 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
       mediaTimeoutMs: config.whip.mediaTimeoutMs,
       draining: () => this.signalling.draining,
     });
+    this.plainPublish = new PlainPublishIngest(this.rooms, ticketKeys, {
+      nodeId: media.nodeId,
+      keyFrameRequestDelayMs: media.keyFrameRequestDelayMs,
+      mediaTimeoutMs: config.whip.mediaTimeoutMs,
+      listenIp: media.listenIp,
+      announcedIp: media.announcedIp,
+      draining: () => this.signalling.draining,
+    });
+    if (config.rtmp.port > 0) this.rtmp = new RtmpServer(config.rtmp, () => this.signalling.draining);
     const relay = config.relay;
     if (relay?.tls) this.relayServer = new RelayTlsServer({ ...relay, tls: relay.tls }, this.signalling.handleRelayUpgrade);
     this.rooms.on('roomOpened', (room) => {
@@ -98,6 +113,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
     await this.broadcastEnded.start();
     await this.admissionRevocations.start();
     await this.relayServer?.listen(this.config.httpHost);
+    await this.rtmp?.listen();
     this.reporter.start();
   }
 
@@ -112,9 +128,12 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
   /**
    * Takes nobody new (joins answer SFU.DRAINING) and says so in the load reports, so stream-sessions
    * places new broadcasts and viewers elsewhere. Broadcasts hosted here go on, still relayed to
-   * other nodes, until their rooms end or the drain times out.
+   * other nodes, until their rooms end or the drain times out. Started by the preStop hook
+   * (DRAIN_SIGNAL, draining/start-draining.ts) or at SIGTERM, whichever comes first; only SIGTERM
+   * ends the process.
    */
   async startDraining(): Promise<void> {
+    if (!this.signalling.draining) this.log.log(`draining: refusing new participants, ${this.rooms.all.length} rooms live`);
     this.signalling.draining = true;
     await this.reporter.drain().catch((err: Error) => this.log.warn(`could not report draining: ${err.message}`));
   }
@@ -133,6 +152,7 @@ export class SfuRuntime implements OnModuleInit, BeforeApplicationShutdown, OnAp
   async onApplicationShutdown(): Promise<void> {
     this.reporter.stop();
     this.signalling.close();
+    await this.rtmp?.close();
     await this.relayServer?.close();
     await this.broadcastEnded.stop();
     await this.admissionRevocations.stop();

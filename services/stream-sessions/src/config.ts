@@ -77,6 +77,11 @@ const Env = z.object({
   // Longer than the SFU caches the media JWKS, so a new key is known before tickets carry it.
   MEDIA_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86400).default(900),
   MEDIA_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /**
+   * The RTMP ingest's public address as encoders dial it (rtmp://host:1935/live), shown on the
+   * go-live page beside the WHIP URL; unset: the page shows no RTMP URL.
+   */
+  STREAM_SESSIONS_RTMP_URL: z.url({ protocol: /^rtmps?$/ }).optional(),
   ...observabilityEnv,
 });
 
@@ -106,6 +111,8 @@ export interface StreamSessionsConfig {
   sfu: { nodeStaleSeconds: number; fillLimit: number; relayFanout: number; relayMaxDepth: number };
   tickets: { ttlSeconds: number };
   mediaKeys: { rotationHours: number; publishAheadSeconds: number; cacheSeconds: number };
+  /** Where encoders push RTMP (the SFU nodes' RTMP listeners); shown to owners with their key. */
+  rtmp: { url: string | null };
   otlpEndpoint?: string;
   logLevel: LogLevel;
 }
@@ -146,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publishAheadSeconds: e.MEDIA_KEY_PUBLISH_AHEAD_SECONDS,
       cacheSeconds: e.MEDIA_KEY_CACHE_SECONDS,
     },
+    rtmp: { url: e.STREAM_SESSIONS_RTMP_URL ?? null },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: e.LOG_LEVEL,
   };

@@ -35,6 +35,7 @@ import { StreamKeysModule } from './stream-keys/stream-keys.module.js';
 import { SuspensionsModule } from './suspensions/suspensions.module.js';
 import { TakedownsModule } from './takedowns/takedowns.module.js';
 import { WhipModule } from './whip/whip.module.js';
+import { RtmpIngestModule } from './rtmp-ingest/rtmp-ingest.module.js';
 
 /**
  * The SFU events stream-sessions applies, in three consumer groups so none waits behind another's
@@ -76,6 +77,7 @@ class StreamSessionsModule {
         SuspensionsModule,
         StreamKeysModule,
         WhipModule,
+        RtmpIngestModule,
       ],
     };
   }

@@ -71,9 +71,10 @@ describe('stream-sessions: every endpoint in /openapi.json refuses bad input wit
         },
         // Ending the live broadcast would leave its tickets nothing to admit to: it goes last.
         last: ['POST /v1/broadcasts/{broadcastId}/end'],
-        // WHIP takes a stream key, not the user's token, and an SDP body: its refusals and limits
-        // are stream-keys/stream-keys.int-spec.ts's (the stream-key routes are swept here).
-        skip: ['POST /v1/broadcasts/{broadcastId}/whip', 'DELETE /v1/broadcasts/{broadcastId}/whip/{sessionId}', 'PATCH /v1/broadcasts/{broadcastId}/whip/{sessionId}'],
+        // WHIP and the RTMP ticket take a stream key, not the user's token (WHIP an SDP body too):
+        // their refusals and limits are stream-keys/stream-keys.int-spec.ts's and
+        // rtmp-ingest/rtmp-ingest.int-spec.ts's (the stream-key routes are swept here).
+        skip: ['POST /v1/broadcasts/{broadcastId}/rtmp-ticket', 'POST /v1/broadcasts/{broadcastId}/whip', 'DELETE /v1/broadcasts/{broadcastId}/whip/{sessionId}', 'PATCH /v1/broadcasts/{broadcastId}/whip/{sessionId}'],
       });
       expect(result.findings).toEqual([]);
       expect(result.operations).toBe(10); // 8 + the stream key's GET and rotate

@@ -52,3 +52,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "chat.mostPods" -}}
 {{- if .Values.autoscaling.enabled }}{{ int .Values.autoscaling.maxReplicas }}{{ else }}{{ int .Values.replicaCount }}{{ end }}
 {{- end }}
+
+{{/* KAFKA_BROKERS: the umbrella chart's global.kafka.brokers (a string or a list) when set, else
+config.kafkaBrokers. A chart installed alone may have no `global` at all. */}}
+{{- define "chat.kafkaBrokers" -}}
+{{- $brokers := ((.Values.global | default dict).kafka | default dict).brokers }}
+{{- if kindIs "slice" $brokers }}{{ $brokers = join "," $brokers }}{{ end }}
+{{- $brokers | default .Values.config.kafkaBrokers }}
+{{- end }}

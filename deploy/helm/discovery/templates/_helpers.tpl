@@ -61,3 +61,26 @@ is no default.
 {{- define "discovery.internalTlsSecretName" -}}
 {{- required "internalTls.secretName is required: discovery calls social-graph's and stream-sessions' gRPC APIs over mutual TLS only. Name a kubernetes.io/tls Secret with ca.crt, tls.crt and tls.key whose certificate has CN and DNS SAN \"discovery\" (e.g. a cert-manager Certificate from the internal CA's Issuer): --set internalTls.secretName=discovery-tls" .Values.internalTls.secretName }}
 {{- end }}
+
+{{/* KAFKA_BROKERS: the umbrella chart's global.kafka.brokers (a string or a list) when set, else
+config.kafkaBrokers. A chart installed alone may have no `global` at all. */}}
+{{- define "discovery.kafkaBrokers" -}}
+{{- $brokers := ((.Values.global | default dict).kafka | default dict).brokers }}
+{{- if kindIs "slice" $brokers }}{{ $brokers = join "," $brokers }}{{ end }}
+{{- $brokers | default .Values.config.kafkaBrokers }}
+{{- end }}
+
+{{/* Elasticsearch from the umbrella chart's global.elasticsearch when set (urlSecret over url),
+else config.elasticsearchUrlSecret over config.elasticsearchUrl. The Secret reference, or "". */}}
+{{- define "discovery.elasticsearchUrlSecret" -}}
+{{- $es := (.Values.global | default dict).elasticsearch | default dict }}
+{{- if $es.urlSecret }}{{ toJson $es.urlSecret }}
+{{- else if and (not $es.url) .Values.config.elasticsearchUrlSecret }}{{ toJson .Values.config.elasticsearchUrlSecret }}
+{{- end }}
+{{- end }}
+
+{{/* The plain URL (used only when discovery.elasticsearchUrlSecret is empty). */}}
+{{- define "discovery.elasticsearchUrl" -}}
+{{- $es := (.Values.global | default dict).elasticsearch | default dict }}
+{{- $es.url | default .Values.config.elasticsearchUrl }}
+{{- end }}

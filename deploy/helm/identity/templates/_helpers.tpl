@@ -47,3 +47,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{/* KAFKA_BROKERS: the umbrella chart's global.kafka.brokers (a string or a list) when set, else
+config.kafkaBrokers. A chart installed alone may have no `global` at all. */}}
+{{- define "identity.kafkaBrokers" -}}
+{{- $brokers := ((.Values.global | default dict).kafka | default dict).brokers }}
+{{- if kindIs "slice" $brokers }}{{ $brokers = join "," $brokers }}{{ end }}
+{{- $brokers | default .Values.config.kafkaBrokers }}
+{{- end }}

@@ -60,3 +60,11 @@ libs/service-tls): social-graph's gRPC API takes mutual TLS only, so there is no
 {{- define "notifications.internalTlsSecretName" -}}
 {{- required "internalTls.secretName is required: notifications calls social-graph's gRPC API over mutual TLS only. Name a kubernetes.io/tls Secret with ca.crt, tls.crt and tls.key whose certificate has CN and DNS SAN \"notifications\" (e.g. a cert-manager Certificate from the internal CA's Issuer): --set internalTls.secretName=notifications-tls" .Values.internalTls.secretName }}
 {{- end }}
+
+{{/* KAFKA_BROKERS: the umbrella chart's global.kafka.brokers (a string or a list) when set, else
+config.kafkaBrokers. A chart installed alone may have no `global` at all. */}}
+{{- define "notifications.kafkaBrokers" -}}
+{{- $brokers := ((.Values.global | default dict).kafka | default dict).brokers }}
+{{- if kindIs "slice" $brokers }}{{ $brokers = join "," $brokers }}{{ end }}
+{{- $brokers | default .Values.config.kafkaBrokers }}
+{{- end }}

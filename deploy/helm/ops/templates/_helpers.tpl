@@ -51,3 +51,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "ops.internalTlsSecretName" -}}
 {{- required "internalTls.secretName is required: ops calls stream-sessions' gRPC API over mutual TLS only. Name a kubernetes.io/tls Secret with ca.crt, tls.crt and tls.key whose certificate has CN and DNS SAN \"ops\" (e.g. a cert-manager Certificate from the internal CA's Issuer): --set internalTls.secretName=ops-tls" .Values.internalTls.secretName }}
 {{- end }}
+
+{{/* KAFKA_BROKERS: the umbrella chart's global.kafka.brokers (a string or a list) when set, else
+config.kafkaBrokers. A chart installed alone may have no `global` at all. */}}
+{{- define "ops.kafkaBrokers" -}}
+{{- $brokers := ((.Values.global | default dict).kafka | default dict).brokers }}
+{{- if kindIs "slice" $brokers }}{{ $brokers = join "," $brokers }}{{ end }}
+{{- $brokers | default .Values.config.kafkaBrokers }}
+{{- end }}

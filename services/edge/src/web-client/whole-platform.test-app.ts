@@ -28,14 +28,21 @@ export interface WholePlatformOptions {
 export async function startWholePlatform(ctx: TestContext, options: WholePlatformOptions = {}): Promise<WholePlatform> {
   const replays = mkdtempSync(join(tmpdir(), 'onair-replays-'));
   ctx.onCleanup(async () => rmSync(replays, { recursive: true, force: true }));
-  const edgePort = await freePort();
+  const [edgePort, rtmpPort] = [await freePort(), await freePort()];
   const identity = await ctx.startIdentity();
   const auth = { AUTH_JWKS_URL: identity.jwksUrl, KAFKA_TOPIC_PARTITIONS: '2' };
   const graph = await startServiceProcess(ctx, 'social-graph', auth);
   const graphGrpc = `127.0.0.1:${graph.grpcPort}`;
   // Its one SFU node never goes silent: a wider staleness keeps it placeable when a loaded
   // machine delays its load reports past the 2.5 s default.
-  const sessions = await startServiceProcess(ctx, 'stream-sessions', { ...auth, SOCIAL_GRAPH_GRPC_URL: graphGrpc, REPLAY_DIR: replays, SFU_NODE_STALE_SECONDS: '15' });
+  const sessions = await startServiceProcess(ctx, 'stream-sessions', {
+    ...auth,
+    SOCIAL_GRAPH_GRPC_URL: graphGrpc,
+    REPLAY_DIR: replays,
+    SFU_NODE_STALE_SECONDS: '15',
+    // Encoders push RTMP to the node's listener, which asks stream-sessions for the key.
+    STREAM_SESSIONS_RTMP_URL: `rtmp://127.0.0.1:${rtmpPort}/live`,
+  });
   const mediaJwks = `${sessions.url}/.well-known/media-jwks.json`;
   const [sfu, chat, notifications, discovery, ops] = await Promise.all([
     // Signalling through the edge, as `tools/onair up` has it: the page's only origin.
@@ -44,7 +51,7 @@ export async function startWholePlatform(ctx: TestContext, options: WholePlatfor
       jwksUrl: mediaJwks,
       replays,
       signallingUrl: `ws://127.0.0.1:${edgePort}/v1/sfu/signal`,
-      env: { KAFKA_TOPIC_PARTITIONS: '2', ...options.sfuEnv },
+      env: { KAFKA_TOPIC_PARTITIONS: '2', SFU_RTMP_PORT: String(rtmpPort), SFU_STREAM_SESSIONS_URL: sessions.url, ...options.sfuEnv },
     }).then((node) => node.service),
     startServiceProcess(ctx, 'chat', { ...auth, MEDIA_TICKET_JWKS_URL: mediaJwks, CHAT_PRESENCE_INTERVAL_MS: '500' }),
     startServiceProcess(ctx, 'notifications', {

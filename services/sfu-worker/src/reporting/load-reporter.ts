@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { AudienceReportedEvent, NodeLoadReportedEvent } from '@onair/contracts';
 import { meter } from '@onair/telemetry';
 import type { Rooms } from '../room/rooms.js';
+import { loadRatio } from './load-ratio.js';
 import type { PooledWorker, WorkerPool } from '../worker-pool/worker-pool.js';
 import type { EventPublisher } from '@onair/kafka';
 
@@ -123,8 +124,23 @@ export class LoadReporter {
     };
   }
 
+  /** This node's sfu_load_ratio now: live consumers, the workers' CPU of the last interval. */
+  loadRatio(): number {
+    return loadRatio({
+      consumers: this.pool.workers.reduce((sum, w) => sum + this.pool.workerConsumers(w), 0),
+      consumerCapacity: this.pool.workers.length * this.node.maxConsumersPerRouter,
+      workerCpuPercents: this.samples.map((s) => s.cpuPercent),
+      draining: this.draining,
+    });
+  }
+
   private registerGauges(): void {
     const m = meter('sfu-worker');
+    // No unit on purpose: the Prometheus exporter would append it to the name, and the HPA's
+    // Pods metric (through the Prometheus adapter) asks for exactly `sfu_load_ratio`.
+    m.createObservableGauge('sfu_load_ratio', {
+      description: "Share of this node's room for new viewers in use (0-1; 1 when full or draining): the autoscaling signal",
+    }).addCallback((r) => r.observe(this.loadRatio()));
     m.createObservableGauge('sfu_rooms', { description: 'Rooms (broadcasts) on this node' }).addCallback((r) =>
       r.observe(this.rooms.all.length),
     );

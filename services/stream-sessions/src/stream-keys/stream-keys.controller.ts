@@ -11,6 +11,7 @@ const StreamKeyViewSchema = {
   properties: {
     broadcastId: { type: 'string', format: 'uuid' },
     whipPath: { type: 'string', description: "The WHIP endpoint's path on the edge: OBS's Server URL is the edge's origin followed by it" },
+    rtmpUrl: { type: 'string', nullable: true, description: "The RTMP server URL (the stream name is the key); null when this platform has no RTMP ingest" },
     issued: { type: 'boolean' },
     issuedAt: { type: 'string', format: 'date-time', nullable: true },
     hint: { type: 'string', nullable: true, description: "The key's last 4 characters" },

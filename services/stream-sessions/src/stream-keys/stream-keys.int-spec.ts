@@ -88,7 +88,7 @@ describe('stream keys and WHIP ingest', () => {
 
   it('issues a key to the owner only, shows it once, and describes it afterwards without it', async () => {
     const id = await broadcast();
-    expect(await json(await call('GET', `/v1/broadcasts/${id}/stream-key`, ann))).toEqual({ broadcastId: id, whipPath: `/v1/broadcasts/${id}/whip`, issued: false, issuedAt: null, hint: null });
+    expect(await json(await call('GET', `/v1/broadcasts/${id}/stream-key`, ann))).toEqual({ broadcastId: id, whipPath: `/v1/broadcasts/${id}/whip`, rtmpUrl: null, issued: false, issuedAt: null, hint: null });
     await refused(await call('GET', `/v1/broadcasts/${id}/stream-key`, bob), 403, 'STREAM_SESSIONS.NOT_OWNER');
     await refused(await rotate(id, bob), 403, 'STREAM_SESSIONS.NOT_OWNER');
     const issued = await rotate(id);

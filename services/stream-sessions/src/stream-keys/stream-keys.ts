@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { findBroadcast, type AccountId, type BroadcastId, type BroadcastRow } from '../broadcasts/broadcast-record.js';
 import { BroadcastNotFoundError, NotOwnerError } from '../broadcasts/broadcast.errors.js';
 import { BroadcastOverError } from '../admission/admission.errors.js';
+import { STREAM_SESSIONS_CONFIG, type StreamSessionsConfig } from '../config.js';
 import { BroadcastTakenDownError } from '../takedowns/takedown.errors.js';
 import { StreamKeyInvalidError } from './stream-key.errors.js';
 import { broadcastOfKey, keyMatches, newStreamKey } from './stream-key.js';
@@ -12,6 +13,8 @@ export interface StreamKeyView {
   broadcastId: BroadcastId;
   /** Path of the broadcast's WHIP endpoint on the edge (the owner's client adds its origin). */
   whipPath: string;
+  /** The RTMP server URL encoders push to with the key as stream name (STREAM_SESSIONS_RTMP_URL); null when none is configured. */
+  rtmpUrl: string | null;
   issued: boolean;
   issuedAt: string | null;
   /** The key's last 4 characters. */
@@ -20,14 +23,17 @@ export interface StreamKeyView {
 }
 
 /**
- * Stream keys: the per-broadcast secret an encoder (OBS over WHIP; an RTMP ingest later) presents
+ * Stream keys: the per-broadcast secret an encoder (OBS over WHIP, any encoder over RTMP) presents
  * instead of the owner's session. Only a SHA-256 is stored, so the key is shown once, when issued;
  * losing it means rotating. Rotation replaces the stored digest in one statement: the old key is
  * refused from that commit on, on every replica.
  */
 @Injectable()
 export class StreamKeys {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(STREAM_SESSIONS_CONFIG) private readonly config: StreamSessionsConfig,
+  ) {}
 
   async describe(broadcastId: BroadcastId, account: AccountId): Promise<StreamKeyView> {
     await this.ownBroadcast(broadcastId, account);
@@ -35,7 +41,7 @@ export class StreamKeys {
       'SELECT hint, issued_at FROM stream_key WHERE broadcast_id = $1',
       [broadcastId],
     );
-    return { ...viewBase(broadcastId), issued: Boolean(row), issuedAt: row?.issued_at.toISOString() ?? null, hint: row?.hint ?? null };
+    return { ...this.viewBase(broadcastId), issued: Boolean(row), issuedAt: row?.issued_at.toISOString() ?? null, hint: row?.hint ?? null };
   }
 
   /** A new key for the broadcast (its first, or replacing the current one), shown this once. */
@@ -50,7 +56,7 @@ export class StreamKeys {
        RETURNING issued_at`,
       [broadcastId, sha256, hint],
     );
-    return { ...viewBase(broadcastId), issued: true, issuedAt: row.issued_at.toISOString(), hint, streamKey: key };
+    return { ...this.viewBase(broadcastId), issued: true, issuedAt: row.issued_at.toISOString(), hint, streamKey: key };
   }
 
   /**
@@ -69,6 +75,10 @@ export class StreamKeys {
     return b;
   }
 
+  private viewBase(broadcastId: BroadcastId) {
+    return { broadcastId, whipPath: `/v1/broadcasts/${broadcastId}/whip`, rtmpUrl: this.config.rtmp.url };
+  }
+
   private async ownBroadcast(broadcastId: BroadcastId, account: AccountId): Promise<BroadcastRow> {
     const b = await findBroadcast(this.dataSource, broadcastId);
     if (!b) throw new BroadcastNotFoundError();
@@ -76,5 +86,3 @@ export class StreamKeys {
     return b;
   }
 }
-
-const viewBase = (broadcastId: BroadcastId) => ({ broadcastId, whipPath: `/v1/broadcasts/${broadcastId}/whip` });

@@ -8,8 +8,8 @@ import { describeStreamKey, rotateStreamKey, type StreamKeyView } from './stream
 const STATE_POLL_MS = 2000;
 
 /**
- * "Go live from OBS": the broadcast's WHIP URL and stream key, for an encoder instead of the
- * camera. The key is issued once the panel opens (the server keeps only its hash, so it is shown
+ * "Go live from OBS": the broadcast's WHIP URL, RTMP URL (when the platform has an RTMP
+ * ingest) and stream key, for an encoder instead of the camera. The key is issued once the panel opens (the server keeps only its hash, so it is shown
  * while this page holds it; a later visit rotates to see one), hidden until Show.
  */
 export function EncoderPanel({ broadcastId }: { broadcastId: string }) {
@@ -53,6 +53,20 @@ export function EncoderPanel({ broadcastId }: { broadcastId: string }) {
           Copy
         </button>
       </div>
+      {key?.rtmpUrl && (
+        <>
+          <p class="hint" id="rtmp-hint">
+            Or over RTMP (any encoder; Service: Custom in OBS): the RTMP server below, and the same stream key as Stream Key.
+          </p>
+          <label for="rtmp-url">RTMP server</label>
+          <div class="copy-row">
+            <input id="rtmp-url" readOnly value={key.rtmpUrl} aria-describedby="rtmp-hint" />
+            <button type="button" id="copy-rtmp-url" onClick={() => copy(key.rtmpUrl ?? '', 'The RTMP server')}>
+              Copy
+            </button>
+          </div>
+        </>
+      )}
       <label for="stream-key">Bearer token (stream key)</label>
       <div class="copy-row">
         {secret ? (

@@ -1,11 +1,13 @@
 // stream-sessions' stream keys (GET /v1/broadcasts/:id/stream-key, POST …/rotate): what an
-// encoder such as OBS presents to the broadcast's WHIP endpoint instead of a session.
+// encoder such as OBS presents to the broadcast's WHIP endpoint (or as RTMP stream name) instead of a session.
 import { apiAsSignedIn } from '../session/session';
 
 export interface StreamKeyView {
   broadcastId: string;
   /** The WHIP endpoint's path on this origin. */
   whipPath: string;
+  /** The RTMP server URL (the stream name is the key); null when the platform has no RTMP ingest. */
+  rtmpUrl: string | null;
   issued: boolean;
   issuedAt: string | null;
   /** The key's last 4 characters. */
