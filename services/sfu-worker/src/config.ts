@@ -85,6 +85,11 @@ const Env = z.object({
   SFU_RTMP_PORT: Port.default(0),
   /** Encoders connected at once to this node's RTMP listener; past it a connection is closed at once. */
   SFU_RTMP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /**
+   * Of those, from one address: one source opening connections it never publishes on cannot hold
+   * every slot (each for up to SFU_RTMP_PUBLISH_TIMEOUT_MS) and lock every encoder out.
+   */
+  SFU_RTMP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(4),
   /** From an encoder's TCP connect to its accepted publish; past it the connection is closed (a slot held by nobody). */
   SFU_RTMP_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   /** stream-sessions' HTTP API, in-cluster: the RTMP listener asks it to check a stream key and place the publisher. */
@@ -201,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.SFU_RTMP_PORT,
       listenIp: e.SFU_LISTEN_IP,
       maxConnections: e.SFU_RTMP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.SFU_RTMP_MAX_CONNECTIONS_PER_ADDRESS,
       publishTimeoutMs: e.SFU_RTMP_PUBLISH_TIMEOUT_MS,
       // A publishing encoder silent this long is gone, as a WHIP publisher's transport is.
       idleTimeoutMs: e.SFU_WHIP_MEDIA_TIMEOUT_MS,

@@ -44,8 +44,9 @@ export class RawRtmp {
     socket.once('close', () => (this.closed = true));
   }
 
-  static async open(port: number): Promise<RawRtmp> {
-    const socket = connect(port, '127.0.0.1');
+  /** `from`: the local address to connect from (any of 127.0.0.0/8), as another encoder would. */
+  static async open(port: number, from?: string): Promise<RawRtmp> {
+    const socket = connect({ port, host: '127.0.0.1', ...(from ? { localAddress: from } : {}) });
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     return new RawRtmp(socket);
   }

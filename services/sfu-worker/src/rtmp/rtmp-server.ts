@@ -8,6 +8,7 @@ export interface RtmpServerConfig {
   port: number;
   listenIp: string;
   maxConnections: number;
+  maxConnectionsPerAddress: number;
   streamSessionsUrl: string;
   ffmpegBin: string;
   publishTimeoutMs: number;
@@ -20,7 +21,8 @@ const LIMITS = { maxMessageBytes: 4 * 1024 * 1024, maxBufferedBytes: 8 * 1024 * 
 /**
  * The node's RTMP listener (SFU_RTMP_PORT): encoders push rtmp://host:port/live/<stream key>.
  * Bounded everywhere an encoder (or anyone on the internet) could make it hold something:
- * connections (SFU_RTMP_MAX_CONNECTIONS, past it closed at once), 10 s from connect to an
+ * connections (SFU_RTMP_MAX_CONNECTIONS, and SFU_RTMP_MAX_CONNECTIONS_PER_ADDRESS from one
+ * address; past them closed at once), 10 s from connect to an
  * accepted publish (SFU_RTMP_PUBLISH_TIMEOUT_MS), chunk and message sizes (RtmpChunkReader),
  * 15 s without bytes once publishing (SFU_WHIP_MEDIA_TIMEOUT_MS). The stream key goes to stream-sessions in a header, nowhere else.
  */
@@ -28,6 +30,7 @@ export class RtmpServer {
   private readonly log = new Logger('RtmpServer');
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly perAddress = new Map<string, number>();
 
   constructor(
     private readonly config: RtmpServerConfig,
@@ -61,12 +64,20 @@ export class RtmpServer {
   }
 
   private onConnection(socket: Socket): void {
-    if (this.sockets.size >= this.config.maxConnections || this.draining()) {
+    const address = socket.remoteAddress ?? '';
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    if (this.sockets.size >= this.config.maxConnections || fromAddress >= this.config.maxConnectionsPerAddress || this.draining()) {
       socket.destroy();
       return;
     }
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    this.perAddress.set(address, fromAddress + 1);
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+    });
     new RtmpConnection(socket, {
       limits: LIMITS,
       publishTimeoutMs: this.config.publishTimeoutMs,

@@ -48,6 +48,7 @@ describe('RTMP ingest on an SFU node', () => {
     sfu = await startSfuWorker(ctx, issuer, {
       SFU_RTMP_PORT: String(rtmpPort),
       SFU_RTMP_MAX_CONNECTIONS: '6',
+      SFU_RTMP_MAX_CONNECTIONS_PER_ADDRESS: '4',
       SFU_RTMP_PUBLISH_TIMEOUT_MS: '1500',
       SFU_STREAM_SESSIONS_URL: `http://127.0.0.1:${(sessions.address() as { port: number }).port}`,
     });
@@ -136,13 +137,23 @@ describe('RTMP ingest on an SFU node', () => {
     expect(await c.closedWithin(1000)).toBe(true);
   });
 
-  it('takes at most SFU_RTMP_MAX_CONNECTIONS connections at once', async () => {
+  it('takes at most SFU_RTMP_MAX_CONNECTIONS connections at once, SFU_RTMP_MAX_CONNECTIONS_PER_ADDRESS from one address', async () => {
     await waitUntil(async () => sfu.runtime.rtmp!.connections === 0, 5000, 'earlier connections gone');
-    const held = await Promise.all(Array.from({ length: 6 }, () => RawRtmp.open(rtmpPort)));
+    const fromOne = await Promise.all(Array.from({ length: 4 }, () => RawRtmp.open(rtmpPort, '127.0.0.2')));
+    await waitUntil(async () => sfu.runtime.rtmp!.connections === 4, 2000, 'four connections from one address');
+    const fifthFromOne = await RawRtmp.open(rtmpPort, '127.0.0.2');
+    expect(await fifthFromOne.closedWithin(500)).toBe(true);
+    // Other addresses still get in, up to the node's total of 6.
+    const others = await Promise.all([RawRtmp.open(rtmpPort, '127.0.0.3'), RawRtmp.open(rtmpPort, '127.0.0.4')]);
     await waitUntil(async () => sfu.runtime.rtmp!.connections === 6, 2000, 'six connections');
-    const seventh = await RawRtmp.open(rtmpPort);
+    const seventh = await RawRtmp.open(rtmpPort, '127.0.0.5');
     expect(await seventh.closedWithin(500)).toBe(true);
-    for (const c of held) expect(c.closed).toBe(false);
-    for (const c of held) c.socket.destroy();
+    for (const c of [...fromOne, ...others]) expect(c.closed).toBe(false);
+    // A slot freed from the first address takes that address's next connection again.
+    fromOne[0].socket.destroy();
+    await waitUntil(async () => sfu.runtime.rtmp!.connections === 5, 2000, 'a slot freed');
+    const again = await RawRtmp.open(rtmpPort, '127.0.0.2');
+    expect(await again.closedWithin(500)).toBe(false);
+    for (const c of [...fromOne, ...others, again]) c.socket.destroy();
   });
 });
