@@ -1,9 +1,10 @@
 // Expectations on rendered manifests shared by the chart specs: that a chart sets every
 // variable its service declares, that it wires the internal mutual-TLS Secret in, how a
-// stateless service scales and stops, and who its NetworkPolicy lets in.
+// stateless service scales and stops, and who its NetworkPolicy lets in; and describePolicedService,
+// the tests those charts share, written once and parameterised by what differs per chart.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, HELM_DIR, kubeconform, manifest, rendered } from './chart-rendering';
+import { REPO_ROOT, HELM_DIR, TIMEOUT_MS, helmTemplate, kubeconform, manifest, rendered } from './chart-rendering';
 
 // Every variable a service's config.ts declares: the ones it names, plus those of the shared
 // shapes it spreads from libs/config (`...kafkaEnv`, `...listenEnv(7106)`). A shape that cannot
@@ -168,4 +169,90 @@ export function expectKafkaLagMetrics(chart: string, groups: string[], values: s
   expect(custom).toContain(metric('t1.a.b', 250));
   expect(custom.match(/type: External/g)).toHaveLength(1);
   expect(kubeconform(rendered(chart, [...values, '--set', 'autoscaling.kafkaLag.enabled=true'])).summary.invalid).toBe(0);
+}
+
+export interface PolicedService {
+  /** Port name → peers the NetworkPolicy admits by default (see expectNetworkPolicy). */
+  rules: Record<string, Peers>;
+  /** The rules once networkPolicy.extraFrom names the ops-tools namespace, for charts without httpCallers. */
+  withExtraFrom?: Record<string, Peers>;
+  /** The port Prometheus scrapes /metrics on. */
+  metricsPort: number;
+  /** networkPolicy.httpCallers, extraFrom and metricsNamespaceSelector shape the http rule (the backend services). */
+  httpCallers?: boolean;
+  /** networkPolicy.ingressControllerNamespaceSelector opens the http port, the edge's Ingress routing there directly. */
+  ingressControllerOnceNamed?: boolean;
+  /** grpc.allowedClients also decides who reaches the gRPC port: a setting and the peers it must give. */
+  grpcAllowedClients?: { set: string; peers: string[] };
+  /** The chart reads global.kafka.brokers. */
+  kafka?: boolean;
+  /** The chart is a subchart of the umbrella, which hands it a `global` object. */
+  subchart?: boolean;
+  /** The chart scales as expectAutoscaledService checks, with nothing else to assert about it. */
+  autoscaled?: AutoscaledService;
+}
+
+const OPS_TOOLS_FROM = ['--set-json', 'networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ops-tools"}}}]'];
+
+/**
+ * Registers the tests every chart's NetworkPolicy, scraping, globals and scaling share, so each
+ * chart spec states only what differs (its callers, ports, options) and keeps its own tests.
+ */
+export function describePolicedService(name: string, s: PolicedService): void {
+  const chart = join(HELM_DIR, name);
+  // The title names only what this chart's tests cover.
+  const topics = ['NetworkPolicy', 'scraping', ...(s.autoscaled ? ['scaling'] : []), ...(s.kafka || s.subchart ? ["the umbrella chart's globals"] : [])];
+  describe(`${name} chart: ${topics.slice(0, -1).join(', ')} and ${topics[topics.length - 1]}`, () => {
+    it('admits to each port only its callers, Prometheus\'s namespace to its port, and no one else', () => {
+      expectNetworkPolicy(name, rendered(chart), s.rules);
+      if (s.withExtraFrom) expect(networkPolicyRules(rendered(chart, OPS_TOOLS_FROM))).toEqual(s.withExtraFrom);
+    }, TIMEOUT_MS);
+
+    if (s.ingressControllerOnceNamed) {
+      it('admits the Ingress controller\'s namespace to the HTTP port once named (the edge\'s Ingress routes here directly)', () => {
+        const all = rendered(chart, ['--set-json', 'networkPolicy.ingressControllerNamespaceSelector={"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}']);
+        expect(networkPolicyRules(all).http).toEqual([...(s.rules.http as string[]), 'ns:ingress-nginx']);
+      }, TIMEOUT_MS);
+    }
+
+    if (s.httpCallers) {
+      it('takes more callers from networkPolicy, and leaves a port with no caller closed rather than open', () => {
+        const more = rendered(chart, ['--set', 'networkPolicy.httpCallers={edge,tools}', ...OPS_TOOLS_FROM]);
+        expect(networkPolicyRules(more).http).toEqual(['pod:edge', 'pod:tools', 'ns:monitoring', 'ns:ops-tools']);
+        const none = rendered(chart, ['--set-json', 'networkPolicy.httpCallers=[]', '--set', 'networkPolicy.metricsNamespaceSelector=null']);
+        expect(networkPolicyRules(none).http).toBeUndefined();
+        expect(kubeconform(none).summary.invalid).toBe(0);
+      }, TIMEOUT_MS);
+    }
+
+    const grpc = s.grpcAllowedClients;
+    if (grpc) {
+      it('admits to the gRPC port exactly the services grpc.allowedClients names', () => {
+        expect(networkPolicyRules(rendered(chart, ['--set', `grpc.allowedClients=${grpc.set}`])).grpc).toEqual(grpc.peers);
+      }, TIMEOUT_MS);
+    }
+
+    it(`asks Prometheus to scrape /metrics on port ${s.metricsPort}`, () => {
+      expectScrapeAnnotations(rendered(chart), s.metricsPort);
+    }, TIMEOUT_MS);
+
+    if (s.kafka) {
+      it('takes the Kafka brokers from global.kafka.brokers when set', () => {
+        expectGlobalKafkaBrokers(chart);
+      }, TIMEOUT_MS);
+    }
+
+    if (s.subchart) {
+      it('accepts a global object, as Helm passes it to a subchart', () => {
+        expect(helmTemplate(chart, ['--set', 'global.anything=1']).status).toBe(0);
+      }, TIMEOUT_MS);
+    }
+
+    const autoscaled = s.autoscaled;
+    if (autoscaled) {
+      it('scales on CPU between min and max pods, with a PDB, and sets no replicas under the HPA', () => {
+        expectAutoscaledService(chart, autoscaled);
+      }, TIMEOUT_MS);
+    }
+  });
 }

@@ -1,7 +1,7 @@
 // The chat chart: the variables it passes, the values it refuses, scaling, and its Ingress.
 import { join } from 'node:path';
 import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } from './chart-rendering';
-import { setEnv, expectEveryVariableSet, networkPolicyRules, expectNetworkPolicy, expectScrapeAnnotations, expectGlobalKafkaBrokers } from './chart-expectations';
+import { setEnv, expectEveryVariableSet, networkPolicyRules, describePolicedService } from './chart-expectations';
 
 describe('chat chart: configuration and scaling', () => {
   const chart = join(HELM_DIR, 'chat');
@@ -127,37 +127,20 @@ describe('chat chart: configuration and scaling', () => {
   }, TIMEOUT_MS);
 });
 
-describe('chat chart: NetworkPolicy, scraping and the umbrella chart\'s globals', () => {
-  const chart = join(HELM_DIR, 'chat');
+// The edge calls chat; its own Ingress (not a named selector) is what opens the HTTP port to the
+// Ingress controller, so that test stays here.
+describePolicedService('chat', {
+  rules: { http: ['pod:edge', 'ns:monitoring'] },
+  metricsPort: 7105, httpCallers: true, kafka: true, subchart: true,
+});
 
-  it('admits to each port only its callers, Prometheus\'s namespace to the HTTP port, and no one else', () => {
-    expectNetworkPolicy('chat', rendered(chart), { http: ['pod:edge', 'ns:monitoring'] });
-  }, TIMEOUT_MS);
+describe('chat chart: the Ingress controller in its NetworkPolicy', () => {
+  const chart = join(HELM_DIR, 'chat');
 
   it('admits the Ingress controller\'s namespace to the HTTP port with its own Ingress only', () => {
     const withIngress = rendered(chart, ['--set', 'ingress.enabled=true']);
     expect(networkPolicyRules(withIngress).http).toEqual(['pod:edge', 'ns:monitoring', 'ns:ingress-nginx']);
     const other = rendered(chart, ['--set', 'ingress.enabled=true', '--set', 'networkPolicy.ingressControllerNamespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=nginx-system']);
     expect(networkPolicyRules(other).http).toEqual(['pod:edge', 'ns:monitoring', 'ns:nginx-system']);
-  }, TIMEOUT_MS);
-
-  it('takes more callers from networkPolicy, and leaves a port with no caller closed rather than open', () => {
-    const more = rendered(chart, ['--set', 'networkPolicy.httpCallers={edge,tools}', '--set-json', 'networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ops-tools"}}}]']);
-    expect(networkPolicyRules(more).http).toEqual(['pod:edge', 'pod:tools', 'ns:monitoring', 'ns:ops-tools']);
-    const none = rendered(chart, ['--set-json', 'networkPolicy.httpCallers=[]', '--set', 'networkPolicy.metricsNamespaceSelector=null']);
-    expect(networkPolicyRules(none).http).toBeUndefined();
-    expect(kubeconform(none).summary.invalid).toBe(0);
-  }, TIMEOUT_MS);
-
-  it('asks Prometheus to scrape /metrics on the HTTP port', () => {
-    expectScrapeAnnotations(rendered(chart), 7105);
-  }, TIMEOUT_MS);
-
-  it('takes the Kafka brokers from global.kafka.brokers when set', () => {
-    expectGlobalKafkaBrokers(chart);
-  }, TIMEOUT_MS);
-
-  it('accepts a global object, as Helm passes it to a subchart', () => {
-    expect(helmTemplate(chart, ['--set', 'global.anything=1']).status).toBe(0);
   }, TIMEOUT_MS);
 });

@@ -1,7 +1,7 @@
 // The discovery chart: the variables it passes, the values it refuses, and scaling.
 import { join } from 'node:path';
 import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } from './chart-rendering';
-import { setEnv, expectEveryVariableSet, TLS_ENV, expectAutoscaledService, expectKafkaLagMetrics, expectNetworkPolicy, networkPolicyRules, expectScrapeAnnotations, expectGlobalKafkaBrokers } from './chart-expectations';
+import { setEnv, expectEveryVariableSet, TLS_ENV, expectAutoscaledService, expectKafkaLagMetrics, describePolicedService } from './chart-expectations';
 
 describe('discovery chart: configuration and scaling', () => {
   const chart = join(HELM_DIR, 'discovery');
@@ -111,37 +111,9 @@ describe('discovery chart: configuration and scaling', () => {
   }, TIMEOUT_MS);
 });
 
-describe('discovery chart: NetworkPolicy, scraping and the umbrella chart\'s globals', () => {
-  const chart = join(HELM_DIR, 'discovery');
-
-  it('admits to each port only its callers, Prometheus\'s namespace to the HTTP port, and no one else', () => {
-    expectNetworkPolicy('discovery', rendered(chart), { http: ['pod:edge', 'ns:monitoring'] });
-  }, TIMEOUT_MS);
-
-  it('admits the Ingress controller\'s namespace to the HTTP port once named (the edge\'s Ingress routes here directly)', () => {
-    const all = rendered(chart, ['--set-json', 'networkPolicy.ingressControllerNamespaceSelector={"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}']);
-    expect(networkPolicyRules(all).http).toEqual(['pod:edge', 'ns:monitoring', 'ns:ingress-nginx']);
-  }, TIMEOUT_MS);
-
-  it('takes more callers from networkPolicy, and leaves a port with no caller closed rather than open', () => {
-    const more = rendered(chart, ['--set', 'networkPolicy.httpCallers={edge,tools}', '--set-json', 'networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ops-tools"}}}]']);
-    expect(networkPolicyRules(more).http).toEqual(['pod:edge', 'pod:tools', 'ns:monitoring', 'ns:ops-tools']);
-    const none = rendered(chart, ['--set-json', 'networkPolicy.httpCallers=[]', '--set', 'networkPolicy.metricsNamespaceSelector=null']);
-    expect(networkPolicyRules(none).http).toBeUndefined();
-    expect(kubeconform(none).summary.invalid).toBe(0);
-  }, TIMEOUT_MS);
-
-  it('asks Prometheus to scrape /metrics on the HTTP port', () => {
-    expectScrapeAnnotations(rendered(chart), 7106);
-  }, TIMEOUT_MS);
-
-  it('takes the Kafka brokers from global.kafka.brokers when set', () => {
-    expectGlobalKafkaBrokers(chart);
-  }, TIMEOUT_MS);
-
-  it('accepts a global object, as Helm passes it to a subchart', () => {
-    expect(helmTemplate(chart, ['--set', 'global.anything=1']).status).toBe(0);
-  }, TIMEOUT_MS);
+describePolicedService('discovery', {
+  rules: { http: ['pod:edge', 'ns:monitoring'] },
+  metricsPort: 7106, httpCallers: true, ingressControllerOnceNamed: true, kafka: true, subchart: true,
 });
 
 describe('discovery chart: scaling on Kafka lag, and Elasticsearch from the umbrella chart', () => {

@@ -1,7 +1,7 @@
 // The edge chart: its operators' port, its trusted proxies, and the routes it serves to each service.
 import { join } from 'node:path';
 import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } from './chart-rendering';
-import { expectAutoscaledService, expectNetworkPolicy, networkPolicyRules, expectScrapeAnnotations } from './chart-expectations';
+import { describePolicedService } from './chart-expectations';
 
 describe('edge chart: operators\' port', () => {
   const chart = join(HELM_DIR, 'edge');
@@ -96,22 +96,12 @@ describe('edge chart: ops', () => {
   }, TIMEOUT_MS);
 });
 
-describe('edge chart: NetworkPolicy, scraping and scaling', () => {
-  const chart = join(HELM_DIR, 'edge');
-
-  it('admits anyone to the public port and only Prometheus\'s namespace (and extraFrom) to the operators\' port', () => {
-    expectNetworkPolicy('edge', rendered(chart), { http: 'anyone', internal: ['ns:monitoring'] });
-    const more = rendered(chart, ['--set-json', 'networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ops-tools"}}}]']);
-    expect(networkPolicyRules(more)).toEqual({ http: 'anyone', internal: ['ns:monitoring', 'ns:ops-tools'] });
-  }, TIMEOUT_MS);
-
-  it('asks Prometheus to scrape /metrics on the operators\' port', () => {
-    expectScrapeAnnotations(rendered(chart), 8081);
-  }, TIMEOUT_MS);
-
-  it('scales on CPU between min and max pods, with a PDB, and sets no replicas under the HPA', () => {
-    expectAutoscaledService(chart, { port: 8080, maxReplicas: 10 });
-  }, TIMEOUT_MS);
+// The public port takes anyone; only Prometheus (and extraFrom) reach the operators' port.
+describePolicedService('edge', {
+  rules: { http: 'anyone', internal: ['ns:monitoring'] },
+  withExtraFrom: { http: 'anyone', internal: ['ns:monitoring', 'ns:ops-tools'] },
+  metricsPort: 8081,
+  autoscaled: { port: 8080, maxReplicas: 10 },
 });
 
 describe('edge chart: its Ingress and the catch-all route', () => {

@@ -1,7 +1,7 @@
 // The identity chart: the password-hash budget and the sign-in limits it passes.
 import { join } from 'node:path';
-import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest, kubeconform } from './chart-rendering';
-import { expectAutoscaledService, expectNetworkPolicy, networkPolicyRules, expectScrapeAnnotations, expectGlobalKafkaBrokers } from './chart-expectations';
+import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest } from './chart-rendering';
+import { expectAutoscaledService, describePolicedService } from './chart-expectations';
 
 describe('identity chart: password hashing and sign-in limits', () => {
   const chart = join(HELM_DIR, 'identity');
@@ -28,37 +28,9 @@ describe('identity chart: password hashing and sign-in limits', () => {
   }, TIMEOUT_MS);
 });
 
-describe('identity chart: NetworkPolicy, scraping and the umbrella chart\'s globals', () => {
-  const chart = join(HELM_DIR, 'identity');
-
-  it('admits to each port only its callers, Prometheus\'s namespace to the HTTP port, and no one else', () => {
-    expectNetworkPolicy('identity', rendered(chart), { http: ['pod:edge', 'pod:social-graph', 'pod:stream-sessions', 'pod:chat', 'pod:discovery', 'pod:notifications', 'pod:ops', 'ns:monitoring'] });
-  }, TIMEOUT_MS);
-
-  it('admits the Ingress controller\'s namespace to the HTTP port once named (the edge\'s Ingress routes here directly)', () => {
-    const all = rendered(chart, ['--set-json', 'networkPolicy.ingressControllerNamespaceSelector={"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}']);
-    expect(networkPolicyRules(all).http).toEqual(['pod:edge', 'pod:social-graph', 'pod:stream-sessions', 'pod:chat', 'pod:discovery', 'pod:notifications', 'pod:ops', 'ns:monitoring', 'ns:ingress-nginx']);
-  }, TIMEOUT_MS);
-
-  it('takes more callers from networkPolicy, and leaves a port with no caller closed rather than open', () => {
-    const more = rendered(chart, ['--set', 'networkPolicy.httpCallers={edge,tools}', '--set-json', 'networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ops-tools"}}}]']);
-    expect(networkPolicyRules(more).http).toEqual(['pod:edge', 'pod:tools', 'ns:monitoring', 'ns:ops-tools']);
-    const none = rendered(chart, ['--set-json', 'networkPolicy.httpCallers=[]', '--set', 'networkPolicy.metricsNamespaceSelector=null']);
-    expect(networkPolicyRules(none).http).toBeUndefined();
-    expect(kubeconform(none).summary.invalid).toBe(0);
-  }, TIMEOUT_MS);
-
-  it('asks Prometheus to scrape /metrics on the HTTP port', () => {
-    expectScrapeAnnotations(rendered(chart), 7101);
-  }, TIMEOUT_MS);
-
-  it('takes the Kafka brokers from global.kafka.brokers when set', () => {
-    expectGlobalKafkaBrokers(chart);
-  }, TIMEOUT_MS);
-
-  it('accepts a global object, as Helm passes it to a subchart', () => {
-    expect(helmTemplate(chart, ['--set', 'global.anything=1']).status).toBe(0);
-  }, TIMEOUT_MS);
+describePolicedService('identity', {
+  rules: { http: ['pod:edge', 'pod:social-graph', 'pod:stream-sessions', 'pod:chat', 'pod:discovery', 'pod:notifications', 'pod:ops', 'ns:monitoring'] },
+  metricsPort: 7101, httpCallers: true, ingressControllerOnceNamed: true, kafka: true, subchart: true,
 });
 
 describe('identity chart: scaling', () => {

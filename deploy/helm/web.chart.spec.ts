@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../services/edge/src/config';
 import { HELM_DIR, TIMEOUT_MS, helmTemplate, rendered, manifest } from './chart-rendering';
-import { expectAutoscaledService, expectNetworkPolicy, networkPolicyRules, expectScrapeAnnotations } from './chart-expectations';
+import { describePolicedService } from './chart-expectations';
 
 /** The ConfigMap's data as the environment the container gets. */
 function envOf(all: string): Record<string, string> {
@@ -41,20 +41,10 @@ describe('web chart: the client behind the edge', () => {
   }, TIMEOUT_MS);
 });
 
-describe('web chart: NetworkPolicy, scraping and scaling', () => {
-  const chart = join(HELM_DIR, 'web');
-
-  it('admits the edge only to the HTTP port and only Prometheus\'s namespace to the operators\' port', () => {
-    expectNetworkPolicy('web', rendered(chart), { http: ['pod:edge'], internal: ['ns:monitoring'] });
-    const more = rendered(chart, ['--set-json', 'networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ops-tools"}}}]']);
-    expect(networkPolicyRules(more)).toEqual({ http: ['pod:edge', 'ns:ops-tools'], internal: ['ns:monitoring'] });
-  }, TIMEOUT_MS);
-
-  it('asks Prometheus to scrape /metrics on the operators\' port', () => {
-    expectScrapeAnnotations(rendered(chart), 8081);
-  }, TIMEOUT_MS);
-
-  it('scales on CPU between min and max pods, with a PDB, and sets no replicas under the HPA', () => {
-    expectAutoscaledService(chart, { port: 8080, maxReplicas: 4 });
-  }, TIMEOUT_MS);
+// The edge alone calls web; Prometheus scrapes the operators' port, which nothing else reaches.
+describePolicedService('web', {
+  rules: { http: ['pod:edge'], internal: ['ns:monitoring'] },
+  withExtraFrom: { http: ['pod:edge', 'ns:ops-tools'], internal: ['ns:monitoring'] },
+  metricsPort: 8081,
+  autoscaled: { port: 8080, maxReplicas: 4 },
 });

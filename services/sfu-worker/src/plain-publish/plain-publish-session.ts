@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import type { BroadcastId } from '../ids.js';
 import { Participant } from '../participant/participant.js';
 import { joinAsPublisher, openPublisherRoom } from '../participant/publisher-join.js';
+import { SilentTransportsWatchdog } from '../participant/silent-transports-watchdog.js';
 import type { Rooms } from '../room/rooms.js';
 import { audioRtpParameters, videoRtpParameters, type PlainPublishRequest } from './plain-publish-request.js';
 
@@ -40,19 +41,17 @@ export interface PlainPublishAnswer {
  */
 export class PlainPublishSession {
   readonly id = randomBytes(32).toString('base64url');
-  private lastBytes = 0;
-  private lastChange = Date.now();
-  private readonly watchdog: NodeJS.Timeout;
+  private readonly watchdog: SilentTransportsWatchdog;
   private ended = false;
 
   private constructor(
     readonly broadcastId: string,
     readonly participant: Participant,
-    private readonly transports: types.PlainTransport[],
-    private readonly options: PlainPublishSessionOptions,
+    transports: types.PlainTransport[],
+    options: PlainPublishSessionOptions,
     private readonly onEnded: (session: PlainPublishSession) => void,
   ) {
-    this.watchdog = setInterval(() => void this.checkMedia(), Math.min(5000, Math.max(100, options.mediaTimeoutMs / 3))).unref();
+    this.watchdog = new SilentTransportsWatchdog(transports, options.mediaTimeoutMs, () => this.end());
     for (const t of transports) t.observer.once('close', () => this.end());
   }
 
@@ -95,22 +94,8 @@ export class PlainPublishSession {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    clearInterval(this.watchdog);
+    this.watchdog.stop();
     this.participant.close();
     this.onEnded(this);
-  }
-
-  private async checkMedia(): Promise<void> {
-    let bytes = 0;
-    for (const t of this.transports) {
-      const [stats] = await t.getStats().catch(() => []);
-      bytes += stats?.bytesReceived ?? 0;
-    }
-    if (bytes !== this.lastBytes) {
-      this.lastBytes = bytes;
-      this.lastChange = Date.now();
-    } else if (Date.now() - this.lastChange >= this.options.mediaTimeoutMs) {
-      this.end();
-    }
   }
 }

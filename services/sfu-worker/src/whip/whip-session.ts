@@ -4,6 +4,7 @@ import { parse } from 'sdp-transform';
 import type { BroadcastId } from '../ids.js';
 import { Participant } from '../participant/participant.js';
 import { joinAsPublisher, openPublisherRoom } from '../participant/publisher-join.js';
+import { SilentTransportsWatchdog } from '../participant/silent-transports-watchdog.js';
 import type { Rooms } from '../room/rooms.js';
 import { writeIceRestartFragment, writeWhipAnswer } from './whip-answer.js';
 import { readWhipOffer, type AcceptedMedia, type WhipOffer } from './whip-offer.js';
@@ -26,9 +27,7 @@ export type IceChange = { status: 200; fragment: string; etag: string } | { stat
  */
 export class WhipSession {
   private remoteUfrag?: string;
-  private lastBytes = 0;
-  private lastChange = Date.now();
-  private readonly watchdog: NodeJS.Timeout;
+  private readonly watchdog: SilentTransportsWatchdog;
   private ended = false;
 
   private constructor(
@@ -37,11 +36,11 @@ export class WhipSession {
     private readonly transport: types.WebRtcTransport,
     private readonly firstSection: AcceptedMedia,
     offer: WhipOffer,
-    private readonly options: WhipSessionOptions,
+    options: WhipSessionOptions,
     private readonly onEnded: (session: WhipSession) => void,
   ) {
     this.remoteUfrag = offer.iceUfrag;
-    this.watchdog = setInterval(() => void this.checkMedia(), Math.min(5000, Math.max(100, options.mediaTimeoutMs / 3))).unref();
+    this.watchdog = new SilentTransportsWatchdog([transport], options.mediaTimeoutMs, () => this.end());
     transport.observer.once('close', () => this.end());
   }
 
@@ -109,19 +108,8 @@ export class WhipSession {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    clearInterval(this.watchdog);
+    this.watchdog.stop();
     this.participant.close();
     this.onEnded(this);
-  }
-
-  private async checkMedia(): Promise<void> {
-    const [stats] = await this.transport.getStats().catch(() => []);
-    const bytes = stats?.bytesReceived ?? 0;
-    if (bytes !== this.lastBytes) {
-      this.lastBytes = bytes;
-      this.lastChange = Date.now();
-    } else if (Date.now() - this.lastChange >= this.options.mediaTimeoutMs) {
-      this.end();
-    }
   }
 }
