@@ -1,8 +1,8 @@
 import { launchChromium, signInOnPage, TestContext, waitForPageState, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
-import { expectGrowingFrames } from './growing-frames.test-app.js';
+import type { Browser } from 'playwright-core';
+import { expectGrowingFrames, pictureStopsWithin } from './growing-frames.test-app.js';
 import { startWholePlatform } from './whole-platform.test-app.js';
 
 startTelemetry({ serviceName: 'edge' });
@@ -63,19 +63,6 @@ describe('going live from an encoder over RTMP, end to end', () => {
   };
   const newPage = async () => (await browser.newContext()).newPage();
   const stateOf = async (id: string, owner: TestUser) => ((await (await fetch(`${base}/v1/broadcasts/${id}`, { headers: owner.authHeader })).json()) as { state: string }).state;
-  const framesDecoded = (page: Page) => page.evaluate('window.onair.framesDecoded()') as Promise<number>;
-  /** Whether the picture stops within `timeoutMs`: the video consumer closed, or its count stays put over 2 s. */
-  const pictureStopsWithin = async (page: Page, timeoutMs: number) => {
-    const count = () => framesDecoded(page).catch(() => 'closed' as const);
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-      const before = await count();
-      if (before === 'closed') return true;
-      await new Promise((r) => setTimeout(r, 2000));
-      const after = await count();
-      if (after === 'closed' || after === before) return true;
-    }
-    return false;
-  };
 
   it('publishes with the RTMP server and key shown on the go-live page, is watched, refuses wrong and rotated keys at connect, and ends when the encoder stops', async () => {
     const [ann, bob] = await Promise.all([ctx.newUser(), ctx.newUser()]);

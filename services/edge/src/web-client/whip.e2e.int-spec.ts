@@ -1,7 +1,7 @@
 import { expectNoSeriousA11yViolations, launchChromium, signInOnPage, TestContext, waitForPageState, waitUntil, type TestUser } from '@onair/testing';
 import { startTelemetry } from '@onair/telemetry';
 import type { Browser, Page } from 'playwright-core';
-import { expectGrowingFrames } from './growing-frames.test-app.js';
+import { expectGrowingFrames, pictureStopsWithin } from './growing-frames.test-app.js';
 import { startWholePlatform } from './whole-platform.test-app.js';
 
 startTelemetry({ serviceName: 'edge' });
@@ -68,22 +68,6 @@ describe('going live from an encoder over WHIP, end to end', () => {
 
   const newPage = async () => (await browser.newContext()).newPage();
   const stateOf = async (id: string, owner: TestUser) => ((await (await fetch(`${base}/v1/broadcasts/${id}`, { headers: owner.authHeader })).json()) as { state: string }).state;
-  const framesDecoded = (page: Page) => page.evaluate('window.onair.framesDecoded()') as Promise<number>;
-  /**
-   * Whether the picture stops within `timeoutMs`: the page's video consumer is closed (the SFU
-   * closed it with the Producer: counting its frames throws), or its count stays put over 2 s.
-   */
-  const pictureStopsWithin = async (page: Page, timeoutMs: number) => {
-    const count = () => framesDecoded(page).catch(() => 'closed' as const);
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-      const before = await count();
-      if (before === 'closed') return true;
-      await new Promise((r) => setTimeout(r, 2000));
-      const after = await count();
-      if (after === 'closed' || after === before) return true;
-    }
-    return false;
-  };
   const errorCode = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
 
   it('publishes with the key shown on the go-live page, is watched, refuses wrong and rotated keys, and stops on DELETE', async () => {
