@@ -144,7 +144,7 @@ export interface SfuWorkerConfig {
   drainTimeoutMs: number;
   whip: { mediaTimeoutMs: number };
   /** The RTMP listener; port 0: none. ffmpeg (recording's) turns FLV into RTP for the plain-publish endpoint. */
-  rtmp: { port: number; listenIp: string; maxConnections: number; publishTimeoutMs: number; idleTimeoutMs: number; streamSessionsUrl: string; ffmpegBin: string };
+  rtmp: { port: number; listenIp: string; maxConnections: number; maxConnectionsPerAddress: number; publishTimeoutMs: number; idleTimeoutMs: number; streamSessionsUrl: string; ffmpegBin: string };
   otlpEndpoint?: string;
   logLevel: LogLevel;
 }
