@@ -8,6 +8,7 @@ import { AuditEntry } from './audit/audit-entry.entity.js';
 import { OPS_CONFIG, type OpsConfig } from './config.js';
 import { Report } from './reports/report.entity.js';
 import { ReportTarget } from './reports/report-target.entity.js';
+import { StaffRole } from './staff-roles/staff-role.entity.js';
 
 /**
  * Config, ops' PostgreSQL schema (migrated at boot) and Kafka: the outbox relays operators'
@@ -21,7 +22,7 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [
-        PostgresModule.forRoot({ url: config.database.url, schema: config.database.schema, entities: [AuditEntry, Report, ReportTarget], migrations: opsMigrations }),
+        PostgresModule.forRoot({ url: config.database.url, schema: config.database.schema, entities: [AuditEntry, Report, ReportTarget, StaffRole], migrations: opsMigrations }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

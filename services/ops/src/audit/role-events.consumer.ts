@@ -3,14 +3,17 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { AccountRole, AccountRoleGrantedEvent, AccountRoleRevokedEvent, type AccountRoleGranted, type AccountRoleRevoked } from '@onair/contracts';
 import { NonRetriableEventError, OnEvent, type KafkaEventContext } from '@onair/kafka';
+import { applyRoleChange } from '../staff-roles/staff-roles.js';
+import type { StaffRoleName } from '../staff-roles/staff-role.entity.js';
 import { appendAudit } from './audit-log.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const roleName: Partial<Record<AccountRole, string>> = { [AccountRole.OPERATOR]: 'operator', [AccountRole.ADMIN]: 'admin' };
+const roleName: Partial<Record<AccountRole, StaffRoleName>> = { [AccountRole.OPERATOR]: 'operator', [AccountRole.ADMIN]: 'admin' };
 
 /**
- * identity's role changes into the audit log: who gave (or took) which power from whom, and why.
- * The event's id is the entry's id, so a redelivered event adds nothing.
+ * identity's role changes into the audit log (who gave or took which power from whom, and why)
+ * and into the staff-role projection that suspensions check, in one transaction. The event's id
+ * is the entry's id, so a redelivered event adds nothing; the projection ignores older changes.
  */
 @Controller()
 export class RoleEventsConsumer {
@@ -38,5 +41,8 @@ export class RoleEventsConsumer {
       at,
       details: { role: roleName[e.role] ?? 'unknown' },
     });
+    // A role ops does not know protects nothing here; the audit entry above still records it.
+    const role = roleName[e.role];
+    if (role) await applyRoleChange(ctx.manager, { accountId: e.accountId.toLowerCase(), role, held: action === 'role_granted', at, eventId: ctx.eventId.toLowerCase() });
   }
 }

@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
 import { actionReports } from '../reports/report-store.js';
+import { heldStaffRoles } from '../staff-roles/staff-roles.js';
 import { inForce, lockSuspensions, newestSuspension } from './account-suspension.js';
-import { CannotSuspendSelfError, SuspensionTooLongError, SuspensionUntilPastError } from './suspension.errors.js';
+import { CannotSuspendSelfError, StaffSuspensionNeedsAdminError, SuspensionTooLongError, SuspensionUntilPastError } from './suspension.errors.js';
 
 /** Beyond this, a timed suspension is "for good" in effect; the operator says so by leaving `until` out. */
 export const MAX_SUSPENSION_YEARS = 10;
@@ -16,6 +17,8 @@ const MAX_MS = MAX_SUSPENSION_YEARS * 365.25 * 24 * 3600 * 1000;
 export interface SuspensionOrder {
   accountId: string;
   actorId: string;
+  /** From the actor's access token, which no revoked role outlives. */
+  actorIsAdmin: boolean;
   reason: string;
   /** Absent: for good (until lifted). */
   until?: Date;
@@ -36,11 +39,16 @@ export interface Suspension {
  * current one), the audit entry, the account's open reports actioned and
  * ops.account_suspended.v1 in the outbox commit together or not at all. identity, stream-sessions
  * and chat apply the event. ops keeps no copy of accounts, so any id is accepted; the services
- * ignore an unknown one.
+ * ignore an unknown one. Nobody suspends themselves, and only an admin suspends staff (as far as
+ * identity's role events have reached ops: a role granted a moment ago may not protect yet).
  */
 export async function suspendAccount(m: EntityManager, outbox: Outbox, order: SuspensionOrder): Promise<Suspension> {
   const { accountId, actorId, reason } = order;
   if (accountId === actorId) throw new CannotSuspendSelfError();
+  if (!order.actorIsAdmin) {
+    const staff = await heldStaffRoles(m, accountId);
+    if (staff.length > 0) throw new StaffSuspensionNeedsAdminError(staff);
+  }
   await lockSuspensions(m, accountId);
   const previous = await newestSuspension(m, accountId);
   // Milliseconds, as the audit log's cursors carry them; strictly after the previous suspension,

@@ -27,6 +27,18 @@ export class CannotSuspendSelfError extends DomainError {
   }
 }
 
+/**
+ * Staff can lock each other out of the platform; only an admin may, so one operator's slip or
+ * grudge cannot take away a colleague's (or an admin's) access.
+ */
+export class StaffSuspensionNeedsAdminError extends DomainError {
+  readonly code = 'OPS.STAFF_SUSPENSION_NEEDS_ADMIN';
+  readonly kind = 'forbidden' as const;
+  constructor(roles: readonly string[]) {
+    super('only an admin may suspend an account that holds a staff role', { roles });
+  }
+}
+
 /** No current suspension: none ever, lifted, or its `until` has passed. 409 to a lift, 404 to a read. */
 export class NotSuspendedError extends DomainError {
   readonly code = 'OPS.NOT_SUSPENDED';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequireRole, type AuthenticatedUser } from '@onair/auth';
 import { openApiSchema, userText, ZodBodyPipe } from '@onair/http';
 import { Outbox } from '@onair/kafka';
@@ -53,10 +53,17 @@ export class SuspensionsController {
   /**
    * Suspends the account for a period or for good, replacing its current suspension: within
    * seconds its sessions end and it can neither sign in, broadcast nor chat. Its open reports
-   * become actioned.
+   * become actioned. Nobody suspends their own account, and only an admin suspends one that holds
+   * the operator or admin role.
    */
   @Post()
   @HttpCode(201)
+  // Above @RequireRole: decorators apply bottom-up and the last 403 written wins, so this one
+  // names RequireRole's code too.
+  @ApiForbiddenResponse({
+    description:
+      "AUTH.ROLE_REQUIRED: the caller's token does not carry the operator role; OPS.STAFF_SUSPENSION_NEEDS_ADMIN: the account holds the operator or admin role, and only an admin may suspend it. Nothing was written",
+  })
   @RequireRole('operator')
   @ApiBody({ schema: openApiSchema(SuspendBody) })
   @ApiCreatedResponse({ schema: SuspensionView })
@@ -64,7 +71,8 @@ export class SuspensionsController {
     description: 'REQUEST.VALIDATION_FAILED; OPS.SUSPENSION_UNTIL_PAST (`until` not in the future); OPS.SUSPENSION_TOO_LONG; OPS.CANNOT_SUSPEND_SELF. Nothing was written',
   })
   async suspend(@CurrentUser() user: AuthenticatedUser, @Param(new ZodBodyPipe(AccountParamSchema)) { accountId }: AccountPath, @Body(new ZodBodyPipe(SuspendBody)) body: SuspendBody) {
-    return this.dataSource.transaction((m) => suspendAccount(m, this.outbox, { accountId, actorId: user.accountId, reason: body.reason, until: body.until }));
+    const order = { accountId, actorId: user.accountId, actorIsAdmin: user.roles.includes('admin'), reason: body.reason, until: body.until };
+    return this.dataSource.transaction((m) => suspendAccount(m, this.outbox, order));
   }
 
   /** Lifts the current suspension before its end: the account may sign in again (its old sessions stay ended). */
