@@ -2,13 +2,14 @@ import { Logger } from '@nestjs/common';
 import type { types } from 'mediasoup';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Room } from '../room/room.js';
 import { finalizePlaylist, summarizePlaylist, type PlaylistSummary } from './hls-playlist.js';
+import { PlaylistPublisher } from './playlist-publisher.js';
 import { recordingSdp, type RecordedStream } from './recording-sdp.js';
-import type { ReplayWriter } from '@onair/replay-store';
+import { PLAYLIST, type ReplayWriter } from '@onair/replay-store';
 
 /** The recording's simulcast layer: the middle one (360p from a 180p/360p/720p publisher). */
 const RECORDED_SPATIAL_LAYER = 1;
@@ -22,7 +23,8 @@ const KEY_FRAME_RECOVERY_MS = 10_000;
  * (comedia off, RTCP on its own port) whose Consumer sends RTP to ffmpeg, which transcodes VP8
  * to H.264 360p (libx264 ultrafast: cheap, and playable by any HLS player, unlike VP8) and
  * Opus to AAC, and writes HLS with 2 s segments (key frames forced every 2 s) into the replay
- * store: a growing EVENT playlist, served as the live HLS while the broadcast is live. `stop()`
+ * store: a growing EVENT playlist (published by PlaylistPublisher, which corrects ffmpeg's
+ * wall-clock stamps), served as the live HLS while the broadcast is live. `stop()`
  * ends ffmpeg, which writes the last segment, and makes the playlist VOD: the same segments are
  * the replay.
  */
@@ -39,6 +41,7 @@ export class Recorder {
     private readonly transports: types.PlainTransport[],
     private readonly consumers: types.Consumer[],
     private readonly ffmpeg: ChildProcess,
+    private readonly playlist: PlaylistPublisher,
   ) {
     this.exited = new Promise((resolve) => ffmpeg.once('exit', (code) => resolve(code)));
     ffmpeg.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000)));
@@ -50,6 +53,7 @@ export class Recorder {
     const transports: types.PlainTransport[] = [];
     const consumers: types.Consumer[] = [];
     const streams: RecordedStream[] = [];
+    let playlist: PlaylistPublisher | undefined;
     try {
       for (const producer of room.producers.values()) {
         const rtpPort = await freePortPair();
@@ -66,13 +70,16 @@ export class Recorder {
       }
       const sdp = join(sdpDir, 'input.sdp');
       await writeFile(sdp, recordingSdp(streams));
-      const ffmpeg = spawn(ffmpegBin, ffmpegArgs(sdp, dir, streams), { stdio: ['ignore', 'ignore', 'pipe'] });
-      const recorder = new Recorder(room, dir, sdpDir, transports, consumers, ffmpeg);
+      playlist = await PlaylistPublisher.open(dir);
+      playlist.watch();
+      const ffmpeg = spawn(ffmpegBin, ffmpegArgs(sdp, dir, playlist.ffmpegPlaylist, streams), { stdio: ['ignore', 'ignore', 'pipe'] });
+      const recorder = new Recorder(room, dir, sdpDir, transports, consumers, ffmpeg, playlist);
       await recorder.listening(streams.map((s) => s.rtpPort));
       await recorder.flow();
       return recorder;
     } catch (err) {
       for (const t of transports) t.close();
+      await playlist?.close();
       await rm(sdpDir, { recursive: true, force: true });
       throw err;
     }
@@ -91,11 +98,12 @@ export class Recorder {
     clearTimeout(kill);
     if (code !== 0 && code !== 255) this.log.warn(`ffmpeg for ${this.room.broadcastId} exited with ${code}: ${this.stderrTail}`);
     await rm(this.sdpDir, { recursive: true, force: true });
-    const playlist = join(this.dir, 'index.m3u8');
-    const text = await readFile(playlist, 'utf8').catch(() => '');
+    const text = await this.playlist.close();
     if (!text) return { segments: 0, durationMs: 0, ended: false };
     const vod = finalizePlaylist(text);
-    await writeFile(playlist, vod);
+    const tmp = join(this.dir, `${PLAYLIST}.tmp`);
+    await writeFile(tmp, vod);
+    await rename(tmp, join(this.dir, PLAYLIST));
     return summarizePlaylist(vod);
   }
 
@@ -112,6 +120,15 @@ export class Recorder {
   }
 
   private async flow(): Promise<void> {
+    // When the first packet goes to ffmpeg, the media starts (PlaylistPublisher's stamps).
+    for (const consumer of this.consumers) {
+      await consumer.enableTraceEvent(['rtp']);
+      consumer.once('trace', (trace) => {
+        this.playlist.mediaStarted(wallClockOf(trace.timestamp));
+        void consumer.enableTraceEvent([]).catch(() => undefined);
+      });
+    }
+    this.playlist.mediaFlowing();
     for (const consumer of this.consumers) await consumer.resume();
     const video = this.consumers.find((c) => c.kind === 'video');
     if (!video) return;
@@ -123,6 +140,11 @@ export class Recorder {
   }
 }
 
+/** The worker stamps trace events with uv_hrtime (CLOCK_MONOTONIC), the clock of process.hrtime. */
+function wallClockOf(workerMs: number): number {
+  return Date.now() - (Number(process.hrtime.bigint() / 1_000_000n) - workerMs);
+}
+
 /** Only the producer's codec, without RTX: ffmpeg neither retransmits nor reads RTX. */
 function recordingCapabilities(router: types.Router, kind: types.MediaKind): types.RtpCapabilities {
   return {
@@ -131,7 +153,7 @@ function recordingCapabilities(router: types.Router, kind: types.MediaKind): typ
   };
 }
 
-function ffmpegArgs(sdp: string, dir: string, streams: RecordedStream[]): string[] {
+function ffmpegArgs(sdp: string, dir: string, playlist: string, streams: RecordedStream[]): string[] {
   const hasVideo = streams.some((s) => s.kind === 'video');
   const hasAudio = streams.some((s) => s.kind === 'audio');
   return [
@@ -163,10 +185,11 @@ function ffmpegArgs(sdp: string, dir: string, streams: RecordedStream[]): string
     // wall-clock start (program_date_time: players and the bench measure latency from it), and
     // a segment's name appears only once the segment is complete (temp_file: written as .tmp,
     // renamed, and never rewritten: caches keep it for a day). The playlist itself is always
-    // replaced by a rename for an EVENT playlist, so a reader never sees half of one.
+    // replaced by a rename for an EVENT playlist, so a reader never sees half of one. ffmpeg's
+    // stamps are late: PlaylistPublisher publishes this playlist as index.m3u8 with honest ones.
     '-hls_flags', 'append_list+independent_segments+program_date_time+temp_file',
     '-hls_segment_filename', join(dir, 'segment-%05d.ts'),
-    join(dir, 'index.m3u8'),
+    playlist,
   ];
 }
 

@@ -3,11 +3,23 @@ import { PublisherJoinedEvent, PublisherLeftEvent, RecordingFinishedEvent } from
 import { startTelemetry } from '@onair/telemetry';
 import { EventCollector, waitUntil } from '@onair/testing';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ok, publishTestPattern, sfuSuite, SignalClient } from '../sfu-worker.test-app.js';
 import { summarizePlaylist } from './hls-playlist.js';
+import { stampedSegments } from './program-date-time.js';
+
+/**
+ * For each segment, how long after the end its EXT-X-PROGRAM-DATE-TIME + #EXTINF claim its
+ * file was complete (mtime; segments are renamed into place complete). Players and the bench
+ * measure live latency from the stamps: a negative lag (a file complete before the media in it
+ * ended) means the stamps are late and the latency understated.
+ */
+function completionLagsMs(dir: string, text: string): number[] {
+  return stampedSegments(text).map((s) => Math.round(statSync(join(dir, s.uri)).mtimeMs - (s.startMs + s.durationMs)));
+}
+const honestLag = (lag: number) => lag >= -150 && lag <= 1000;
 
 startTelemetry({ serviceName: 'sfu-worker' });
 
@@ -40,6 +52,10 @@ describe('recording a broadcast to HLS in the replay store', () => {
     for (const name of segmentNames(early)) expect(existsSync(join(dir, name))).toBe(true);
     await waitUntil(() => segmentNames(livePlaylist()).length > segmentNames(early).length, 10_000, 'the live playlist to grow');
     expect(segmentNames(livePlaylist()).slice(0, segmentNames(early).length)).toEqual(segmentNames(early));
+    // Honest stamps: each live segment ends (by its stamp) at most a little before its file is
+    // complete (encoding, the rename), and not after.
+    const liveLags = completionLagsMs(dir, livePlaylist());
+    expect({ liveLags, honest: liveLags.every(honestLag) }).toEqual({ liveLags, honest: true });
     await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - publishedAt))));
     ok(await publisher.request('leave'));
     await media.stop();
@@ -66,6 +82,10 @@ describe('recording a broadcast to HLS in the replay store', () => {
     }
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
     expect(files).toHaveLength(summary.segments);
+    // The replay keeps the live stamps; the last segment was only closed when ffmpeg exited.
+    const replayLags = completionLagsMs(dir, text).slice(0, -1);
+    expect({ replayLags, honest: replayLags.every(honestLag) }).toEqual({ replayLags, honest: true });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.m3u8'))).toEqual(['index.m3u8']);
 
     const play = spawnSync(ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg', ['-v', 'error', '-i', join(dir, 'index.m3u8'), '-f', 'null', '-'], {
       encoding: 'utf8',
