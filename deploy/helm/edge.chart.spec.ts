@@ -26,6 +26,22 @@ describe('edge chart: operators\' port', () => {
       expect(t.stderr).toMatch(/trustedProxies/);
     }
   }, TIMEOUT_MS);
+
+  it('sizes its shared cache well inside the memory limit, and takes identity\'s keys from its services unless told', () => {
+    const all = rendered(chart);
+    const config = manifest(all, 'ConfigMap');
+    expect(config).toMatch(/^ {2}EDGE_SHARED_CACHE_MB: "64"$/m);
+    expect(config).toMatch(/^ {2}EDGE_SHARED_CACHE_MAX_ENTRY_MB: "8"$/m);
+    expect(config).toMatch(/^ {2}EDGE_SHARED_CACHE_MAX_TTL_SECONDS: "30"$/m);
+    expect(config).not.toMatch(/EDGE_JWKS_URL/);
+    expect(config).toMatch(/\\"identity\\":\\"http:\/\/identity:/);
+    const limit = /limits:\n\s+cpu: "?[\dm]+"?\n\s+memory: (\d+)Mi/.exec(manifest(all, 'Deployment'));
+    expect(Number(limit?.[1])).toBeGreaterThanOrEqual(64 + 150);
+    const told = manifest(rendered(chart, ['--set', 'config.jwksUrl=http://identity.auth:7101/.well-known/jwks.json', '--set', 'config.sharedCache.maxMB=0']), 'ConfigMap');
+    expect(told).toMatch(/^ {2}EDGE_JWKS_URL: "http:\/\/identity\.auth:7101\/\.well-known\/jwks\.json"$/m);
+    expect(told).toMatch(/^ {2}EDGE_SHARED_CACHE_MB: "0"$/m);
+    expect(helmTemplate(chart, ['--set', 'config.sharedCache.maxEntryMB=0']).status).not.toBe(0);
+  }, TIMEOUT_MS);
 });
 
 describe('edge chart: broadcasts', () => {

@@ -98,4 +98,16 @@ describe('edge configuration', () => {
   ])('refuses %s at boot', (_what, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('keeps a 64 MiB shared cache checking tokens with identity\'s keys by default; 0 turns it off', () => {
+    expect(loadConfig({}).sharedCache).toEqual({ maxBytes: 64 * 1024 * 1024, maxEntryBytes: 8 * 1024 * 1024, maxTtlMs: 30_000, jwksUrl: new URL('http://127.0.0.1:7101/.well-known/jwks.json') });
+    const told = loadConfig({ EDGE_SHARED_CACHE_MB: '4', EDGE_SHARED_CACHE_MAX_ENTRY_MB: '16', EDGE_JWKS_URL: 'https://id.example.org/keys' }).sharedCache;
+    // No entry may be larger than the whole cache.
+    expect(told).toMatchObject({ maxBytes: 4 * 1024 * 1024, maxEntryBytes: 4 * 1024 * 1024, jwksUrl: new URL('https://id.example.org/keys') });
+    expect(loadConfig({ EDGE_SHARED_CACHE_MB: '0' }).sharedCache).toBeUndefined();
+    expect(loadConfig({ EDGE_SERVICES: 'chat=http://127.0.0.1:7105', EDGE_ROUTES: '/v1/chat=chat' }).sharedCache?.jwksUrl).toBeUndefined();
+    for (const bad of [{ EDGE_SHARED_CACHE_MB: '-1' }, { EDGE_SHARED_CACHE_MAX_TTL_SECONDS: '0' }, { EDGE_JWKS_URL: 'file:///etc/keys' }]) {
+      expect(() => loadConfig(bad)).toThrow();
+    }
+  });
 });

@@ -151,6 +151,21 @@ const Env = z.object({
    */
   EDGE_WEB_ROOT: z.string().optional(),
   EDGE_CSP_CONNECT_SRC: ConnectSources.prefault(''),
+  /**
+   * The shared cache (src/shared-cache): memory for the GET answers upstreams mark `public` (live
+   * HLS of public broadcasts, replays, avatars), kept as a CDN would. 0 turns it off.
+   */
+  EDGE_SHARED_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
+  /** Larger answers pass through uncached. */
+  EDGE_SHARED_CACHE_MAX_ENTRY_MB: z.coerce.number().int().min(1).max(1024).default(8),
+  /** The longest any answer is kept, whatever its max-age: a takedown's last segments leave by then. */
+  EDGE_SHARED_CACHE_MAX_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  /**
+   * identity's signing keys, to check the access token of a request answered from the cache.
+   * Unset: /.well-known/jwks.json of the `identity` service in EDGE_SERVICES (none there:
+   * answers filled with credentials are never served from the cache).
+   */
+  EDGE_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   ...observabilityEnv,
 });
 
@@ -176,6 +191,8 @@ export interface EdgeConfig {
   webClient?: { root: string; required: boolean };
   /** More connect-src sources for the web client's CSP (SFU nodes signalled directly). */
   cspConnectSources: string[];
+  /** Undefined: no shared cache. */
+  sharedCache?: { maxBytes: number; maxEntryBytes: number; maxTtlMs: number; jwksUrl?: URL };
   otlpEndpoint?: string;
   logLevel: LogLevel;
 }
@@ -215,6 +232,20 @@ function webClientRoot(raw: string | undefined): EdgeConfig['webClient'] {
   return raw ? { root: resolve(raw), required: true } : undefined;
 }
 
+const MB = 1024 * 1024;
+
+function sharedCacheOf(e: z.infer<typeof Env>, services: Map<string, URL>): EdgeConfig['sharedCache'] {
+  if (e.EDGE_SHARED_CACHE_MB === 0) return undefined;
+  const identity = services.get('identity');
+  const jwksUrl = e.EDGE_JWKS_URL ? new URL(e.EDGE_JWKS_URL) : identity ? new URL('/.well-known/jwks.json', identity) : undefined;
+  return {
+    maxBytes: e.EDGE_SHARED_CACHE_MB * MB,
+    maxEntryBytes: Math.min(e.EDGE_SHARED_CACHE_MAX_ENTRY_MB, e.EDGE_SHARED_CACHE_MB) * MB,
+    maxTtlMs: e.EDGE_SHARED_CACHE_MAX_TTL_SECONDS * 1000,
+    jwksUrl,
+  };
+}
+
 /** Reads and validates the environment once, at boot; a bad value stops the process. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): EdgeConfig {
   const e = parseEnv('edge', Env, env);
@@ -235,6 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.EDGE_PUBLIC_URL,
     webClient: webClientRoot(e.EDGE_WEB_ROOT),
     cspConnectSources: e.EDGE_CSP_CONNECT_SRC,
+    sharedCache: sharedCacheOf(e, services),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: e.LOG_LEVEL,
   };

@@ -3,6 +3,7 @@ import { extractTraceContext, SpanKind, withSpan } from '@onair/telemetry';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EDGE_CONFIG, type EdgeConfig } from '../config.js';
+import { SharedCache } from '../shared-cache/shared-cache.js';
 import { clientAddress } from './client-address.js';
 import { MalformedPathError, NoRouteError, UnsupportedUpgradeError, writeError, writeRawError, type EdgeHttpError } from './proxy.errors.js';
 import { malformedPathReason, pathOf } from './request-path.js';
@@ -21,9 +22,11 @@ export class EdgeProxy implements OnApplicationShutdown {
   private readonly routes: RouteTable;
   private readonly agents = new UpstreamAgents();
   private readonly tunnels = new Set<Duplex>();
+  private readonly cache?: SharedCache;
 
   constructor(@Inject(EDGE_CONFIG) private readonly config: EdgeConfig) {
     this.routes = new RouteTable(config.routes);
+    this.cache = config.sharedCache ? new SharedCache(config.sharedCache) : undefined;
   }
 
   /** Express middleware, mounted before Nest's router and without a body parser. */
@@ -34,7 +37,9 @@ export class EdgeProxy implements OnApplicationShutdown {
     const route = this.routes.match(pathOf(target));
     if (!route) return next();
     const clientIp = clientAddress(req, this.config.trustedProxies);
-    forwardRequest(req, res, route, { clientIp, agents: this.agents, timeoutMs: this.config.upstreamTimeoutMs, onError: this.logFailure });
+    const options = { clientIp, agents: this.agents, timeoutMs: this.config.upstreamTimeoutMs, onError: this.logFailure };
+    if (this.cache && SharedCache.accepts(req)) return this.cache.handle(req, res, route, options);
+    forwardRequest(req, res, route, options);
   };
 
   /** Listener of the HTTP server's `upgrade` event. Express never sees these requests. */

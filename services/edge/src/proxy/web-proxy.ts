@@ -10,6 +10,8 @@ export interface WebProxyOptions {
   agents: UpstreamAgents;
   timeoutMs: number;
   onError: (err: EdgeHttpError, req: IncomingMessage) => void;
+  /** Sees the upstream's answer first; `true` takes it over (the caller answers the client). */
+  takeOver?: (upstreamRes: IncomingMessage) => boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, route:
 
   upstream.on('response', (upstreamRes) => {
     upstream.setTimeout(0);
+    if (options.takeOver?.(upstreamRes)) return;
     res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, clientResponseHeaders(upstreamRes));
     upstreamRes.pipe(res);
     // An upstream that dies mid-answer: the client must see a broken response, not a short one.
