@@ -4,8 +4,9 @@
 // playlist at /v1/broadcasts/:id/live/index.m3u8. Then k6 (support/hls-viewers.k6.mjs) ramps up
 // to BENCH_VIEWERS virtual viewers, each reloading the playlist every target duration and
 // fetching each new segment through the edge with a viewer's access token, as hls.js does
-// (BENCH_ACCOUNTS accounts shared among them). No CDN in front: every request reaches the edge
-// and stream-sessions. Prints progress on stderr, then one line:
+// (BENCH_ACCOUNTS accounts shared among them). No CDN in front: every request reaches the edge,
+// whose shared cache (services/edge/src/shared-cache) answers all but the first request per
+// segment and per playlist second. Prints progress on stderr, then one line:
 //   hls: <n> viewers, segment fetch p99 <a> ms, live-edge latency p50 <b> s, <e> errors
 // Live-edge latency: when a viewer has a segment, minus the wall-clock end of its media
 // (EXT-X-PROGRAM-DATE-TIME + its duration): how far behind real time the newest picture a
@@ -85,7 +86,9 @@ async function runK6(broadcastId: string, tokens: string[]): Promise<K6Summary> 
     // The script's settings as k6's own -e flags: its __ENV holds only those for certain.
     const flags = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     const child = spawn(localEnv('ONAIR_K6_BIN'), ['run', '--quiet', `--log-output=file=${K6_LOG}`, ...flags, SCRIPT], {
-      env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },
+      // GOGC 400: k6's heap holds 2,000 VUs, and each collection of it (every ~10 s at Go's
+      // default 100) took 1-2 s of both cores, which showed as the fetch times' tail.
+      env: { GOGC: '400', ...process.env, K6_NO_USAGE_REPORT: 'true' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
