@@ -6,18 +6,21 @@ source "$ONAIR_ROOT/tools/lib/kube-tools.sh"
 run_all_tests() {
   local passed=0 failed=0
   ensure_node # here, not in the subshell below: jest must run on Node 24 too
-  # On an empty cache the control plane's binaries compile for ~10 min: start them now, beside the
-  # downloads and the other builds, rather than after them. ensure_kube_tools then finds them built.
-  local kube_log="$ONAIR_STATE/logs/kube-tools.log" kube_build
+  # On an empty cache the control plane's binaries compile for ~10 min and the chart tools for
+  # ~9: start both now, beside the downloads and the other builds, rather than after them.
+  # ensure_helm_tools and ensure_kube_tools then find them built.
+  local kube_log="$ONAIR_STATE/logs/kube-tools.log" helm_log="$ONAIR_STATE/logs/helm-tools.log" kube_build helm_build
   mkdir -p "$ONAIR_STATE/logs"
   ( build_kube_tools ) >"$kube_log" 2>&1 &
   kube_build=$!
-  if ( workspace_install && infra_cmd up && workspace_build && ensure_helm_tools ) &&
-    { wait "$kube_build" || { echo "building the Kubernetes control plane failed (log: $kube_log)" >&2; tail -n 20 "$kube_log" >&2; false; }; } &&
-    ( ensure_kube_tools ); then
+  ( build_helm_tools ) >"$helm_log" 2>&1 &
+  helm_build=$!
+  if ( workspace_install && infra_cmd up && workspace_build ) &&
+    _built_in_background "$helm_build" "the chart tools" "$helm_log" && ( ensure_helm_tools ) &&
+    _built_in_background "$kube_build" "the Kubernetes control plane" "$kube_log" && ( ensure_kube_tools ); then
     passed=$((passed + 1))
   else
-    kill "$kube_build" 2>/dev/null
+    kill "$kube_build" "$helm_build" 2>/dev/null
     echo "setup failed (see above): no test ran" >&2
     echo "0 passed, 1 failed"
     return 1
@@ -55,6 +58,14 @@ run_all_tests() {
   done
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
+}
+
+# _built_in_background <pid> <what> <log>: waits for a background build; says where its log is if it failed.
+_built_in_background() {
+  wait "$1" && return 0
+  echo "building $2 failed (log: $3)" >&2
+  tail -n 20 "$3" >&2
+  return 1
 }
 
 # One jest run over every project (jest.config.js); its own summary is printed, its counts are
