@@ -5,7 +5,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, freePorts, repoRoot, TestContext } from '@onair/testing';
-import { buildImages, commandOf, imageConfig, layoutDigest, run, runImage, uidOf, waitReady, type RunningContainer } from './oci-runtime.test-app';
+import { buildImages, commandOf, imageConfig, layoutDigest, run, runImage, stdoutOf, uidOf, waitReady, type RunningContainer } from './oci-runtime.test-app';
 
 const APP_UID = 10001;
 // Built twice (reproducibility); every image is built once and run.
@@ -158,7 +158,8 @@ describe('tools/onair images', () => {
   }, 300_000);
 
   it('pushes an image to a registry and pulls it back with the same digest', async () => {
-    const registryBin = run('bash', ['-c', 'source tools/lib/common.sh && source tools/lib/images.sh && images_registry_bin']).trim().split('\n').pop()!;
+    // On an empty cache this builds the registry, and the build's progress lines go to stderr.
+    const registryBin = stdoutOf('bash', ['-c', 'source tools/lib/common.sh && source tools/lib/images.sh && images_registry_bin']).trim().split('\n').pop()!;
     const dir = mkdtempSync(join(tmpdir(), 'onair-registry-'));
     const port = await freePort();
     writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);

@@ -10,11 +10,21 @@ export const imagesDir = join(repoRoot, '.onair/images');
 export const layout = join(imagesDir, 'oci');
 const nodeBin = join(process.env.HOME ?? '/root', '.cache/onair/node-24.21.0/bin');
 
-/** Runs a command to completion; throws with its output when it fails. */
-export function run(cmd: string, args: string[], env: Record<string, string> = {}): string {
+function completed(cmd: string, args: string[], env: Record<string, string>) {
   const r = spawnSync(cmd, args, { cwd: repoRoot, env: { ...process.env, PATH: `${nodeBin}:${process.env.PATH}`, ...env }, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`.slice(-6000));
+  return r;
+}
+
+/** Runs a command to completion; its output, stderr after stdout. Throws with it when it fails. */
+export function run(cmd: string, args: string[], env: Record<string, string> = {}): string {
+  const r = completed(cmd, args, env);
   return `${r.stdout}${r.stderr}`;
+}
+
+/** The same, its stdout alone: what a tools/ function prints as its answer, without the progress lines it writes to stderr. */
+export function stdoutOf(cmd: string, args: string[], env: Record<string, string> = {}): string {
+  return completed(cmd, args, env).stdout;
 }
 
 /** `tools/onair images build <names>`; the digest and compressed size it printed for each. */

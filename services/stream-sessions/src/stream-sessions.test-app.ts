@@ -27,7 +27,7 @@ import {
 import { ERROR_CODE_TRAILER } from '@onair/grpc-service';
 import { encodeEvent } from '@onair/kafka';
 import { ServiceTls } from '@onair/service-tls';
-import { freePort, repoRoot, serviceTlsEnv, type TestContext, type TestUser } from '@onair/testing';
+import { freePort, json, repoRoot, serviceTlsEnv, waitUntil, type TestContext, type TestUser } from '@onair/testing';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -181,6 +181,21 @@ export class FakeSfu {
     );
   }
 
+  /** A node signalling at `signallingUrl` that relays nothing, idle, with room for 1000 viewers. */
+  standaloneNode(nodeId: string, signallingUrl: string) {
+    return this.publish(
+      NodeLoadReportedEvent,
+      create(NodeLoadReportedSchema, {
+        nodeId,
+        signallingUrl,
+        relayUrl: '',
+        workers: [create(WorkerLoadSchema, { pid: 1, routers: 0, consumers: 0, cpuPercent: 0, bitrateBps: 0n })],
+        consumerCapacity: 1000,
+        at: timestampFromDate(new Date()),
+      }),
+    );
+  }
+
   joined(broadcastId: string, nodeId: string, publisherId: string) {
     const at = timestampFromDate(new Date());
     return this.publish(PublisherJoinedEvent, create(PublisherJoinedSchema, { broadcastId, nodeId, publisherId, at }));
@@ -226,6 +241,12 @@ export function httpClient(base: string) {
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(user?.authHeader ?? {}) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
+}
+
+/** Resolves once placement knows an SFU node: a new broadcast of `owner` gets a publish ticket. */
+export async function untilPlacementKnowsANode(call: ReturnType<typeof httpClient>, owner: TestUser): Promise<void> {
+  const probe = await json(await call('POST', '/v1/broadcasts', owner, newBroadcast()));
+  await waitUntil(async () => (await call('POST', `/v1/broadcasts/${probe.id}/tickets`, owner, { role: 'publish' })).status === 201, 20_000, 'the SFU node known');
 }
 
 export const newBroadcast = (overrides: Record<string, unknown> = {}) => ({

@@ -1,13 +1,10 @@
-import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { NodeLoadReportedEvent, NodeLoadReportedSchema, WorkerLoadSchema } from '@onair/contracts';
 import { verifyMediaTicket } from '@onair/media-tickets';
 import { startTelemetry } from '@onair/telemetry';
-import { json, TestContext, waitUntil, type TestUser } from '@onair/testing';
+import { json, TestContext, type TestUser } from '@onair/testing';
 import { createRemoteJWKSet } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { Client as PgClient } from 'pg';
-import { FakeSfu, httpClient, newBroadcast, sql, startPlatform } from '../stream-sessions.test-app.js';
+import { FakeSfu, httpClient, newBroadcast, sql, startPlatform, untilPlacementKnowsANode } from '../stream-sessions.test-app.js';
 
 startTelemetry({ serviceName: 'stream-sessions' });
 
@@ -34,20 +31,8 @@ describe('RTMP ingest tickets', () => {
     keys = createRemoteJWKSet(new URL(platform.sessions.jwksUrl));
     pg = await sql(ctx, platform.sessions.schema);
     [ann, bob] = await Promise.all([ctx.newUser(), ctx.newUser()]);
-    const sfu = await FakeSfu.connect(ctx);
-    await sfu.publish(
-      NodeLoadReportedEvent,
-      create(NodeLoadReportedSchema, {
-        nodeId,
-        signallingUrl: 'wss://node-1.sfu.example:7104/v1/sfu/signal',
-        relayUrl: '',
-        workers: [create(WorkerLoadSchema, { pid: 1, routers: 0, consumers: 0, cpuPercent: 0, bitrateBps: 0n })],
-        consumerCapacity: 1000,
-        at: timestampFromDate(new Date()),
-      }),
-    );
-    const probe = await json(await call('POST', '/v1/broadcasts', ann, newBroadcast()));
-    await waitUntil(async () => (await call('POST', `/v1/broadcasts/${probe.id}/tickets`, ann, { role: 'publish' })).status === 201, 20_000, 'the SFU node known');
+    await (await FakeSfu.connect(ctx)).standaloneNode(nodeId, 'wss://node-1.sfu.example:7104/v1/sfu/signal');
+    await untilPlacementKnowsANode(call, ann);
   });
   afterAll(() => ctx.cleanup());
 
