@@ -28,6 +28,8 @@ const CODEC_PARAMETERS: Record<string, readonly string[]> = {
     'cbr',
   ],
   'video/vp8': ['x-google-start-bitrate', 'x-google-min-bitrate', 'x-google-max-bitrate', 'max-fr', 'max-fs'],
+  // RFC 6184; a native client publishing H.264 (browsers take VP8, the Routers' first video codec).
+  'video/h264': ['packetization-mode', 'profile-level-id', 'level-asymmetry-allowed', 'x-google-start-bitrate', 'x-google-min-bitrate', 'x-google-max-bitrate'],
   'video/rtx': ['apt', 'rtx-time'],
 };
 
@@ -41,12 +43,18 @@ const FEEDBACK = new Set(
 
 const uint32 = z.number().int().min(0).max(0xffffffff);
 const payloadType = z.number().int().min(0).max(127);
-/** An fmtp value: a non-negative integer (mediasoup-client hands them over as numbers). */
-const parameterValue = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 31 - 1);
+/** Parameters whose value is a hex token rather than a number (RFC 6184 profile-level-id: 3 bytes). */
+const HEX_PARAMETERS = new Set(['profile-level-id']);
+
+/** An fmtp value: a non-negative integer (mediasoup-client hands them over as numbers), or 3 bytes of hex. */
+const parameterValue = z.union([
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+  z.string().regex(/^[0-9A-Fa-f]{6}$/),
+]);
 
 const Codec = z
   .strictObject({
@@ -70,13 +78,15 @@ const Codec = z
   })
   .superRefine((codec, ctx) => {
     const allowed = CODEC_PARAMETERS[codec.mimeType.toLowerCase()] ?? [];
-    for (const name of Object.keys(codec.parameters ?? {})) {
+    for (const [name, value] of Object.entries(codec.parameters ?? {})) {
       if (!allowed.includes(name))
         ctx.addIssue({
           code: 'custom',
           path: ['parameters', name],
           message: `not a parameter of ${codec.mimeType}`,
         });
+      else if (typeof value !== (HEX_PARAMETERS.has(name) ? 'string' : 'number'))
+        ctx.addIssue({ code: 'custom', path: ['parameters', name], message: HEX_PARAMETERS.has(name) ? 'six hex digits' : 'a number' });
     }
   });
 

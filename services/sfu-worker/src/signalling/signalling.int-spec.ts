@@ -121,6 +121,18 @@ describe('signalling over WebSocket with real mediasoup', () => {
       rtpParameters: { codecs: [{ mimeType: 'video/H264', payloadType: 102, clockRate: 90000 }], encodings: [{ ssrc: 1 }] },
     });
     expect(h264.error?.code).toBe('SFU.INVALID_MEDIA_PARAMETERS');
+    // With RFC 6184's parameters, as a native client sends them, H.264 is a codec the Routers take.
+    const h264Params = (parameters: Record<string, unknown>) =>
+      publisher.request('produce', {
+        transportId: send.id,
+        kind: 'video',
+        rtpParameters: { codecs: [{ mimeType: 'video/H264', payloadType: 102, clockRate: 90000, parameters }], encodings: [{ ssrc: 2 }] },
+      });
+    for (const wrong of [{ 'packetization-mode': '1' }, { 'profile-level-id': 4362271 }, { 'profile-level-id': '42e01f\r\na=x' }, { 'profile-level-id': '42e01f1' }]) {
+      expect((await h264Params(wrong)).error?.code).toBe('SFU.INVALID_MEDIA_PARAMETERS');
+    }
+    const produced = ok(await h264Params({ 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 }));
+    expect(produced.id).toBeDefined();
   });
 
   it('refuses codec parameters that would inject lines into the recording SDP; nothing is produced or recorded', async () => {
