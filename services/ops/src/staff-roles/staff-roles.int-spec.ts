@@ -48,13 +48,20 @@ describe('staff roles: only an admin suspends staff', () => {
 
     expect(await suspend(colleague.id, p.admin, 'sold access to the queue')).toMatchObject({ status: 201, body: { accountId: colleague.id } });
     expect(await suspensions(colleague.id)).toEqual([{ actor_account_id: p.admin.id }]);
+    // Lifting it is an admin's call too.
+    const lift = (user: TestUser) => p.answer('POST', `/v1/ops/accounts/${colleague.id}/suspension/lift`, user, { reason: 'cleared' });
+    expect(await lift(p.operator)).toMatchObject({ status: 403, code: 'OPS.STAFF_SUSPENSION_NEEDS_ADMIN' });
+    expect(await p.sql('SELECT 1 FROM account_suspension WHERE account_id = $1 AND lifted_at IS NOT NULL', [colleague.id])).toEqual([]);
+    expect(await lift(p.admin)).toMatchObject({ status: 200, body: { accountId: colleague.id } });
   });
 
-  it("documents both 403s of the suspension: the role check's and the staff check's", async () => {
+  it("documents both 403s of the suspension and of its lift: the role check's and the staff check's", async () => {
     const doc = await json(await fetch(`${p.ops.url}/openapi.json`));
-    const forbidden: string = doc.paths['/v1/ops/accounts/{accountId}/suspension'].post.responses['403'].description;
-    expect(forbidden).toContain('AUTH.ROLE_REQUIRED');
-    expect(forbidden).toContain('OPS.STAFF_SUSPENSION_NEEDS_ADMIN');
+    for (const op of [doc.paths['/v1/ops/accounts/{accountId}/suspension'].post, doc.paths['/v1/ops/accounts/{accountId}/suspension/lift'].post]) {
+      const forbidden: string = op.responses['403'].description;
+      expect(forbidden).toContain('AUTH.ROLE_REQUIRED');
+      expect(forbidden).toContain('OPS.STAFF_SUSPENSION_NEEDS_ADMIN');
+    }
   });
 
   it('protects an account no longer once its role is revoked', async () => {

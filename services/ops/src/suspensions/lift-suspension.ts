@@ -4,8 +4,9 @@ import { AccountSuspensionLiftedEvent, AccountSuspensionLiftedSchema } from '@on
 import type { Outbox } from '@onair/kafka';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
+import { heldStaffRoles } from '../staff-roles/staff-roles.js';
 import { inForce, lockSuspensions, newestSuspension } from './account-suspension.js';
-import { NotSuspendedError } from './suspension.errors.js';
+import { NotSuspendedError, StaffSuspensionNeedsAdminError } from './suspension.errors.js';
 
 export interface LiftedSuspension {
   /** The suspension's id (the one lifted). */
@@ -18,9 +19,15 @@ export interface LiftedSuspension {
 /**
  * Lifts the account's current suspension in the caller's transaction: the row marked lifted, the
  * audit entry and ops.account_suspension_lifted.v1 (naming the suspension) in the outbox. The
- * account's old sessions stay ended; it may sign in again.
+ * account's old sessions stay ended; it may sign in again. A staff account's suspension only an
+ * admin lifts, as only an admin placed it.
  */
-export async function liftSuspension(m: EntityManager, outbox: Outbox, accountId: string, actorId: string, reason: string): Promise<LiftedSuspension> {
+export async function liftSuspension(m: EntityManager, outbox: Outbox, accountId: string, actor: { id: string; isAdmin: boolean }, reason: string): Promise<LiftedSuspension> {
+  const actorId = actor.id;
+  if (!actor.isAdmin) {
+    const staff = await heldStaffRoles(m, accountId);
+    if (staff.length > 0) throw new StaffSuspensionNeedsAdminError(staff, 'lift');
+  }
   await lockSuspensions(m, accountId);
   const at = new Date(Math.floor(Date.now()));
   const current = await newestSuspension(m, accountId);

@@ -29,13 +29,14 @@ export class CannotSuspendSelfError extends DomainError {
 
 /**
  * Staff can lock each other out of the platform; only an admin may, so one operator's slip or
- * grudge cannot take away a colleague's (or an admin's) access.
+ * grudge cannot take away a colleague's (or an admin's) access. Lifting a staff account's
+ * suspension is an admin's call too: only an admin placed it.
  */
 export class StaffSuspensionNeedsAdminError extends DomainError {
   readonly code = 'OPS.STAFF_SUSPENSION_NEEDS_ADMIN';
   readonly kind = 'forbidden' as const;
-  constructor(roles: readonly string[]) {
-    super('only an admin may suspend an account that holds a staff role', { roles });
+  constructor(roles: readonly string[], action: 'suspend' | 'lift' = 'suspend') {
+    super(`only an admin may ${action === 'suspend' ? 'suspend' : "lift the suspension of"} an account that holds a staff role`, { roles });
   }
 }
 

@@ -78,13 +78,18 @@ export class SuspensionsController {
   /** Lifts the current suspension before its end: the account may sign in again (its old sessions stay ended). */
   @Post('lift')
   @HttpCode(200)
+  @ApiForbiddenResponse({
+    description:
+      "AUTH.ROLE_REQUIRED: the caller's token does not carry the operator role; OPS.STAFF_SUSPENSION_NEEDS_ADMIN: the account holds the operator or admin role, and only an admin may lift its suspension. Nothing was written",
+  })
   @RequireRole('operator')
   @ApiBody({ schema: openApiSchema(LiftBody) })
   @ApiOkResponse({ schema: LiftedView })
   @ApiBadRequestResponse({ description: 'REQUEST.VALIDATION_FAILED' })
   @ApiConflictResponse({ description: 'OPS.NOT_SUSPENDED: no current suspension (none, lifted, or over); nothing was written' })
   async lift(@CurrentUser() user: AuthenticatedUser, @Param(new ZodBodyPipe(AccountParamSchema)) { accountId }: AccountPath, @Body(new ZodBodyPipe(LiftBody)) { reason }: LiftBody) {
-    return this.dataSource.transaction((m) => liftSuspension(m, this.outbox, accountId, user.accountId, reason));
+    const actor = { id: user.accountId, isAdmin: user.roles.includes('admin') };
+    return this.dataSource.transaction((m) => liftSuspension(m, this.outbox, accountId, actor, reason));
   }
 
   @Get()
