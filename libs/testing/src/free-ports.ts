@@ -3,6 +3,13 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 
+/**
+ * Ports this module has handed out, never handed out again. A free port stays free until the
+ * process it is given to binds it, seconds later; a platform's dozen services drew theirs at
+ * once, and two draws of the same random port failed a CI run (EADDRINUSE).
+ */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
   return freePorts(1);
 }
@@ -15,8 +22,13 @@ export async function freePort(): Promise<number> {
 export async function freePorts(n: number): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * (12_000 - n));
-    const checks = await Promise.all(Array.from({ length: n }, (_, i) => isFreeForTcpAndUdp(base + i)));
+    const range = Array.from({ length: n }, (_, i) => base + i);
+    if (range.some((port) => handedOut.has(port))) continue;
+    // Reserved before the (asynchronous) check: a concurrent call cannot pick the same ports.
+    for (const port of range) handedOut.add(port);
+    const checks = await Promise.all(range.map(isFreeForTcpAndUdp));
     if (checks.every(Boolean)) return base;
+    for (const port of range) handedOut.delete(port);
   }
 }
 
