@@ -3,6 +3,7 @@ import { PLAYLIST } from '@onair/replay-store';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { finalizePlaylist } from './hls-playlist.js';
 import { restampPlaylist, stampedSegments, type StampedSegment } from './program-date-time.js';
 
 /** ffmpeg's own playlist, beside the published one; not a replay file name, so never served. */
@@ -91,13 +92,26 @@ export class PlaylistPublisher {
     return text ?? '';
   }
 
+  /** After ffmpeg exited: publishes the final playlist as VOD (the replay), or '' if there was none. */
+  async finish(): Promise<string> {
+    const text = await this.close();
+    if (!text) return '';
+    const vod = finalizePlaylist(text);
+    await this.write(vod);
+    return vod;
+  }
+
+  /** index.m3u8 replaced by a rename: a reader never sees half of it. */
+  private async write(text: string): Promise<void> {
+    const tmp = join(this.dir, `${PLAYLIST}.tmp`);
+    await writeFile(tmp, text);
+    await rename(tmp, join(this.dir, PLAYLIST));
+  }
+
   private async publish(final: boolean): Promise<void> {
     try {
       const text = await this.restamped(final);
-      if (text === undefined) return;
-      const tmp = join(this.dir, `${PLAYLIST}.tmp`);
-      await writeFile(tmp, text);
-      await rename(tmp, join(this.dir, PLAYLIST));
+      if (text !== undefined) await this.write(text);
     } catch (err) {
       this.log.warn(`publishing the playlist in ${this.dir}: ${(err as Error).message}`);
     }

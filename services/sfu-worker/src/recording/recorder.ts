@@ -2,14 +2,14 @@ import { Logger } from '@nestjs/common';
 import type { types } from 'mediasoup';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Room } from '../room/room.js';
-import { finalizePlaylist, summarizePlaylist, type PlaylistSummary } from './hls-playlist.js';
+import { summarizePlaylist, type PlaylistSummary } from './hls-playlist.js';
 import { PlaylistPublisher } from './playlist-publisher.js';
 import { recordingSdp, type RecordedStream } from './recording-sdp.js';
-import { PLAYLIST, type ReplayWriter } from '@onair/replay-store';
+import type { ReplayWriter } from '@onair/replay-store';
 
 /** The recording's simulcast layer: the middle one (360p from a 180p/360p/720p publisher). */
 const RECORDED_SPATIAL_LAYER = 1;
@@ -36,7 +36,6 @@ export class Recorder {
 
   private constructor(
     readonly room: Room,
-    private readonly dir: string,
     private readonly sdpDir: string,
     private readonly transports: types.PlainTransport[],
     private readonly consumers: types.Consumer[],
@@ -73,7 +72,7 @@ export class Recorder {
       playlist = await PlaylistPublisher.open(dir);
       playlist.watch();
       const ffmpeg = spawn(ffmpegBin, ffmpegArgs(sdp, dir, playlist.ffmpegPlaylist, streams), { stdio: ['ignore', 'ignore', 'pipe'] });
-      const recorder = new Recorder(room, dir, sdpDir, transports, consumers, ffmpeg, playlist);
+      const recorder = new Recorder(room, sdpDir, transports, consumers, ffmpeg, playlist);
       await recorder.listening(streams.map((s) => s.rtpPort));
       await recorder.flow();
       return recorder;
@@ -98,13 +97,8 @@ export class Recorder {
     clearTimeout(kill);
     if (code !== 0 && code !== 255) this.log.warn(`ffmpeg for ${this.room.broadcastId} exited with ${code}: ${this.stderrTail}`);
     await rm(this.sdpDir, { recursive: true, force: true });
-    const text = await this.playlist.close();
-    if (!text) return { segments: 0, durationMs: 0, ended: false };
-    const vod = finalizePlaylist(text);
-    const tmp = join(this.dir, `${PLAYLIST}.tmp`);
-    await writeFile(tmp, vod);
-    await rename(tmp, join(this.dir, PLAYLIST));
-    return summarizePlaylist(vod);
+    const vod = await this.playlist.finish();
+    return vod ? summarizePlaylist(vod) : { segments: 0, durationMs: 0, ended: false };
   }
 
   /** ffmpeg has bound every RTP port (our own bind fails) or exited. */
