@@ -4,17 +4,18 @@
 // simulcast). Two phases:
 // - one after another on an otherwise idle platform: the page measures from the ticket request
 //   to the first video frame shown (requestVideoFrameCallback);
-// - a burst: viewers signed in beforehand all open the watch page at once, measured from each
-//   page's first ticket request to its first frame, any ticket retries and refusals included.
+// - a burst: BURST WebRTC viewers (tools/loadclient, one Go process) join at once, measured from
+//   each one's first ticket request to its first complete key frame, ticket retries included.
 // Prints one line:
 //   join-first-frame: p50 <a> ms, p95 <b> ms over <n> joins; burst of <m>: p50 <c> ms, p95 <d> ms
 // Knobs: BENCH_JOINS (30), BENCH_BURST (30), BENCH_EDGE_URL (http://127.0.0.1:8080).
 // needs: platform
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, endOnPage, goLiveOnPage, signInOnPage, type PageGlobals } from '../../libs/testing/src/chromium.ts';
 import { p50p95 } from './support/latency-summary.ts';
 import { localEnv } from './support/local-env.ts';
-import { firstTicketToFirstFrameMs, newViewerPage, signInFirst } from './support/watch-pages.ts';
 import { newAccount, type Person } from './support/web-accounts.ts';
 
 const JOINS = Number(process.env.BENCH_JOINS ?? 30);
@@ -22,6 +23,7 @@ const BURST = Number(process.env.BENCH_BURST ?? 30);
 const EDGE = process.env.BENCH_EDGE_URL ?? 'http://127.0.0.1:8080';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const run = promisify(execFile);
 
 /** The broadcaster's page, live. */
 async function goLive(browser: Browser, broadcaster: Person): Promise<{ studio: Page; broadcastId: string }> {
@@ -54,40 +56,27 @@ async function joinOnce(browser: Browser, broadcastId: string, viewer: Person): 
   }
 }
 
+interface BurstResult { id: number; error?: string; tickets?: number; tracks: Array<{ kind: string; firstFrameMs?: number }> | null }
+
 /**
- * BURST fresh contexts, signed in one after another beforehand (sign-in is not measured), open
- * the watch page at once; each one's time from its first ticket request to its first frame.
- * Each leaves once its first frame is shown, as in the sequential phase (the pages still joining
- * then share the machine's cores with fewer video decoders).
+ * BURST viewers of one signed-in account join at once through the platform's own path (a
+ * consume ticket each from the edge, the node's signalling WebSocket, a WebRtcTransport: ICE,
+ * DTLS, SRTP), as tools/loadclient's subscribers: real WebRTC peers in one Go process, where
+ * 30 Chromium pages on this machine's 2 cores spent seconds in their own start-up and decoders
+ * (a Chromium burst measured the browsers: p50 7 s). Each one's time runs from its first ticket
+ * request to its first complete key frame (the first frame a decoder could show), refused
+ * joins and their new tickets included, as the watch page retries them.
  */
-async function joinAtOnce(browser: Browser, broadcastId: string, viewer: Person): Promise<number[]> {
-  const problems: string[] = [];
-  const pages: Page[] = [];
-  /** Consume tickets the pages asked for: more than one a page are retries (in the times). */
-  let tickets = 0;
-  try {
-    for (let i = 0; i < BURST; i++) {
-      pages.push(await newViewerPage(browser, problems));
-      await signInFirst(pages[i], EDGE, viewer);
-      pages[i].on('request', (r) => {
-        if (r.url().endsWith('/tickets') && r.postData()?.includes('"consume"')) tickets++;
-      });
-    }
-    log(`${BURST} signed-in viewers open the watch page at once`);
-    const times = await Promise.all(
-      pages.map(async (page) => {
-        await page.goto(`${EDGE}/watch/${broadcastId}`);
-        const ms = await firstTicketToFirstFrameMs(page, 30_000);
-        await page.context().close();
-        return ms;
-      }),
-    );
-    if (problems.length) throw new Error(`page errors in the burst: ${problems.join('; ')}`);
-    log(`  burst: ${tickets} consume tickets asked for by ${BURST} pages`);
-    return times;
-  } finally {
-    await Promise.all(pages.map((page) => page.context().close()));
-  }
+async function joinAtOnce(broadcastId: string, viewer: Person): Promise<number[]> {
+  log(`${BURST} viewers join at once (tools/loadclient)`);
+  const args = ['onair', '-edge', EDGE, '-login', viewer.handle, '-password', viewer.password, '-broadcast', broadcastId, '-n', String(BURST), '-ramp', '0s', '-duration', '3s', '-join-timeout', '20s'];
+  const { stdout } = await run(localEnv('ONAIR_LOADCLIENT_BIN'), args, { maxBuffer: 64 * 1024 * 1024 });
+  const results = (JSON.parse(stdout) as { results: BurstResult[] }).results;
+  const firstFrame = (r: BurstResult) => r.tracks?.find((t) => t.kind === 'video')?.firstFrameMs;
+  const failed = results.filter((r) => !firstFrame(r));
+  if (failed.length) throw new Error(`${failed.length} of ${BURST} burst viewers showed no frame: ${failed.slice(0, 5).map((r) => `#${r.id} ${r.error ?? 'no complete key frame'}`).join('; ')}`);
+  log(`  burst: ${results.reduce((n, r) => n + (r.tickets ?? 1), 0)} consume tickets asked for by ${BURST} viewers`);
+  return results.map((r) => firstFrame(r)!);
 }
 
 async function main(): Promise<void> {
@@ -105,7 +94,7 @@ async function main(): Promise<void> {
       times.push(ms);
       log(`  join ${String(i).padStart(3)}: first frame after ${ms.toFixed(0)} ms`);
     }
-    const burst = await joinAtOnce(browser, broadcastId, viewer);
+    const burst = await joinAtOnce(broadcastId, viewer);
     log(`  burst: first frames after ${[...burst].sort((a, b) => a - b).map((ms) => ms.toFixed(0)).join(' ')} ms`);
     await endOnPage(studio);
     console.log(`join-first-frame: ${p50p95(times)} over ${times.length} joins; burst of ${burst.length}: ${p50p95(burst)}`);

@@ -33,6 +33,24 @@ run_all_tests() {
     failed=$((failed + 1)); echo "lint FAILED (log: $ONAIR_STATE/logs/lint.log)" >&2; tail -n 30 "$ONAIR_STATE/logs/lint.log" >&2
   fi
 
+  step "go test: tools/loadclient"
+  local go_log="$ONAIR_STATE/logs/go-test.log" go_counts
+  go_counts=$(cd "$ONAIR_ROOT/tools/loadclient" && CGO_ENABLED=0 go test -count=1 -json ./... 2>"$go_log.stderr" | tee "$go_log" | node -e '
+    // One count per test; a package that failed with no failing test (it did not build: Go 1.24+
+    // reports that in JSON too) counts once.
+    const [pass, failed, pkgFailed] = [{ n: 0 }, new Map(), new Set()];
+    for (const line of require("fs").readFileSync(0, "utf8").split("\n")) {
+      let e;
+      try { e = JSON.parse(line); } catch { continue; }
+      if (e.Test && e.Action === "pass") pass.n++;
+      if (e.Test && e.Action === "fail") failed.set(e.Package, (failed.get(e.Package) ?? 0) + 1);
+      if (!e.Test && e.Action === "fail" && !failed.has(e.Package)) pkgFailed.add(e.Package);
+    }
+    console.log(pass.n, [...failed.values()].reduce((a, b) => a + b, 0) + pkgFailed.size);')
+  go_counts=${go_counts:-0 1}
+  passed=$((passed + ${go_counts% *})); failed=$((failed + ${go_counts#* }))
+  if [ "${go_counts#* }" -eq 0 ]; then ok "go test: ${go_counts% *} passed"; else echo "go test FAILED (log: $go_log)" >&2; tail -n 30 "$go_log.stderr" >&2; fi
+
   step "jest: every project's unit and integration tests"
   local results="$ONAIR_STATE/jest-results.json" e2e_results="$ONAIR_STATE/jest-results-e2e.json"
   rm -f "$results" "$e2e_results"

@@ -28,11 +28,11 @@ type ticketAnswer struct {
 // maxAvoided is what stream-sessions takes at most in avoidNodeIds.
 const maxAvoided = 8
 
-// ticket asks the edge for a publish or consume ticket of the broadcast. With onlyNode set it
-// asks again, each node it was given and did not want added to avoidNodeIds (the hint the web
-// client sends for nodes it lost), until stream-sessions names that node.
-func (p *onAirPlatform) ticket(ctx context.Context, role string) (ticketAnswer, error) {
-	var avoid []string
+// ticket asks the edge for a publish or consume ticket of the broadcast, naming in avoidNodeIds
+// the nodes the caller lost (as the web client does). With onlyNode set it asks again, each node
+// it was given and did not want added to avoidNodeIds, until stream-sessions names that node.
+func (p *onAirPlatform) ticket(ctx context.Context, role string, lost ...string) (ticketAnswer, error) {
+	avoid := slices.Clone(lost)
 	for {
 		var t ticketAnswer
 		body := map[string]any{"role": role}
@@ -83,6 +83,10 @@ func (p *onAirPlatform) post(ctx context.Context, path string, body, out any) er
 	defer res.Body.Close()
 	answer, _ := io.ReadAll(res.Body)
 	if res.StatusCode >= 300 {
+		var refusal struct{ Error *signalError } // the platform's error body: {"error": {code, message}}
+		if json.Unmarshal(answer, &refusal) == nil && refusal.Error != nil && refusal.Error.Code != "" {
+			return fmt.Errorf("POST %s answered %d: %w", path, res.StatusCode, refusal.Error)
+		}
 		return fmt.Errorf("POST %s answered %d: %s", path, res.StatusCode, answer)
 	}
 	return json.Unmarshal(answer, out)

@@ -54,7 +54,9 @@ func (c *signalConn) readLoop() {
 	for {
 		var f signalFrame
 		if err := c.ws.ReadJSON(&f); err != nil {
-			c.closeErr = err
+			if c.closeErr == nil { // a refusal the server sent before closing says more than the close
+				c.closeErr = err
+			}
 			return
 		}
 		if f.Notification != "" {
@@ -105,7 +107,7 @@ func (c *signalConn) request(ctx context.Context, method string, params any, out
 		}
 		return nil
 	case <-c.closed:
-		return fmt.Errorf("%s: socket closed: %v", method, c.closeErr)
+		return fmt.Errorf("%s: socket closed: %w", method, c.closeErr)
 	case <-ctx.Done():
 		return fmt.Errorf("%s: %w", method, ctx.Err())
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"net/url"
@@ -50,13 +51,51 @@ type producerRef struct {
 	Kind       string `json:"kind"`
 }
 
+// retryElsewhere are the refusals a new ticket may get past, as the web client's watch page
+// takes them (services/web/src/watch/viewer.ts); true: the next tickets avoid the node that
+// refused (it is full, going or unreachable).
+var retryElsewhere = map[string]bool{
+	"SFU.RELAY_UNAVAILABLE": false, "SFU.DRAINING": true, "SFU.ROOM_FULL": true, "SFU.NO_WORKER": false,
+	"SFU.DISCONNECTED": true, "STREAM_SESSIONS.NO_SFU_AVAILABLE": false,
+}
+
+// joinAttempts is how many tickets one join tries, as the watch page's first join does.
+const joinAttempts = 5
+
 // subscribeOnAir is one viewer, as the web client's watch page does it with mediasoup-client,
 // except that it waits for both the video and the audio Producer and takes them in one offer.
-// It returns once ctx ends (the run is over) or when joining fails within joinCtx.
+// A refusal a new ticket may get past is retried with one (res counts the tickets), all
+// within joinCtx. It returns once ctx ends (the run is over) or when joining fails.
 func subscribeOnAir(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPlatform, res *subscriberResult) error {
-	ticket, err := platform.ticket(joinCtx, "consume")
+	var lost []string
+	for attempt := 1; ; attempt++ {
+		res.ticketTaken()
+		node, err := watchOnce(ctx, joinCtx, api, platform, res, lost)
+		var refusal *signalError
+		if err == nil || attempt == joinAttempts || !errors.As(err, &refusal) {
+			return err
+		}
+		avoid, retry := retryElsewhere[refusal.Code]
+		if !retry {
+			return err
+		}
+		if avoid && node != "" {
+			lost = append(lost, node)
+		}
+		select { // the watch page's pause before a new ticket (services/web/src/sfu/avoided-nodes.ts)
+		case <-time.After(min(time.Second, 150*time.Millisecond<<(attempt-1))):
+		case <-joinCtx.Done():
+			return err
+		}
+	}
+}
+
+// watchOnce joins with one ticket (avoiding the nodes in lost) and receives until ctx ends. It
+// returns the node the ticket named and, when joining failed, why.
+func watchOnce(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPlatform, res *subscriberResult, lost []string) (string, error) {
+	ticket, err := platform.ticket(joinCtx, "consume", lost...)
 	if err != nil {
-		return err
+		return "", err
 	}
 	producers := make(chan producerRef, 4)
 	onNotify := func(name string, data json.RawMessage) {
@@ -83,22 +122,22 @@ func subscribeOnAir(ctx, joinCtx context.Context, api *webrtc.API, platform *onA
 	signalURL := ticket.SignallingURL + "?ticket=" + url.QueryEscape(ticket.Ticket) + "&broadcastId=" + url.QueryEscape(platform.broadcastID)
 	sig, err := dialSignal(joinCtx, signalURL, onNotify)
 	if err != nil {
-		return err
+		return ticket.NodeID, err
 	}
 	defer sig.close()
-	byKind, err := awaitProducers(joinCtx, producers)
+	byKind, err := awaitProducers(joinCtx, producers, sig)
 	if err != nil {
-		return err
+		return ticket.NodeID, err
 	}
 	var caps struct {
 		RtpCapabilities json.RawMessage `json:"rtpCapabilities"`
 	}
 	if err := sig.request(joinCtx, "getRouterRtpCapabilities", map[string]any{}, &caps); err != nil {
-		return err
+		return ticket.NodeID, err
 	}
 	var transport msTransport
 	if err := sig.request(joinCtx, "createWebRtcTransport", map[string]string{"direction": "recv"}, &transport); err != nil {
-		return err
+		return ticket.NodeID, err
 	}
 	// The Router's own capabilities stand for the Device's: pion takes VP8, Opus and RTX,
 	// and ignores header extensions it did not negotiate.
@@ -107,13 +146,13 @@ func subscribeOnAir(ctx, joinCtx context.Context, api *webrtc.API, platform *onA
 		c := &msConsumer{}
 		params := map[string]any{"transportId": transport.ID, "producerId": byKind[kind], "rtpCapabilities": caps.RtpCapabilities}
 		if err := sig.request(joinCtx, "consume", params, c); err != nil {
-			return err
+			return ticket.NodeID, err
 		}
 		consumers = append(consumers, c)
 	}
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
-		return err
+		return ticket.NodeID, err
 	}
 	defer pc.Close()
 	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
@@ -125,28 +164,31 @@ func subscribeOnAir(ctx, joinCtx context.Context, api *webrtc.API, platform *onA
 	})
 	dtls, err := answerOffer(pc, remoteOffer(&transport, consumers))
 	if err != nil {
-		return err
+		return ticket.NodeID, err
 	}
 	if err := sig.request(joinCtx, "connectWebRtcTransport", map[string]any{"transportId": transport.ID, "dtlsParameters": dtls}, nil); err != nil {
-		return err
+		return ticket.NodeID, err
 	}
 	for _, c := range consumers {
 		if err := sig.request(joinCtx, "resumeConsumer", map[string]string{"consumerId": c.ID}, nil); err != nil {
-			return err
+			return ticket.NodeID, err
 		}
 	}
 	res.joined()
 	<-ctx.Done()
-	return nil
+	return ticket.NodeID, nil
 }
 
-// awaitProducers waits until the broadcast has both a video and an audio Producer.
-func awaitProducers(ctx context.Context, producers <-chan producerRef) (map[string]string, error) {
+// awaitProducers waits until the broadcast has both a video and an audio Producer, or the
+// node refused the join (a refusal, then the close).
+func awaitProducers(ctx context.Context, producers <-chan producerRef, sig *signalConn) (map[string]string, error) {
 	byKind := map[string]string{}
 	for byKind["video"] == "" || byKind["audio"] == "" {
 		select {
 		case p := <-producers:
 			byKind[p.Kind] = p.ProducerID
+		case <-sig.closed:
+			return nil, fmt.Errorf("join: socket closed: %w", sig.closeErr)
 		case <-ctx.Done():
 			return nil, fmt.Errorf("the broadcast's producers (have %v): %w", byKind, ctx.Err())
 		}

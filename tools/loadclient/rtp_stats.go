@@ -25,11 +25,43 @@ type trackStats struct {
 	KeyFrames int `json:"keyFrames,omitempty"`
 	Width     int `json:"width,omitempty"`
 	Height    int `json:"height,omitempty"`
+	// VP8 only: when the first key frame was complete (its packets from the one that starts it
+	// to the one with the marker bit, none missing), from the subscriber's start: the first
+	// frame a decoder could show.
+	FirstFrameMs float64 `json:"firstFrameMs,omitempty"`
 
 	started  bool
 	firstExt uint64 // extended sequence number of the first packet
 	lastExt  uint64
 	maxExt   uint64
+	frame    keyFrameAssembly
+}
+
+// keyFrameAssembly follows the packets of a key frame until it is complete or broken.
+type keyFrameAssembly struct {
+	open      bool
+	timestamp uint32
+	nextSeq   uint16
+}
+
+// complete feeds one packet; true when it ends a key frame none of whose packets was missing.
+func (a *keyFrameAssembly) complete(pkt *rtp.Packet, startsKeyFrame bool) bool {
+	if startsKeyFrame {
+		a.open, a.timestamp, a.nextSeq = true, pkt.Timestamp, pkt.SequenceNumber
+	}
+	if !a.open {
+		return false
+	}
+	if pkt.Timestamp != a.timestamp || pkt.SequenceNumber != a.nextSeq {
+		a.open = false // a packet of it went missing or came out of order: wait for the next one
+		return false
+	}
+	a.nextSeq++
+	if pkt.Marker {
+		a.open = false
+		return true
+	}
+	return false
 }
 
 // readTrack counts the track's RTP until it ends (its PeerConnection closed).
@@ -66,11 +98,15 @@ func (s *trackStats) add(pkt *rtp.Packet, since time.Time, isVP8 bool) {
 	s.Packets++
 	s.Bytes += uint64(len(pkt.Payload))
 	if isVP8 {
-		if w, h, ok := vp8KeyFrameSize(pkt.Payload); ok {
+		w, h, keyFrame := vp8KeyFrameSize(pkt.Payload)
+		if keyFrame {
 			s.KeyFrames++
 			if w*h > s.Width*s.Height {
 				s.Width, s.Height = w, h
 			}
+		}
+		if s.FirstFrameMs == 0 && s.frame.complete(pkt, keyFrame) {
+			s.FirstFrameMs = float64(time.Since(since).Microseconds()) / 1000
 		}
 	}
 }
@@ -80,7 +116,7 @@ func (s *trackStats) snapshot() *trackStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := &trackStats{Kind: s.Kind, Packets: s.Packets, Bytes: s.Bytes, FirstPacketMs: s.FirstPacketMs,
-		KeyFrames: s.KeyFrames, Width: s.Width, Height: s.Height}
+		KeyFrames: s.KeyFrames, Width: s.Width, Height: s.Height, FirstFrameMs: s.FirstFrameMs}
 	if s.started {
 		out.Expected = s.maxExt - s.firstExt + 1
 		if out.Expected > s.Packets {

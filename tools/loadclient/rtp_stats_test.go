@@ -41,3 +41,26 @@ func TestTheLargestKeyFrameSizeIsKept(t *testing.T) {
 		t.Fatalf("key frames %d width %d, want 3 and 1280", got.KeyFrames, got.Width)
 	}
 }
+
+func TestTheFirstFrameIsTheFirstKeyFrameWithNoPacketMissing(t *testing.T) {
+	keyStart := []byte{0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x00, 0x05, 0xd0, 0x02}
+	middle := []byte{0x00, 0xaa}
+	pkt := func(seq uint16, ts uint32, marker bool, payload []byte) *rtp.Packet {
+		return &rtp.Packet{Header: rtp.Header{SequenceNumber: seq, Timestamp: ts, Marker: marker}, Payload: payload}
+	}
+	s := &trackStats{Kind: "video"}
+	start := time.Now().Add(-time.Second)              // a first frame a second after the start
+	s.add(pkt(10, 900, false, middle), start, true)    // the tail of a frame joined midway
+	s.add(pkt(11, 900, true, middle), start, true)     // its marker: not a key frame's
+	s.add(pkt(12, 1800, false, keyStart), start, true) // a key frame starts...
+	s.add(pkt(14, 1800, true, middle), start, true)    // ...and 13 is missing: not complete
+	if s.snapshot().FirstFrameMs != 0 {
+		t.Fatal("a key frame with a missing packet counted as the first frame")
+	}
+	s.add(pkt(15, 2700, false, keyStart), start, true)
+	s.add(pkt(16, 2700, false, middle), start, true)
+	s.add(pkt(17, 2700, true, middle), start, true)
+	if s.snapshot().FirstFrameMs < 1000 {
+		t.Fatal("a complete key frame did not count as the first frame")
+	}
+}

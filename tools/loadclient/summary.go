@@ -16,6 +16,7 @@ type subscriberResult struct {
 	Receiving    bool          `json:"receiving"`
 	Tracks       []*trackStats `json:"tracks"`
 	SpatialLayer *int          `json:"spatialLayer,omitempty"` // OnAir: the last consumerLayersChanged
+	Tickets      int           `json:"tickets,omitempty"`      // OnAir: consume tickets asked for (more than one: retries)
 	start        time.Time
 }
 
@@ -44,6 +45,12 @@ func (r *subscriberResult) track(kind string) *trackStats {
 	t := &trackStats{Kind: kind}
 	r.Tracks = append(r.Tracks, t)
 	return t
+}
+
+func (r *subscriberResult) ticketTaken() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Tickets++
 }
 
 func (r *subscriberResult) setLayer(spatial int) {

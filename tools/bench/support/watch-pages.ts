@@ -1,8 +1,7 @@
 // Viewers' watch pages in Chromium, as the benches drive and read them: what a page's
 // `window.onair` (services/web/src/watch/viewer.ts) and <body> marks tell.
 import type { Browser, Page } from 'playwright-core';
-import { signInOnPage, type PageGlobals } from '../../../libs/testing/src/chromium.ts';
-import type { Person } from './web-accounts.ts';
+import type { PageGlobals } from '../../../libs/testing/src/chromium.ts';
 
 /**
  * What a function run in a watch page reads there (this file is typed for Node, not the DOM).
@@ -10,7 +9,6 @@ import type { Person } from './web-accounts.ts';
  */
 interface WatchPageGlobals extends PageGlobals {
   onair: {
-    firstTicketToFirstFrameMs(): number | null;
     joins(): number;
     framesDecoded(): Promise<number>;
   };
@@ -23,18 +21,6 @@ export async function newViewerPage(browser: Browser, problems: string[]): Promi
   return page;
 }
 
-/**
- * Signs in on /signin, which then stays put (next=/signin): the page is ready to open a watch page
- * that joins at once, without the sign-in's password hash in what is measured.
- */
-export async function signInFirst(page: Page, edge: string, person: Person): Promise<void> {
-  await page.goto(`${edge}/signin?next=/signin`);
-  await signInOnPage(page, person);
-  await page.waitForSelector('#signin', { state: 'detached', timeout: 30_000 }).catch(async (err: Error) => {
-    throw new Error(`signing ${person.handle} in: ${await page.textContent('#signin-error')}`, { cause: err });
-  });
-}
-
 /** Where the page stands: its state, the SFU node it is on, its status line. */
 export async function describePage(page: Page): Promise<string> {
   const [state, node, status] = await Promise.all([
@@ -45,28 +31,6 @@ export async function describePage(page: Page): Promise<string> {
   return `${state ?? 'no state'} on ${node ?? 'no node'}: "${status ?? ''}"`;
 }
 
-/** Until the page's join shows its first frame: the time from its first ticket request, retries included. */
-export async function firstTicketToFirstFrameMs(page: Page, timeoutMs: number): Promise<number> {
-  // A function (evaluated once), not a string (evaluated at each poll, refused by the page's CSP).
-  const handle = await page
-    .waitForFunction(
-      () => {
-        // `onair` is not there yet while the watch page's code is still loading.
-        const { onair, document } = globalThis as unknown as Partial<WatchPageGlobals> & PageGlobals;
-        return onair?.firstTicketToFirstFrameMs() ?? (document.body.dataset.state === 'error' ? -1 : null);
-      },
-      undefined,
-      { timeout: timeoutMs, polling: 20 },
-    )
-    .catch(async (err: Error) => {
-      throw new Error(`no first frame within ${timeoutMs} ms: ${await describePage(page)}`, { cause: err });
-    });
-  const ms = (await handle.jsonValue()) as number;
-  if (ms < 0) throw new Error(`viewer failed: ${await describePage(page)}`);
-  return ms;
-}
-
-/** Joins the page made so far. */
 export const joinsOf = (page: Page): Promise<number> => page.evaluate(() => (globalThis as unknown as WatchPageGlobals).onair.joins());
 
 /**

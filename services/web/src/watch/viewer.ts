@@ -52,7 +52,6 @@ class Left extends Error {}
 const onPage: { viewer?: Viewer } = {};
 (window as unknown as { onair: unknown }).onair = {
   joinToFirstFrameMs: () => onPage.viewer?.joinToFirstFrameMs() ?? null,
-  firstTicketToFirstFrameMs: () => onPage.viewer?.firstTicketToFirstFrameMs() ?? null,
   joins: () => onPage.viewer?.joins() ?? 0,
   framesDecoded: () => onPage.viewer?.framesDecoded() ?? Promise.resolve(0),
 };
@@ -69,7 +68,7 @@ export class Viewer {
    * When the last join's last ticket request and its first ticket request (retries and refusals
    * before its first frame included) were made, when its first video frame was shown; how many joins.
    */
-  private readonly join = { startedAt: 0, firstAskedAt: 0, firstFrameAt: 0, count: 0 };
+  private readonly join = { startedAt: 0, firstFrameAt: 0, count: 0 };
   private video?: HTMLVideoElement;
   private signalling?: Signalling;
   private left = false;
@@ -123,11 +122,6 @@ export class Viewer {
   /** Time from the last join's ticket request to its first video frame shown, once shown. */
   joinToFirstFrameMs(): number | null {
     return this.join.firstFrameAt > 0 ? this.join.firstFrameAt - this.join.startedAt : null;
-  }
-
-  /** Time from the last join's first ticket request to its first video frame shown, the retries in between included. */
-  firstTicketToFirstFrameMs(): number | null {
-    return this.join.firstFrameAt > 0 ? this.join.firstFrameAt - this.join.firstAskedAt : null;
   }
 
   joins(): number {
@@ -207,8 +201,6 @@ export class Viewer {
     transport?.close();
     for (const consumer of this.consumers.splice(0)) this.stream.removeTrack(consumer.track);
     if (this.video) this.video.srcObject = null;
-    // A join that showed its first frame is over; one that did not goes on (its retries count in its time).
-    if (this.join.firstFrameAt) this.join.firstAskedAt = 0;
     this.join.firstFrameAt = 0;
     if (this.left) throw new Left();
     if (this.fallback.after(reason)) throw new UseHls(reason);
@@ -253,7 +245,6 @@ export class Viewer {
     for (;;) {
       if (this.left) throw new Left();
       this.join.startedAt = performance.now();
-      this.join.firstAskedAt ||= this.join.startedAt;
       try {
         return await requestTicket(this.broadcastId, 'consume', this.avoid.list());
       } catch (err) {
@@ -262,7 +253,6 @@ export class Viewer {
         if (!(err instanceof ApiError) || err.code !== 'STREAM_SESSIONS.BROADCAST_NOT_LIVE') throw err;
         if (err.details.state !== 'created') throw new BroadcastOver();
         // Waiting for the broadcast to start is not joining yet.
-        this.join.firstAskedAt = 0;
         this.show('waiting', 'waiting for the broadcast to start…');
         await pause(1000);
       }
