@@ -17,7 +17,8 @@
 // (<c>, <d>: at each run's capacity step, medians). When the client's core was the limit (its
 // CPU > 90 % at the failing step while the SFU's was not) the line says so instead of a ratio.
 // Knobs: BENCH_START (50), BENCH_STEP (50), BENCH_MAX (2000), BENCH_RUNS (2), BENCH_WINDOW_S (10),
-// BENCH_EDGE_URL (http://127.0.0.1:8080), BENCH_SESSIONS_URL (http://127.0.0.1:7103).
+// BENCH_EDGE_URL (http://127.0.0.1:8080), BENCH_SESSIONS_URL (http://127.0.0.1:7103), BENCH_ONLY
+// (OnAir or LiveKit: step that SFU alone, for profiling it; the line then gives no ratio).
 // needs: platform
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ const START = Number(process.env.BENCH_START ?? 50);
 const STEP = Number(process.env.BENCH_STEP ?? 50);
 const MAX = Number(process.env.BENCH_MAX ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const ONLY = process.env.BENCH_ONLY || undefined;
+if (ONLY && ONLY !== 'OnAir' && ONLY !== 'LiveKit') throw new Error(`BENCH_ONLY is OnAir or LiveKit, not ${ONLY}`);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
 const [SFU_CORE, CLIENT_CORE] = ['0', '1'];
 const [LOSS_LIMIT, CPU_LIMIT] = [0.5, 90];
@@ -206,13 +209,16 @@ async function main(): Promise<void> {
   log(`OnAir: sfu-worker node ${NODE_ID}, ${Object.entries(NODE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}, everything else at its defaults; node and worker on core ${SFU_CORE}`);
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
-    log(`run ${i + 1}/${RUNS}: OnAir`);
-    const onAir = await onAirTarget(broadcaster, viewer);
-    try {
-      runs.push(await stepUp(onAir));
-    } finally {
-      await onAir.stop();
+    if (ONLY !== 'LiveKit') {
+      log(`run ${i + 1}/${RUNS}: OnAir`);
+      const onAir = await onAirTarget(broadcaster, viewer);
+      try {
+        runs.push(await stepUp(onAir));
+      } finally {
+        await onAir.stop();
+      }
     }
+    if (ONLY === 'OnAir') continue;
     log(`run ${i + 1}/${RUNS}: LiveKit`);
     const { target, server } = await liveKitTarget();
     if (i === 0) log(`LiveKit v1.13.5, GOMAXPROCS=1, on core ${SFU_CORE}, config:\n${server.config.replace(/^/gm, '    ')}`);
@@ -228,6 +234,11 @@ async function main(): Promise<void> {
   const [a, b] = [median(of('OnAir').map((r) => r.capacity)), median(of('LiveKit').map((r) => r.capacity))];
   const [c, d] = [median(of('OnAir').map((r) => r.cpuPer100)), median(of('LiveKit').map((r) => r.cpuPer100))];
   const cpu = `SFU CPU per 100 viewers OnAir ${c.toFixed(1)} %, LiveKit ${d.toFixed(1)} %`;
+  if (ONLY) {
+    const [n, per100] = ONLY === 'OnAir' ? [a, c] : [b, d];
+    console.log(`vs-livekit: ${ONLY} alone (BENCH_ONLY), ${n} viewers per SFU core, SFU CPU per 100 viewers ${per100.toFixed(1)} %; no ratio`);
+    return;
+  }
   const bound = runs.filter((r) => r.clientBound);
   if (bound.length > 0) {
     const which = [...new Set(bound.map((r) => r.sfu))].join(' and ');
