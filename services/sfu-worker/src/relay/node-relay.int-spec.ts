@@ -131,6 +131,65 @@ describe('relaying a broadcast from its publisher\'s node to another node', () =
     expect(other.runtime.rooms.get(nowhere as never)).toBeUndefined();
   }, 30_000);
 
+  it('pulls a Producer the origin adds right after the relay joined, while the relay is still making its pipe', async () => {
+    const broadcastId = randomUUID();
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    await publishTestPattern(ctx, suite.sfu, publisher, broadcastId, { media: false });
+    const origin = suite.sfu.runtime.rooms.get(broadcastId as never)!;
+    const direct = await origin.router.createDirectTransport();
+    const late = await direct.produce({
+      kind: 'audio',
+      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1111 }] },
+    });
+    // Its producerAdded leaves just after the relay's joined: the other node is then creating
+    // its PipeTransport (a worker round trip), and used to drop it.
+    const join = origin.join.bind(origin);
+    origin.join = (member) => {
+      join(member);
+      if (member.role === 'relay') setImmediate(() => origin.addProducer(undefined, late));
+    };
+    await relayedViewer(broadcastId);
+    const copy = other.runtime.rooms.get(broadcastId as never)!;
+    await waitUntil(async () => copy.producers.has(late.id), 10_000, 'the late Producer piped to the other node');
+    expect(copy.producers.size).toBe(3);
+  }, 30_000);
+
+  it('lets a relay wait for a room that went down with its worker until the publisher opens it again, and not longer', async () => {
+    /** The origin's mediasoup worker SIGKILLed under a live broadcast; resolves once its publisher was told. */
+    const killOriginWorker = async (publisher: SignalClient, broadcastId: string) => {
+      process.kill(suite.sfu.runtime.rooms.get(broadcastId as never)!.worker.worker.pid, 'SIGKILL');
+      expect(await publisher.closed).toEqual({ code: 1012, reason: 'SFU.WORKER_DIED' });
+      await waitUntil(async () => suite.sfu.runtime.pool.workers.length === 1, 10_000, 'the worker to be replaced');
+    };
+
+    // The publisher does not come back: the relay is refused once REOPEN_WAIT_MS (5 s) are up.
+    const gone = randomUUID();
+    const gonePublisher = await suite.sfu.join(gone, 'publish');
+    await publishTestPattern(ctx, suite.sfu, gonePublisher, gone, { media: false });
+    const killedAt = Date.now();
+    await killOriginWorker(gonePublisher, gone);
+    const ticket = await suite.issuer.sign({ broadcastId: gone, role: 'consume', nodeId: other.nodeId, relayFrom: relayFrom() });
+    const refused = await SignalClient.connect(ctx, other.signallingUrl(ticket));
+    expect((await refused.nextFrame(0)).error?.code).toBe('SFU.RELAY_UNAVAILABLE');
+    expect(Date.now() - killedAt).toBeGreaterThan(4000);
+
+    // The publisher rejoins 1 s after the death: the waiting relay opens at once, and media flows.
+    const broadcastId = randomUUID();
+    const first = await suite.sfu.join(broadcastId, 'publish');
+    await publishTestPattern(ctx, suite.sfu, first, broadcastId, { media: false });
+    await killOriginWorker(first, broadcastId);
+    const ann = relayedViewer(broadcastId);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const rejoinedAt = Date.now();
+    const publisher = await suite.sfu.join(broadcastId, 'publish');
+    const { videoProducerId } = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId);
+    await ann;
+    expect(Date.now() - rejoinedAt).toBeLessThan(4000);
+    const copy = other.runtime.rooms.get(broadcastId as never)!;
+    expect(copy.relayedFrom).toBe(suite.sfu.nodeId);
+    await waitUntil(async () => (await copy.producers.get(videoProducerId)?.getStats())?.some((st) => (st.byteCount ?? 0) > 0) ?? false, 15_000, 'video arriving from the reopened origin');
+  }, 60_000);
+
   // Last: the origin stays draining for the rest of this suite.
   it('keeps relaying the broadcasts a draining origin hosts, while it refuses new viewers with SFU.DRAINING', async () => {
     const broadcastId = randomUUID();

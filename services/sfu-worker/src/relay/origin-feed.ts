@@ -43,6 +43,15 @@ export class OriginFeed {
   private pipe?: types.PipeTransport;
   private remoteTransportId = '';
   /** When the PipeTransport pair connected, the origin's Producers were piped in, the first packet came. */
+  /**
+   * Producers the origin added before this node's pipe was up (its `producerAdded` can come right
+   * after `joined`, while the PipeTransport pair is still being made): pulled once it is.
+   */
+  private readonly heldBack = new Set<string>();
+  private pipeReady = false;
+  /** Producers being pulled, and those of them the origin closed meanwhile. */
+  private readonly pulling = new Set<string>();
+  private readonly closedWhilePulling = new Set<string>();
   private pipeConnectedAt = 0;
   private producersPipedAt = 0;
   private firstPacketAt?: number;
@@ -66,7 +75,10 @@ export class OriginFeed {
     try {
       const joined = await feed.opening();
       await feed.connectPipe();
-      for (const { producerId } of joined.producers as Array<{ producerId: string }>) await feed.pull(producerId);
+      feed.pipeReady = true;
+      const early = [...feed.heldBack];
+      feed.heldBack.clear();
+      for (const producerId of [...(joined.producers as Array<{ producerId: string }>).map((p) => p.producerId), ...early]) await feed.pull(producerId);
       feed.producersPipedAt = performance.now();
     } catch (err) {
       feed.close();
@@ -122,17 +134,23 @@ export class OriginFeed {
 
   /** The origin's Producer, piped here under the same id. */
   private async pull(producerId: string): Promise<void> {
-    if (!this.pipe || this.room.closed || this.room.producers.has(producerId)) return;
-    const consumed = await this.request('consumeForPipe', { transportId: this.remoteTransportId, producerId });
-    const producer = await this.pipe.produce({
-      id: producerId,
-      kind: consumed.kind as types.MediaKind,
-      rtpParameters: consumed.rtpParameters as types.RtpParameters,
-      paused: Boolean(consumed.producerPaused),
-    });
-    if (this.room.closed) return producer.close();
-    this.room.addProducer(undefined, producer);
-    this.watchFirstPacket(producer);
+    if (!this.pipe || this.room.closed || this.room.producers.has(producerId) || this.pulling.has(producerId)) return;
+    this.pulling.add(producerId);
+    try {
+      const consumed = await this.request('consumeForPipe', { transportId: this.remoteTransportId, producerId });
+      const producer = await this.pipe.produce({
+        id: producerId,
+        kind: consumed.kind as types.MediaKind,
+        rtpParameters: consumed.rtpParameters as types.RtpParameters,
+        paused: Boolean(consumed.producerPaused),
+      });
+      if (this.room.closed || this.closedWhilePulling.has(producerId)) return producer.close();
+      this.room.addProducer(undefined, producer);
+      this.watchFirstPacket(producer);
+    } finally {
+      this.pulling.delete(producerId);
+      this.closedWhilePulling.delete(producerId);
+    }
   }
 
   /**
@@ -155,10 +173,14 @@ export class OriginFeed {
   }
 
   private onNotification(name: string, data: Record<string, unknown>): void {
+    const producerId = String(data.producerId);
     if (name === 'producerAdded') {
-      void this.pull(String(data.producerId)).catch((err: Error) => this.log.warn(`pulling ${String(data.producerId)}: ${err.message}`));
+      if (!this.pipeReady) this.heldBack.add(producerId);
+      else void this.pull(producerId).catch((err: Error) => this.log.warn(`pulling ${producerId}: ${err.message}`));
     } else if (name === 'producerClosed') {
-      this.room.producers.get(String(data.producerId))?.close();
+      this.heldBack.delete(producerId);
+      if (this.pulling.has(producerId)) this.closedWhilePulling.add(producerId);
+      this.room.producers.get(producerId)?.close();
     } else if (name === 'broadcastEnded') {
       // The origin's reason, passed on to this node's viewers (a takedown shows as one).
       this.room.close('broadcast-ended', END_REASONS.includes(String(data.reason)) ? (data.reason as BroadcastEndReason) : 'unspecified');

@@ -12,6 +12,15 @@ import { Room, type BroadcastEndReason } from './room.js';
 
 /** How many ended broadcast ids are remembered, so a late ticket cannot reopen a room. */
 const ENDED_MEMORY = 10_000;
+/**
+ * How long after a broadcast's room went down with its mediasoup worker a relay asking for it
+ * waits for the room to open again: the worker is replaced in the process, and the publisher's
+ * page (on the origin) or the viewers (on a relaying node) rejoin here at once. Refused at
+ * once, the nodes below would retry on a backoff of up to a second each and resume that late.
+ */
+export const REOPEN_WAIT_MS = 5_000;
+/** Relays waiting at once for rooms to reopen; past this, refused as before. */
+const MAX_WAITING_RELAYS = 64;
 
 interface RoomsEvents {
   roomOpened: [room: Room];
@@ -24,6 +33,9 @@ export class Rooms extends EventEmitter<RoomsEvents> {
   private readonly opening = new Map<BroadcastId, Promise<Room>>();
   private readonly ended = new Set<BroadcastId>();
   private readonly admissionChanges = new RecentAdmissionChanges();
+  /** Rooms lately closed by their worker's death: when, by broadcast. */
+  private readonly workerDeaths = new Map<BroadcastId, number>();
+  private waitingRelays = 0;
 
   constructor(
     private readonly pool: WorkerPool,
@@ -33,6 +45,8 @@ export class Rooms extends EventEmitter<RoomsEvents> {
     private readonly relayConfig?: RelayConfig,
   ) {
     super();
+    // Every waiting relay listens for roomOpened, beside the node's own listeners.
+    this.setMaxListeners(MAX_WAITING_RELAYS + 10);
   }
 
   get all(): Room[] {
@@ -41,6 +55,36 @@ export class Rooms extends EventEmitter<RoomsEvents> {
 
   get(broadcastId: BroadcastId): Room | undefined {
     return this.rooms.get(broadcastId);
+  }
+
+  /**
+   * The broadcast's open room, for a relay to pull from. If its room went down with a mediasoup
+   * worker less than REOPEN_WAIT_MS ago, waits until then for it to open again; otherwise
+   * (never here, ended, or moved away) undefined at once.
+   */
+  async hosted(broadcastId: BroadcastId): Promise<Room | undefined> {
+    const room = this.rooms.get(broadcastId);
+    if (room && !room.closed) return room;
+    const diedAt = this.workerDeaths.get(broadcastId);
+    const left = diedAt === undefined ? 0 : diedAt + REOPEN_WAIT_MS - Date.now();
+    if (left <= 0 || this.waitingRelays >= MAX_WAITING_RELAYS || this.ended.has(broadcastId)) return undefined;
+    this.waitingRelays++;
+    try {
+      return await new Promise<Room | undefined>((resolve) => {
+        const done = (opened: Room | undefined) => {
+          clearTimeout(timer);
+          this.off('roomOpened', onOpened);
+          resolve(opened);
+        };
+        const onOpened = (opened: Room) => {
+          if (opened.broadcastId === broadcastId) done(opened);
+        };
+        const timer = setTimeout(() => done(undefined), left);
+        this.on('roomOpened', onOpened);
+      });
+    } finally {
+      this.waitingRelays--;
+    }
   }
 
   /**
@@ -80,11 +124,20 @@ export class Rooms extends EventEmitter<RoomsEvents> {
     this.rooms.set(broadcastId, room);
     room.once('closed', (reason) => {
       if (this.rooms.get(broadcastId) === room) this.rooms.delete(broadcastId);
+      if (reason === 'worker-died') this.rememberWorkerDeath(broadcastId);
       this.log.log(`room ${broadcastId} closed (${reason})`);
     });
     this.log.log(`room ${broadcastId} opened on worker ${slot.index}${relayFrom ? `, relayed from node ${relayFrom.originNodeId}` : ''}`);
     this.emit('roomOpened', room);
     return room;
+  }
+
+  private rememberWorkerDeath(broadcastId: BroadcastId): void {
+    const at = Date.now();
+    this.workerDeaths.set(broadcastId, at);
+    setTimeout(() => {
+      if (this.workerDeaths.get(broadcastId) === at) this.workerDeaths.delete(broadcastId);
+    }, REOPEN_WAIT_MS).unref();
   }
 
   /**

@@ -184,8 +184,9 @@ export class SignallingServer {
     const token = url.searchParams.get('ticket');
     if (!token) throw new MediaTicketInvalidError('the ticket query parameter is missing');
     const ticket = await verifyRelayTicket(token, this.keys, this.options.nodeId);
-    // No room here for the broadcast: nothing to relay (the other node's viewer asks again).
-    const room = this.rooms.get(ticket.broadcastId as BroadcastId);
+    // No room here for the broadcast: nothing to relay (the other node's viewer asks again),
+    // unless it went down with a worker a moment ago and its publisher is on the way back.
+    const room = await this.rooms.hosted(ticket.broadcastId as BroadcastId);
     if (!room || room.closed) throw new RelayNotHostedError(ticket.broadcastId);
     if (ws.readyState !== WebSocket.OPEN) throw new MediaTicketInvalidError('the socket closed during the ticket check');
     const relay = new RelayDownstream(
