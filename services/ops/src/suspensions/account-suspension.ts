@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { heldStaffRoles } from '../staff-roles/staff-roles.js';
+import { StaffSuspensionNeedsAdminError } from './suspension.errors.js';
 
 export interface SuspensionRow {
   id: string;
@@ -8,6 +10,16 @@ export interface SuspensionRow {
   suspended_at: Date;
   until: Date | null;
   lifted_at: Date | null;
+}
+
+/**
+ * Only an admin suspends a staff account or lifts its suspension (as far as identity's role
+ * events have reached ops): one operator's slip or grudge cannot lock a colleague out.
+ */
+export async function requireAdminForStaff(m: EntityManager, accountId: string, actorIsAdmin: boolean, action: 'suspend' | 'lift'): Promise<void> {
+  if (actorIsAdmin) return;
+  const staff = await heldStaffRoles(m, accountId);
+  if (staff.length > 0) throw new StaffSuspensionNeedsAdminError(staff, action);
 }
 
 /**

@@ -4,9 +4,8 @@ import { AccountSuspensionLiftedEvent, AccountSuspensionLiftedSchema } from '@on
 import type { Outbox } from '@onair/kafka';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
-import { heldStaffRoles } from '../staff-roles/staff-roles.js';
-import { inForce, lockSuspensions, newestSuspension } from './account-suspension.js';
-import { NotSuspendedError, StaffSuspensionNeedsAdminError } from './suspension.errors.js';
+import { inForce, lockSuspensions, newestSuspension, requireAdminForStaff } from './account-suspension.js';
+import { NotSuspendedError } from './suspension.errors.js';
 
 export interface LiftedSuspension {
   /** The suspension's id (the one lifted). */
@@ -23,18 +22,14 @@ export interface LiftedSuspension {
  * admin lifts, as only an admin placed it.
  */
 export async function liftSuspension(m: EntityManager, outbox: Outbox, accountId: string, actor: { id: string; isAdmin: boolean }, reason: string): Promise<LiftedSuspension> {
-  const actorId = actor.id;
-  if (!actor.isAdmin) {
-    const staff = await heldStaffRoles(m, accountId);
-    if (staff.length > 0) throw new StaffSuspensionNeedsAdminError(staff, 'lift');
-  }
+  await requireAdminForStaff(m, accountId, actor.isAdmin, 'lift');
   await lockSuspensions(m, accountId);
   const at = new Date(Math.floor(Date.now()));
   const current = await newestSuspension(m, accountId);
   if (!current || !inForce(current, at)) throw new NotSuspendedError('conflict');
-  await m.query('UPDATE account_suspension SET lifted_at = $2, lifted_by = $3, lift_reason = $4 WHERE id = $1', [current.id, at, actorId, reason]);
+  await m.query('UPDATE account_suspension SET lifted_at = $2, lifted_by = $3, lift_reason = $4 WHERE id = $1', [current.id, at, actor.id, reason]);
   const audit = await appendAudit(m, {
-    actorAccountId: actorId,
+    actorAccountId: actor.id,
     action: 'account_suspension_lifted',
     targetType: 'account',
     targetId: accountId,
@@ -45,7 +40,7 @@ export async function liftSuspension(m: EntityManager, outbox: Outbox, accountId
   await outbox.add(
     m,
     AccountSuspensionLiftedEvent,
-    create(AccountSuspensionLiftedSchema, { accountId, suspensionId: current.id, actorAccountId: actorId, reason, liftedAt: timestampFromDate(at) }),
+    create(AccountSuspensionLiftedSchema, { accountId, suspensionId: current.id, actorAccountId: actor.id, reason, liftedAt: timestampFromDate(at) }),
   );
   return { id: current.id, accountId, liftedAt: at.toISOString(), auditEntryId: audit.id };
 }

@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
 import { actionReports } from '../reports/report-store.js';
-import { heldStaffRoles } from '../staff-roles/staff-roles.js';
-import { inForce, lockSuspensions, newestSuspension } from './account-suspension.js';
-import { CannotSuspendSelfError, StaffSuspensionNeedsAdminError, SuspensionTooLongError, SuspensionUntilPastError } from './suspension.errors.js';
+import { inForce, lockSuspensions, newestSuspension, requireAdminForStaff } from './account-suspension.js';
+import { CannotSuspendSelfError, SuspensionTooLongError, SuspensionUntilPastError } from './suspension.errors.js';
 
 /** Beyond this, a timed suspension is "for good" in effect; the operator says so by leaving `until` out. */
 export const MAX_SUSPENSION_YEARS = 10;
@@ -45,10 +44,7 @@ export interface Suspension {
 export async function suspendAccount(m: EntityManager, outbox: Outbox, order: SuspensionOrder): Promise<Suspension> {
   const { accountId, actorId, reason } = order;
   if (accountId === actorId) throw new CannotSuspendSelfError();
-  if (!order.actorIsAdmin) {
-    const staff = await heldStaffRoles(m, accountId);
-    if (staff.length > 0) throw new StaffSuspensionNeedsAdminError(staff);
-  }
+  await requireAdminForStaff(m, accountId, order.actorIsAdmin, 'suspend');
   await lockSuspensions(m, accountId);
   const previous = await newestSuspension(m, accountId);
   // Milliseconds, as the audit log's cursors carry them; strictly after the previous suspension,

@@ -35,7 +35,7 @@ export class CannotSuspendSelfError extends DomainError {
 export class StaffSuspensionNeedsAdminError extends DomainError {
   readonly code = 'OPS.STAFF_SUSPENSION_NEEDS_ADMIN';
   readonly kind = 'forbidden' as const;
-  constructor(roles: readonly string[], action: 'suspend' | 'lift' = 'suspend') {
+  constructor(roles: readonly string[], action: 'suspend' | 'lift') {
     super(`only an admin may ${action === 'suspend' ? 'suspend' : "lift the suspension of"} an account that holds a staff role`, { roles });
   }
 }

@@ -42,16 +42,17 @@ export class OriginFeed {
   private readonly pending = new Map<number, (frame: Frame) => void>();
   private pipe?: types.PipeTransport;
   private remoteTransportId = '';
-  /** When the PipeTransport pair connected, the origin's Producers were piped in, the first packet came. */
   /**
-   * Producers the origin added before this node's pipe was up (its `producerAdded` can come right
-   * after `joined`, while the PipeTransport pair is still being made): pulled once it is.
+   * Settles once the PipeTransport pair is connected, or the feed closed: the origin's
+   * `producerAdded` can come right after `joined`, while the pair is still being made.
    */
-  private readonly heldBack = new Set<string>();
-  private pipeReady = false;
+  private readonly pipeUp: Promise<void>;
+  private pipeSettled!: () => void;
+  private closed = false;
   /** Producers being pulled, and those of them the origin closed meanwhile. */
   private readonly pulling = new Set<string>();
   private readonly closedWhilePulling = new Set<string>();
+  /** When the PipeTransport pair connected, the origin's Producers were piped in, the first packet came. */
   private pipeConnectedAt = 0;
   private producersPipedAt = 0;
   private firstPacketAt?: number;
@@ -61,7 +62,9 @@ export class OriginFeed {
     private readonly source: RelaySource,
     private readonly socket: WebSocket,
     private readonly address: PipeAddress,
-  ) {}
+  ) {
+    this.pipeUp = new Promise((resolve) => (this.pipeSettled = resolve));
+  }
 
   /** Opens the feed; resolves once the Producers the origin has are piped into `room`. */
   static async open(room: Room, source: RelaySource, relay: RelayConfig, address: PipeAddress): Promise<OriginFeed> {
@@ -75,10 +78,8 @@ export class OriginFeed {
     try {
       const joined = await feed.opening();
       await feed.connectPipe();
-      feed.pipeReady = true;
-      const early = [...feed.heldBack];
-      feed.heldBack.clear();
-      for (const producerId of [...(joined.producers as Array<{ producerId: string }>).map((p) => p.producerId), ...early]) await feed.pull(producerId);
+      feed.pipeSettled();
+      for (const { producerId } of joined.producers as Array<{ producerId: string }>) await feed.pull(producerId);
       feed.producersPipedAt = performance.now();
     } catch (err) {
       feed.close();
@@ -89,6 +90,8 @@ export class OriginFeed {
   }
 
   close(): void {
+    this.closed = true;
+    this.pipeSettled();
     this.pipe?.close();
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(1000, 'SFU.RELAY_DONE');
   }
@@ -134,9 +137,11 @@ export class OriginFeed {
 
   /** The origin's Producer, piped here under the same id. */
   private async pull(producerId: string): Promise<void> {
-    if (!this.pipe || this.room.closed || this.room.producers.has(producerId) || this.pulling.has(producerId)) return;
+    if (this.room.producers.has(producerId) || this.pulling.has(producerId)) return;
     this.pulling.add(producerId);
     try {
+      await this.pipeUp;
+      if (!this.pipe || this.closed || this.room.closed || this.closedWhilePulling.has(producerId)) return;
       const consumed = await this.request('consumeForPipe', { transportId: this.remoteTransportId, producerId });
       const producer = await this.pipe.produce({
         id: producerId,
@@ -175,10 +180,8 @@ export class OriginFeed {
   private onNotification(name: string, data: Record<string, unknown>): void {
     const producerId = String(data.producerId);
     if (name === 'producerAdded') {
-      if (!this.pipeReady) this.heldBack.add(producerId);
-      else void this.pull(producerId).catch((err: Error) => this.log.warn(`pulling ${producerId}: ${err.message}`));
+      void this.pull(producerId).catch((err: Error) => this.log.warn(`pulling ${producerId}: ${err.message}`));
     } else if (name === 'producerClosed') {
-      this.heldBack.delete(producerId);
       if (this.pulling.has(producerId)) this.closedWhilePulling.add(producerId);
       this.room.producers.get(producerId)?.close();
     } else if (name === 'broadcastEnded') {
