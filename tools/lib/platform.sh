@@ -96,8 +96,9 @@ service_up() {
   port_open "$port" && fail "$name" "port $port is taken by another process" "$logf"
   step "$name: starting on 127.0.0.1:$port (log: $logf)"
   # exec all the way down, so $! is the node process itself (setsid does not fork here: a
-  # background subshell of a script is no process-group leader). kafkajs 2.2.4 trips Node 24's
-  # TimeoutNegativeWarning on every connection; it is harmless and would flood the log.
+  # background subshell of a script is no process-group leader). kafkajs 2.2.4's request queue
+  # trips Node 24's TimeoutNegativeWarning on every connection; libs/kafka replaces that timer
+  # (src/connection/request-queue-idle-timer.ts), the flag stays for any client made without it.
   # shellcheck disable=SC2046
   (cd "$ONAIR_ROOT" && exec env $env setsid node --disable-warning=TimeoutNegativeWarning "$entry" >>"$logf" 2>&1 </dev/null) &
   echo $! >"$pidf"

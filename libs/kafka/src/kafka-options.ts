@@ -1,4 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+// Every client the platform makes comes from here: load the fix before the first connection.
+import './connection/request-queue-idle-timer.js';
 
 export interface KafkaOptions {
   brokers: string[];
