@@ -70,3 +70,17 @@ export function udpDrops(pids: number[]): number {
   }
   return drops;
 }
+
+/** The receive buffer sizes (bytes, as the kernel holds them) of the UDP sockets `pids` hold. */
+export function udpReceiveBuffers(pids: number[]): number[] {
+  const run = spawnSync('ss', ['-u', '-a', '-m', '-n', '-p'], { encoding: 'utf8' });
+  if (run.status !== 0) return [];
+  const sizes: number[] = [];
+  const lines = run.stdout.split('\n');
+  for (let i = 0; i < lines.length - 1; i++) {
+    const owners = [...lines[i].matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+    const rb = /\brb(\d+)/.exec(lines[i + 1])?.[1];
+    if (rb && owners.some((p) => pids.includes(p))) sizes.push(Number(rb));
+  }
+  return sizes;
+}
