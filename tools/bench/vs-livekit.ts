@@ -22,7 +22,8 @@
 // Every UDP socket gets the receive buffer LiveKit's own gets (equalReceiveBuffers).
 // Knobs: BENCH_START (50), BENCH_STEP (50), BENCH_MAX (2000), BENCH_RUNS (2), BENCH_WINDOW_S (10),
 // BENCH_EDGE_URL (http://127.0.0.1:8080), BENCH_SESSIONS_URL (http://127.0.0.1:7103), BENCH_ONLY
-// (OnAir or LiveKit: step that SFU alone, for profiling it; the line then gives no ratio).
+// (OnAir or LiveKit: step that SFU alone, for profiling it; the line then gives no ratio),
+// BENCH_RMEM_DEFAULT (bytes for net.core.rmem_default during the run; LiveKit's own figure).
 // needs: platform
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

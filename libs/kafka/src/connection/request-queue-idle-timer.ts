@@ -39,4 +39,3 @@ if (typeof requestQueue.prototype.scheduleCheckPendingRequests !== 'function') {
   throw new Error('kafkajs has no RequestQueue.scheduleCheckPendingRequests: re-check the idle-timer fix against this kafkajs version');
 }
 requestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckWhileQueued;
-
