@@ -97,6 +97,7 @@ func watchOnce(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPla
 	if err != nil {
 		return "", err
 	}
+	res.ticketAnswered()
 	producers := make(chan producerRef, 4)
 	onNotify := func(name string, data json.RawMessage) {
 		switch name {
@@ -150,11 +151,21 @@ func watchOnce(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPla
 		}
 		consumers = append(consumers, c)
 	}
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	// A candidate pool of one: pion makes the ICE agent now, so its checks can be paced as a
+	// browser's before they start (ice_pacing.go).
+	pc, err := api.NewPeerConnection(webrtc.Configuration{ICECandidatePoolSize: 1})
 	if err != nil {
 		return ticket.NodeID, err
 	}
 	defer pc.Close()
+	if err := paceICEChecks(pc, browserCheckInterval); err != nil {
+		return ticket.NodeID, err
+	}
+	pc.OnConnectionStateChange(func(state webrtc.PeerConnectionState) {
+		if state == webrtc.PeerConnectionStateConnected {
+			res.connected()
+		}
+	})
 	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		if uint32(track.SSRC()) == probationSsrc {
 			go discard(track) // padding to probe bandwidth: not the broadcast

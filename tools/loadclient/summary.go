@@ -13,6 +13,8 @@ type subscriberResult struct {
 	ID           int           `json:"id"`
 	Error        string        `json:"error,omitempty"`
 	JoinedMs     float64       `json:"joinedMs,omitempty"`
+	TicketMs     float64       `json:"ticketMs,omitempty"`    // OnAir: the last ticket answered
+	ConnectedMs  float64       `json:"connectedMs,omitempty"` // ICE and DTLS done: media may flow
 	Receiving    bool          `json:"receiving"`
 	Tracks       []*trackStats `json:"tracks"`
 	SpatialLayer *int          `json:"spatialLayer,omitempty"` // OnAir: the last consumerLayersChanged
@@ -35,7 +37,25 @@ func (r *subscriberResult) fail(err error) {
 func (r *subscriberResult) joined() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.JoinedMs = float64(time.Since(r.start).Microseconds()) / 1000
+	r.JoinedMs = r.sinceStart()
+}
+
+func (r *subscriberResult) ticketAnswered() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.TicketMs = r.sinceStart()
+}
+
+func (r *subscriberResult) connected() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ConnectedMs == 0 {
+		r.ConnectedMs = r.sinceStart()
+	}
+}
+
+func (r *subscriberResult) sinceStart() float64 {
+	return float64(time.Since(r.start).Microseconds()) / 1000
 }
 
 // track registers a new track's counters; its first-packet time counts from the subscriber's start.
