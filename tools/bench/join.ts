@@ -86,7 +86,10 @@ async function joinAtOnce(broadcastId: string, viewer: Person): Promise<number[]
   log(`  burst: ${results.reduce((n, r) => n + (r.tickets ?? 1), 0)} consume tickets asked for by ${BURST} viewers`);
   // Where a burst's time goes: the key frame a viewer gets is the first one asked for after it
   // connected, so how far apart the connections are matters as much as how long they take.
-  const phase = (ms: Array<number | undefined>) => `${p50p95(ms.filter((m): m is number => m !== undefined))}, last ${Math.max(...ms.map((m) => m ?? 0)).toFixed(0)} ms`;
+  const phase = (all: Array<number | undefined>) => {
+    const ms = all.filter((m): m is number => m !== undefined);
+    return `first ${Math.min(...ms).toFixed(0)} ms, ${p50p95(ms)}, last ${Math.max(...ms).toFixed(0)} ms`;
+  };
   log(`  burst: tickets answered ${phase(results.map((r) => r.ticketMs))}; transports connected ${phase(results.map((r) => r.connectedMs))}`);
   return results.map((r) => firstFrame(r)!);
 }

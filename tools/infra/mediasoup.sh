@@ -1,5 +1,6 @@
 # Infra part "mediasoup": the mediasoup 3.12.16 C++ worker, built once from the npm tarball against
-# Debian's own libraries and cached by version (see RECIPES.md, "mediasoup worker").
+# Debian's own libraries, with OnAir's patches applied, and cached by version and patches (see
+# RECIPES.md, "mediasoup worker").
 # Why build it ourselves: the npm postinstall fetches a prebuilt binary from GitHub, then meson
 # subprojects from GitHub and wrapdb; none of those hosts is reachable here.
 # Why 3.12.16 exactly: the last release before flatbuffers and the libsrtp3 fork; the Node side of
@@ -7,7 +8,11 @@
 # Sourced by tools/lib/infra.sh: defines functions only.
 
 MEDIASOUP_VERSION=3.12.16
-MEDIASOUP_WORKER_DIR="$ONAIR_CACHE/mediasoup-worker-$MEDIASOUP_VERSION"
+# OnAir's changes to the worker's sources (tools/infra/mediasoup-patches/*.patch, applied in name
+# order); the cached worker is named after their hash, so changing one builds a new worker.
+MEDIASOUP_PATCHES=("$ONAIR_ROOT"/tools/infra/mediasoup-patches/*.patch)
+MEDIASOUP_PATCH_ID=$(cat "${MEDIASOUP_PATCHES[@]}" | sha256sum | cut -c1-12)
+MEDIASOUP_WORKER_DIR="$ONAIR_CACHE/mediasoup-worker-$MEDIASOUP_VERSION-$MEDIASOUP_PATCH_ID"
 MEDIASOUP_WORKER_PATH="$MEDIASOUP_WORKER_DIR/mediasoup-worker"
 MEDIASOUP_BUILD_DIR="$ONAIR_CACHE/build/mediasoup-$MEDIASOUP_VERSION"   # scratch, wiped per build
 MEDIASOUP_DOWNLOADS="$ONAIR_CACHE/downloads"
@@ -21,7 +26,7 @@ MEDIASOUP_LIBSRTP_SHA256=8a43ef8e9ae2b665292591af62aa1a4ae41e468b6d98d8258f91478
 
 # Build-time packages. meson comes separately (backports). The -dev packages also pull in the
 # runtime libraries the worker links to (libuv1, libssl3, libusrsctp2, libabsl20220623).
-MEDIASOUP_BUILD_DEPS=(build-essential pkg-config python3 libuv1-dev libssl-dev libusrsctp-dev
+MEDIASOUP_BUILD_DEPS=(build-essential patch pkg-config python3 libuv1-dev libssl-dev libusrsctp-dev
   libabsl-dev nlohmann-json3-dev ninja-build)
 
 # True when the file is an executable whose shared libraries all resolve.
@@ -173,7 +178,11 @@ _ms_build() {
   _ms_fetch_sources
   tar xzf "$MEDIASOUP_DOWNLOADS/mediasoup-$MEDIASOUP_VERSION.tgz" -C "$MEDIASOUP_BUILD_DIR" \
     || fail mediasoup "cannot unpack the npm tarball" "$MEDIASOUP_LOG"
-  local w="$MEDIASOUP_BUILD_DIR/package/worker"
+  local w="$MEDIASOUP_BUILD_DIR/package/worker" p
+  for p in "${MEDIASOUP_PATCHES[@]}"; do
+    patch -d "$MEDIASOUP_BUILD_DIR/package" -p1 --forward --batch <"$p" >>"$MEDIASOUP_LOG" 2>&1 \
+      || fail mediasoup "cannot apply $(basename "$p") to mediasoup $MEDIASOUP_VERSION" "$MEDIASOUP_LOG"
+  done
   local out="$w/out/Release/build"
   _ms_write_stubs "$w/subprojects"
   # meson looks for <source_filename> of libsrtp2.wrap here and checks its source_hash.
@@ -237,7 +246,7 @@ mediasoup_status() {
   local size missing
   size=$(du -h "$MEDIASOUP_WORKER_PATH" | cut -f1)
   if _ms_runnable "$MEDIASOUP_WORKER_PATH"; then
-    echo "$MEDIASOUP_WORKER_PATH ($size, mediasoup $MEDIASOUP_VERSION)"
+    echo "$MEDIASOUP_WORKER_PATH ($size, mediasoup $MEDIASOUP_VERSION with OnAir's patches $MEDIASOUP_PATCH_ID)"
   else
     missing=$(ldd "$MEDIASOUP_WORKER_PATH" 2>&1 | awk '/not found/{print $1}' | tr '\n' ' ')
     echo "$MEDIASOUP_WORKER_PATH ($size) cannot run: missing ${missing:-libraries}"

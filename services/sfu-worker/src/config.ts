@@ -47,7 +47,11 @@ const Env = z.object({
    * a single viewer took.
    */
   SFU_MAX_RELAYS_PER_ROUTER: z.coerce.number().int().min(0).max(10_000).default(32),
-  /** Minimum time between key-frame requests forwarded to a publisher (mediasoup keyFrameRequestDelay). */
+  /**
+   * Key-frame requests forwarded to a publisher: one per this delay on average, per Producer
+   * over all its streams, up to 3 saved for viewers joining together, at least 350 ms apart
+   * (mediasoup keyFrameRequestDelay, as OnAir's worker patch spends it). 0: every request.
+   */
   SFU_KEYFRAME_REQUEST_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Where clients open the signalling WebSocket; published in NodeLoadReported. */
   SFU_SIGNALLING_URL: z.url({ protocol: /^wss?$/ }).optional(),

@@ -45,6 +45,8 @@ export interface SimulcastFeed {
   producerId: string;
   /** Key-frame requests the SFU sent to the publisher so far, per layer SSRC. */
   keyFrameRequests(ssrc: number): number;
+  /** When each of those arrived (performance.now(), ms). */
+  keyFrameRequestTimes(ssrc: number): number[];
   stopLayer(index: number): Promise<void>;
 }
 
@@ -77,9 +79,9 @@ export async function publishSimulcast(
   ).id as string;
 
   const [outRtp, outRtcp] = [await bind(), await bind()];
-  const requests = new Map<number, number>();
+  const requests = new Map<number, number[]>();
   outRtcp.on('message', (buf) => {
-    for (const ssrc of plis(buf)) requests.set(ssrc, (requests.get(ssrc) ?? 0) + 1);
+    for (const ssrc of plis(buf)) requests.set(ssrc, [...(requests.get(ssrc) ?? []), performance.now()]);
   });
   const ffmpegs: ChildProcess[] = [];
   const sockets: Socket[] = [outRtp, outRtcp];
@@ -104,7 +106,8 @@ export async function publishSimulcast(
   });
   return {
     producerId,
-    keyFrameRequests: (ssrc) => requests.get(ssrc) ?? 0,
+    keyFrameRequests: (ssrc) => requests.get(ssrc)?.length ?? 0,
+    keyFrameRequestTimes: (ssrc) => [...(requests.get(ssrc) ?? [])],
     stopLayer: async (index) => {
       const ffmpeg = ffmpegs[index];
       if (ffmpeg.exitCode !== null) return;
