@@ -43,7 +43,8 @@ func runOnAir(ctx context.Context, args []string) error {
 }
 
 type joinedData struct {
-	Producers []producerRef `json:"producers"`
+	Producers       []producerRef   `json:"producers"`
+	RtpCapabilities json.RawMessage `json:"rtpCapabilities"`
 }
 
 type producerRef struct {
@@ -99,11 +100,13 @@ func watchOnce(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPla
 	}
 	res.ticketAnswered()
 	producers := make(chan producerRef, 4)
+	var routerCaps json.RawMessage // joined's; read once awaitProducers has had joined's producers
 	onNotify := func(name string, data json.RawMessage) {
 		switch name {
 		case "joined":
 			var j joinedData
 			if json.Unmarshal(data, &j) == nil {
+				routerCaps = j.RtpCapabilities
 				for _, p := range j.Producers {
 					producers <- p
 				}
@@ -130,11 +133,15 @@ func watchOnce(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPla
 	if err != nil {
 		return ticket.NodeID, err
 	}
-	var caps struct {
+	// As the watch page: the Router's capabilities come with joined (a node of an earlier
+	// release is asked for them).
+	caps := struct {
 		RtpCapabilities json.RawMessage `json:"rtpCapabilities"`
-	}
-	if err := sig.request(joinCtx, "getRouterRtpCapabilities", map[string]any{}, &caps); err != nil {
-		return ticket.NodeID, err
+	}{routerCaps}
+	if len(caps.RtpCapabilities) == 0 {
+		if err := sig.request(joinCtx, "getRouterRtpCapabilities", map[string]any{}, &caps); err != nil {
+			return ticket.NodeID, err
+		}
 	}
 	var transport msTransport
 	if err := sig.request(joinCtx, "createWebRtcTransport", map[string]string{"direction": "recv"}, &transport); err != nil {
@@ -142,14 +149,18 @@ func watchOnce(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPla
 	}
 	// The Router's own capabilities stand for the Device's: pion takes VP8, Opus and RTX,
 	// and ignores header extensions it did not negotiate.
-	var consumers []*msConsumer
-	for _, kind := range []string{"video", "audio"} {
-		c := &msConsumer{}
+	// Both consumes in flight at once: the watch page starts ICE after its video consume and
+	// takes the audio meanwhile, where one offer here needs both.
+	consumers := []*msConsumer{{}, {}}
+	consumed := make(chan error, len(consumers))
+	for i, kind := range []string{"video", "audio"} {
 		params := map[string]any{"transportId": transport.ID, "producerId": byKind[kind], "rtpCapabilities": caps.RtpCapabilities}
-		if err := sig.request(joinCtx, "consume", params, c); err != nil {
+		go func() { consumed <- sig.request(joinCtx, "consume", params, consumers[i]) }()
+	}
+	for range consumers {
+		if err := <-consumed; err != nil {
 			return ticket.NodeID, err
 		}
-		consumers = append(consumers, c)
 	}
 	// A candidate pool of one: pion makes the ICE agent now, so its checks can be paced as a
 	// browser's before they start (ice_pacing.go).

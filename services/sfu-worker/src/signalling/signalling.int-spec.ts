@@ -16,10 +16,13 @@ describe('signalling over WebSocket with real mediasoup', () => {
   it('takes a publisher and a viewer from router capabilities to produce, consume and resume', async () => {
     const broadcastId = randomUUID();
     const publisher = await suite.sfu.join(broadcastId, 'publish');
-    expect((await publisher.notification('joined')).data).toMatchObject({ broadcastId, role: 'publisher', producers: [] });
+    const joined = (await publisher.notification('joined')).data!;
+    expect(joined).toMatchObject({ broadcastId, role: 'publisher', producers: [] });
 
     const caps = ok(await publisher.request('getRouterRtpCapabilities')).rtpCapabilities;
     expect(caps.codecs.map((c: { mimeType: string }) => c.mimeType)).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
+    // joined carries the same capabilities, so a client need not ask.
+    expect(joined.rtpCapabilities).toEqual(caps);
 
     // A WebRTC transport on the worker's WebRtcServer: its one fixed port, the announced address.
     const send = ok(await publisher.request('createWebRtcTransport', { direction: 'send' }));

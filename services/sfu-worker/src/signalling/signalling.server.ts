@@ -168,6 +168,9 @@ export class SignallingServer {
       broadcastId: ticket.broadcastId,
       role,
       producers: [...room.producers.values()].map((p) => ({ producerId: p.id, kind: p.kind })),
+      // What getRouterRtpCapabilities answers, sent at once: a client loads its Device without
+      // one more round trip before it can create its transport.
+      rtpCapabilities: room.router.rtpCapabilities,
     });
     return { member: participant, handle: (method, params) => handleRequest(participant, method, params) };
   }

@@ -1,7 +1,16 @@
 // The SFU's WebSocket signalling protocol (services/sfu-worker/SIGNALLING.md): requests with
 // ids answered by responses, plus notifications pushed by the SFU.
 
+import type { RtpCapabilities } from 'mediasoup-client/types';
+
 const OPEN_TIMEOUT_MS = 10_000;
+
+/** The SFU's first frame once it admits a connection. */
+export interface Joined {
+  producers: Array<{ producerId: string; kind: string }>;
+  /** The Router's, as getRouterRtpCapabilities answers (absent from nodes of earlier releases). */
+  rtpCapabilities?: RtpCapabilities;
+}
 
 type Pending = { resolve: (data: unknown) => void; reject: (err: Error) => void };
 

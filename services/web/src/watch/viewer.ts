@@ -10,7 +10,7 @@ import { markPage } from '../app/page-marks';
 import { pause } from '../app/timing';
 import { AvoidedNodes, retryDelayMs } from '../sfu/avoided-nodes';
 import { requestTicket, signallingSocketUrl, type TicketGrant } from '../sfu/media-ticket';
-import { Signalling, SignallingError } from '../sfu/signalling';
+import { Signalling, SignallingError, type Joined } from '../sfu/signalling';
 import { endReasonOf, TAKEN_DOWN_WORDS, type EndReason } from '../broadcasts/end-reason';
 import { HlsFallback, UseHls, WEBRTC_UNREACHABLE, whenUnreachable } from './hls-fallback';
 
@@ -143,7 +143,7 @@ export class Viewer {
    * SFU closed the connection with (or SFU.BROADCAST_ENDED once the broadcast has ended).
    */
   private async watchOnce(attempts: number): Promise<string> {
-    const { signalling, producers } = await this.joinRoom(attempts);
+    const { signalling, producers, rtpCapabilities: routerCaps } = await this.joinRoom(attempts);
     let broadcastEnded = false;
     let closedWith: string | undefined;
     /** A refusal of a later consume (the publisher's Producer arriving at a full Router): we leave, and join elsewhere. */
@@ -157,7 +157,8 @@ export class Viewer {
     const device = new Device();
     let transport: Transport | undefined;
     try {
-      const { rtpCapabilities } = await signalling.request('getRouterRtpCapabilities');
+      // A node of an earlier release may not send them with joined.
+      const rtpCapabilities = routerCaps ?? (await signalling.request('getRouterRtpCapabilities')).rtpCapabilities;
       await device.load({ routerRtpCapabilities: rtpCapabilities });
       const params = await signalling.request('createWebRtcTransport', { direction: 'recv' });
       const recv = (transport = device.createRecvTransport(params));
@@ -208,7 +209,7 @@ export class Viewer {
   }
 
   /** A ticket, then the SFU node it names, until that node admits us; its `joined` producers. */
-  private async joinRoom(attempts: number): Promise<{ signalling: Signalling; producers: Array<{ producerId: string }> }> {
+  private async joinRoom(attempts: number): Promise<{ signalling: Signalling } & Joined> {
     for (let attempt = 1; ; attempt++) {
       try {
         const grant = await this.consumeTicket();
@@ -218,9 +219,8 @@ export class Viewer {
         this.status.value = 'connecting to the video server…';
         const signalling = (this.signalling = await Signalling.open(signallingSocketUrl(grant)));
         if (this.left) signalling.close();
-        // The SFU's first frame: who we are and the producers already in the room.
-        const { producers } = await signalling.next<{ producers: Array<{ producerId: string }> }>('joined');
-        return { signalling, producers };
+        // The SFU's first frame: who we are, the producers already in the room, its capabilities.
+        return { signalling, ...(await signalling.next<Joined>('joined')) };
       } catch (err) {
         if (this.left) throw new Left();
         const code = err instanceof SignallingError || err instanceof ApiError ? err.code : '';
