@@ -17,6 +17,21 @@ import (
 // The load client stands in for browsers, so it paces its checks like one.
 const browserCheckInterval = 10 * time.Millisecond
 
+// newPacedPeerConnection is an OnAir subscriber's PeerConnection, its ICE checks paced as a
+// browser's: made with a candidate pool of one, so that pion makes its ICE agent at once and
+// the interval can be set before the checks start.
+func newPacedPeerConnection(api *webrtc.API) (*webrtc.PeerConnection, error) {
+	pc, err := api.NewPeerConnection(webrtc.Configuration{ICECandidatePoolSize: 1})
+	if err != nil {
+		return nil, err
+	}
+	if err := paceICEChecks(pc, browserCheckInterval); err != nil {
+		_ = pc.Close()
+		return nil, err
+	}
+	return pc, nil
+}
+
 // paceICEChecks sets the check interval of pc's ICE agent. pion/webrtc does not pass pion/ice's
 // WithCheckInterval on, so the field is set in the agent: pc must come from a Configuration
 // with an ICE candidate pool (NewPeerConnection then makes the agent at once) and must not

@@ -67,13 +67,13 @@ func TestAPacedSubscriberConnectsToAnICELitePeer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	viewer, err := api.NewPeerConnection(webrtc.Configuration{ICECandidatePoolSize: 1})
+	viewer, err := newPacedPeerConnection(api)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer viewer.Close()
-	if err := paceICEChecks(viewer, browserCheckInterval); err != nil {
-		t.Fatal(err)
+	if got := checkInterval(viewer); got != browserCheckInterval {
+		t.Fatalf("the subscriber's check interval is %v, want %v", got, browserCheckInterval)
 	}
 	connected := make(chan struct{})
 	viewer.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {

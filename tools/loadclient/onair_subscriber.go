@@ -162,16 +162,11 @@ func watchOnce(ctx, joinCtx context.Context, api *webrtc.API, platform *onAirPla
 			return ticket.NodeID, err
 		}
 	}
-	// A candidate pool of one: pion makes the ICE agent now, so its checks can be paced as a
-	// browser's before they start (ice_pacing.go).
-	pc, err := api.NewPeerConnection(webrtc.Configuration{ICECandidatePoolSize: 1})
+	pc, err := newPacedPeerConnection(api)
 	if err != nil {
 		return ticket.NodeID, err
 	}
 	defer pc.Close()
-	if err := paceICEChecks(pc, browserCheckInterval); err != nil {
-		return ticket.NodeID, err
-	}
 	pc.OnConnectionStateChange(func(state webrtc.PeerConnectionState) {
 		if state == webrtc.PeerConnectionStateConnected {
 			res.connected()
