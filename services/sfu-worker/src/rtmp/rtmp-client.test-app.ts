@@ -88,7 +88,13 @@ export class RawRtmp {
 
   private async until(done: () => boolean, ms: number): Promise<void> {
     for (const deadline = Date.now() + ms; !done(); ) {
-      if (Date.now() > deadline) throw new Error('timed out');
+      if (Date.now() > deadline) {
+        // A process that stalled (GC, two busy cores) wakes on this timer before it reads its
+        // sockets, so the deadline looks passed with the close unread: one more look after I/O.
+        await new Promise((r) => setTimeout(r, 50));
+        if (done()) return;
+        throw new Error('timed out');
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   }
