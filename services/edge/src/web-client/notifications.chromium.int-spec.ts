@@ -112,7 +112,9 @@ describe('notifications in the web client, in Chromium', () => {
     expect(worker).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
     expect(worker.body).toContain("addEventListener('push'");
 
-    // A preference toggled off is saved at notifications.
+    // A preference toggled off is saved at notifications. Only once they are loaded: before,
+    // the box shows unchecked (and disabled), and uncheck() would return without a click.
+    await page.waitForSelector('#pref-followers:enabled:checked');
     await page.getByRole('checkbox', { name: 'Someone follows me' }).uncheck();
     await page.waitForSelector('#preferences-status:text("Saved.")');
     expect(await (await p.api('GET', '/v1/notifications/preferences', follower)).json()).toEqual({ goLive: true, followers: false, replays: true });
