@@ -1,5 +1,6 @@
 // Test-only: RTMP as encoders speak it, for the listener's tests: ffmpeg pushing a test pattern,
 // and a raw socket that says exactly what a test wants (a bad handshake, silence, huge sizes).
+import { waitUntil } from '@onair/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { writeAmf0 } from './amf0.js';
@@ -54,7 +55,7 @@ export class RawRtmp {
   /** C0 (version 3) and C1, then C2 once S0/S1/S2 are in. */
   async handshake(): Promise<void> {
     this.socket.write(Buffer.concat([Buffer.from([3]), Buffer.alloc(1536)]));
-    await this.until(() => this.received.length >= 3073, 5000);
+    await waitUntil(() => this.received.length >= 3073, 5000, 'S0, S1 and S2');
     this.socket.write(this.received.subarray(1, 1537));
     this.received = this.received.subarray(3073);
   }
@@ -80,22 +81,9 @@ export class RawRtmp {
   }
 
   async closedWithin(ms: number): Promise<boolean> {
-    return this.until(() => this.closed, ms).then(
+    return waitUntil(() => this.closed, ms, 'the close').then(
       () => true,
       () => false,
     );
-  }
-
-  private async until(done: () => boolean, ms: number): Promise<void> {
-    for (const deadline = Date.now() + ms; !done(); ) {
-      if (Date.now() > deadline) {
-        // A process that stalled (GC, two busy cores) wakes on this timer before it reads its
-        // sockets, so the deadline looks passed with the close unread: one more look after I/O.
-        await new Promise((r) => setTimeout(r, 50));
-        if (done()) return;
-        throw new Error('timed out');
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
   }
 }
