@@ -53,6 +53,13 @@ const Env = z.object({
    * (mediasoup keyFrameRequestDelay, as OnAir's worker patch spends it). 0: every request.
    */
   SFU_KEYFRAME_REQUEST_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /**
+   * A viewer who starts within this long of a stream's last key frame is sent that key frame
+   * and what followed it at once (kept by OnAir's worker patch), instead of waiting for a new
+   * one: an encoder ignores requests that come soon after another. It starts up to this far
+   * behind live. 0: every viewer waits for a new key frame.
+   */
+  SFU_KEYFRAME_CACHE_MS: z.coerce.number().int().min(0).max(2000).default(500),
   /** Where clients open the signalling WebSocket; published in NodeLoadReported. */
   SFU_SIGNALLING_URL: z.url({ protocol: /^wss?$/ }).optional(),
   /** Load reports every second: stream-sessions forgets a node silent for SFU_NODE_STALE_SECONDS (2.5 s). */
@@ -115,6 +122,7 @@ export interface MediaConfig {
   maxConsumersPerRouter: number;
   maxRelaysPerRouter: number;
   keyFrameRequestDelayMs: number;
+  keyFrameCacheMs: number;
   /** The workers' port range: PipeTransports between nodes, recording's PlainTransports. */
   relayPorts: { min: number; max: number };
 }
@@ -198,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxConsumersPerRouter: e.SFU_MAX_CONSUMERS_PER_ROUTER,
       maxRelaysPerRouter: e.SFU_MAX_RELAYS_PER_ROUTER,
       keyFrameRequestDelayMs: e.SFU_KEYFRAME_REQUEST_DELAY_MS,
+      keyFrameCacheMs: e.SFU_KEYFRAME_CACHE_MS,
       relayPorts: { min: e.SFU_RELAY_MIN_PORT, max: e.SFU_RELAY_MAX_PORT },
     },
     relay: e.SFU_RELAY_SECRET ? { secret: e.SFU_RELAY_SECRET, url: relayUrl, tls, tlsPort: e.SFU_RELAY_TLS_PORT } : undefined,

@@ -93,6 +93,8 @@ export async function platformTarget(): Promise<FanoutTarget> {
     maxConsumersPerRouter: 100_000,
     maxRelaysPerRouter: 0,
     keyFrameRequestDelayMs: KEYFRAME_REQUEST_DELAY_MS,
+    // The platform's default (SFU_KEYFRAME_CACHE_MS); bare mediasoup's workers keep none.
+    keyFrameCacheMs: 500,
     // A PlainTransport per viewer: mediasoup's whole default range, not a node's relay range.
     relayPorts: { min: 10000, max: 59999 },
   };

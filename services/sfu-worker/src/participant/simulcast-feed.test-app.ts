@@ -140,7 +140,7 @@ export function vp8KeyFrameSize(rtp: Buffer): { width: number; height: number } 
 /**
  * A viewer whose receive transport is a PlainTransport to a local socket (there is no WebRTC
  * stack in Node): it consumes over signalling like a browser, and the test sees the key
- * frames' sizes it receives.
+ * frames it receives (size and arrival time) and how many RTP packets came.
  */
 export async function plainViewer(ctx: Suite, sfu: RunningSfu, viewer: SignalClient, broadcastId: string) {
   const room = sfu.runtime.rooms.get(broadcastId as never) as Room;
@@ -148,18 +148,44 @@ export async function plainViewer(ctx: Suite, sfu: RunningSfu, viewer: SignalCli
   const sink = await bind();
   ctx.onCleanup(async () => sink.close());
   const sizes: Array<{ width: number; height: number }> = [];
+  const keyFrameTimes: number[] = [];
+  let packets = 0;
   sink.on('message', (buf) => {
+    if (buf.length >= 2 && !(buf[1] >= 192 && buf[1] <= 223)) packets++;
     const size = vp8KeyFrameSize(buf);
-    if (size) sizes.push(size);
+    if (size) {
+      sizes.push(size);
+      keyFrameTimes.push(performance.now());
+    }
   });
   const transport: types.PlainTransport = await room.router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
   await transport.connect({ ip: '127.0.0.1', port: portOf(sink) });
   participant.attachTransport(transport, 'recv');
   const rtpCapabilities = ok(await viewer.request('getRouterRtpCapabilities')).rtpCapabilities;
+  let consumedSsrc: number | undefined;
   const consume = async (producerId: string) => {
     const consumer = ok(await viewer.request('consume', { transportId: transport.id, producerId, rtpCapabilities }));
+    consumedSsrc = (consumer.rtpParameters as { encodings: Array<{ ssrc: number }> }).encodings[0].ssrc;
     ok(await viewer.request('resumeConsumer', { consumerId: consumer.id }));
     return consumer;
   };
-  return { consume, lastKeyFrameSize: () => sizes.at(-1), keyFrames: () => sizes.length };
+  /** A PLI for the last consumed stream, from the socket the SFU sends to (as a decoder that lost packets). */
+  const requestKeyFrame = () => {
+    if (consumedSsrc === undefined) throw new Error('nothing consumed yet');
+    const pli = Buffer.alloc(12);
+    pli.writeUInt8(0x81, 0); // V=2, FMT=1 (PLI)
+    pli.writeUInt8(206, 1); // PSFB
+    pli.writeUInt16BE(2, 2);
+    pli.writeUInt32BE(1, 4);
+    pli.writeUInt32BE(consumedSsrc, 8);
+    sink.send(pli, transport.tuple.localPort, '127.0.0.1');
+  };
+  return {
+    consume,
+    requestKeyFrame,
+    lastKeyFrameSize: () => sizes.at(-1),
+    keyFrames: () => sizes.length,
+    keyFrameTimes: () => [...keyFrameTimes],
+    packets: () => packets,
+  };
 }

@@ -116,7 +116,9 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   }
 
   private async startWorker(index: number): Promise<PooledWorker> {
-    const worker = await createWorker({ logLevel: 'warn', rtcMinPort: this.config.relayPorts.min, rtcMaxPort: this.config.relayPorts.max });
+    const worker = await withWorkerEnvironment({ ONAIR_KEYFRAME_CACHE_MS: String(this.config.keyFrameCacheMs) }, () =>
+      createWorker({ logLevel: 'warn', rtcMinPort: this.config.relayPorts.min, rtcMaxPort: this.config.relayPorts.max }),
+    );
     const port = this.config.rtcPortBase + index;
     const webRtcServer = await worker
       .createWebRtcServer({
@@ -153,6 +155,25 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       // The dead worker's port may take a moment to be released.
       this.log.error(`replacing worker ${index} failed (attempt ${attempt}): ${(err as Error).message}`);
       if (attempt < 10 && !this.closed) setTimeout(() => void this.replace(index, attempt + 1), 500 * attempt).unref();
+    }
+  }
+}
+
+/**
+ * Runs `start` with `vars` in process.env, restored after. Why: OnAir's worker patch reads its
+ * settings from the environment (mediasoup passes a worker no setting that could carry them),
+ * and createWorker spawns the process, copying the environment, before it returns. Pools in one
+ * process (tests, benchmarks) may differ, so the variables are not left behind.
+ */
+function withWorkerEnvironment<T>(vars: Record<string, string>, start: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return start();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     }
   }
 }
