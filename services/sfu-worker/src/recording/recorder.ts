@@ -41,6 +41,8 @@ export class Recorder {
     private readonly consumers: types.Consumer[],
     private readonly ffmpeg: ChildProcess,
     private readonly playlist: PlaylistPublisher,
+    /** ffmpeg's RTP port per stream (its RTCP port is the next one). */
+    private readonly rtpPorts: number[],
   ) {
     this.exited = new Promise((resolve) => ffmpeg.once('exit', (code) => resolve(code)));
     ffmpeg.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000)));
@@ -72,8 +74,8 @@ export class Recorder {
       playlist = await PlaylistPublisher.open(dir);
       playlist.watch();
       const ffmpeg = spawn(ffmpegBin, ffmpegArgs(sdp, dir, playlist.ffmpegPlaylist, streams), { stdio: ['ignore', 'ignore', 'pipe'] });
-      const recorder = new Recorder(room, sdpDir, transports, consumers, ffmpeg, playlist);
-      await recorder.listening(streams.map((s) => s.rtpPort));
+      const recorder = new Recorder(room, sdpDir, transports, consumers, ffmpeg, playlist, streams.map((s) => s.rtpPort));
+      await recorder.listening();
       await recorder.flow();
       return recorder;
     } catch (err) {
@@ -88,10 +90,12 @@ export class Recorder {
   async stop(): Promise<PlaylistSummary> {
     for (const t of this.timers) clearTimeout(t);
     // ffmpeg 5.1 acts on SIGINT between packets only, and a second SIGINT would abort its
-    // writes (an empty playlist). Once the publisher is gone no packet comes: ffmpeg's RTP
-    // input then gives up after 10 s without packets and ends cleanly (last segment, trailer).
+    // writes (an empty playlist). Once the publisher is gone no packet comes, and its RTP input
+    // would wait 10 s for one: an RTCP BYE on every stream ends that input at once, cleanly
+    // (last segment, trailer). A publisher who returns records again only after this.
     if (this.ffmpeg.exitCode === null) this.ffmpeg.kill('SIGINT');
     for (const t of this.transports) t.close();
+    if (this.ffmpeg.exitCode === null) await sendRtcpBye(this.rtpPorts.map((p) => p + 1));
     const kill = setTimeout(() => this.ffmpeg.kill('SIGKILL'), 30_000);
     const code = await this.exited;
     clearTimeout(kill);
@@ -102,11 +106,11 @@ export class Recorder {
   }
 
   /** ffmpeg has bound every RTP port (our own bind fails) or exited. */
-  private async listening(ports: number[]): Promise<void> {
+  private async listening(): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (this.ffmpeg.exitCode !== null) throw new Error(`ffmpeg exited at start: ${this.stderrTail}`);
-      const bound = await Promise.all(ports.map((p) => portTaken(p)));
+      const bound = await Promise.all(this.rtpPorts.map((p) => portTaken(p)));
       if (bound.every(Boolean)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -185,6 +189,21 @@ function ffmpegArgs(sdp: string, dir: string, playlist: string, streams: Recorde
     '-hls_segment_filename', join(dir, 'segment-%05d.ts'),
     playlist,
   ];
+}
+
+/**
+ * An RTCP BYE to each port: ffmpeg's SDP input ends once every stream has had one. Compound, as
+ * RFC 3550 6.1 has it (an empty receiver report, then the BYE of one SSRC): ffmpeg drops any
+ * RTP or RTCP packet under 12 bytes, the lone 8-byte BYE included.
+ */
+async function sendRtcpBye(rtcpPorts: number[]): Promise<void> {
+  const bye = Buffer.from([0x80, 201, 0, 1, 0, 0, 0, 0, 0x81, 203, 0, 1, 0, 0, 0, 0]);
+  const socket = createSocket('udp4');
+  try {
+    for (const port of rtcpPorts) await new Promise<void>((resolve) => socket.send(bye, port, '127.0.0.1', () => resolve()));
+  } finally {
+    socket.close();
+  }
 }
 
 /** An even UDP port whose successor is free too (RTP + RTCP for ffmpeg). */

@@ -59,8 +59,11 @@ describe('recording a broadcast to HLS in the replay store', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - publishedAt))));
     ok(await publisher.request('leave'));
     await media.stop();
+    const leftAt = Date.now();
 
     const [done] = await finished.waitFor(1, 45_000);
+    // ffmpeg is told the input ended (RTCP BYE) rather than left to wait 10 s for a packet.
+    expect(Date.now() - leftAt).toBeLessThan(5_000);
     const [start] = await joined.waitFor(1);
     const [end] = await left.waitFor(1);
     const broadcastMs = Number(timestampMs(end.message.at!) - timestampMs(start.message.at!));
@@ -98,4 +101,76 @@ describe('recording a broadcast to HLS in the replay store', () => {
     expect(probe.stdout).toMatch(/h264,360/);
     expect(probe.stdout).toMatch(/aac/);
   }, 120_000);
+
+  it('a publisher who returns while the recording before is finishing continues the playlist after it: one ffmpeg at a time, no segment written twice', async () => {
+    const finished = await EventCollector.start(ctx, RecordingFinishedEvent);
+    const broadcastId = randomUUID();
+    const dir = join(suite.sfu.replayDir, broadcastId);
+    const playlist = () => (existsSync(join(dir, 'index.m3u8')) ? readFileSync(join(dir, 'index.m3u8'), 'utf8') : '');
+    const segmentNames = (text: string) => text.split('\n').filter((l) => l.endsWith('.ts'));
+    const secondPart = () => segmentNames(playlist().split('#EXT-X-DISCONTINUITY')[2] ?? '');
+    // The recorders (ffmpeg) writing into this broadcast's folder, now.
+    const recorders = () => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && cmdline(pid).includes(`${dir}/segment-`));
+    const publish = async () => {
+      const publisher = await SignalClient.join(ctx, suite.sfu.signallingUrl(await suite.issuer.sign({ broadcastId, role: 'publish', nodeId: suite.sfu.nodeId })));
+      const media = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId);
+      return async () => {
+        ok(await publisher.request('leave'));
+        await media.stop();
+      };
+    };
+    let most = 0;
+    let first: string[] = [];
+    let held: number | undefined;
+    const sampler = setInterval(() => (most = Math.max(most, recorders().length)), 25);
+    try {
+      const leave = await publish();
+      await waitUntil(() => segmentNames(playlist()).length >= 2, 30_000, 'two segments');
+      first = segmentNames(playlist());
+      // The first recording is slow to finish (a loaded node): its ffmpeg is held still.
+      held = Number(recorders()[0]);
+      process.kill(held, 'SIGSTOP');
+      await leave();
+      // Back at once (a phone between networks). Past the wait for a second Producer and a
+      // recorder's start, no second ffmpeg has started.
+      const leaveAgain = await publish();
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(recorders()).toEqual([String(held)]);
+      process.kill(held, 'SIGCONT');
+      held = undefined;
+      await waitUntil(() => secondPart().length >= 3, 30_000, 'three segments after the return');
+      await leaveAgain();
+      // One RecordingFinished per part (the collector reads the topic from its start).
+      await waitUntil(() => finished.events.filter((e) => e.key === broadcastId).length === 2, 45_000, 'both parts finished');
+    } finally {
+      clearInterval(sampler);
+      if (held) process.kill(held, 'SIGCONT');
+    }
+    expect(most).toBe(1);
+    const text = playlist();
+    expect(text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    const names = segmentNames(text);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.slice(0, first.length)).toEqual(first);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()).toEqual([...names].sort());
+    // Each part is an encoder run of its own (its timestamps start again): the playlist marks
+    // where the second begins, as HLS requires, and every segment decodes cleanly.
+    const parts = text.split('#EXT-X-DISCONTINUITY').slice(1).map(segmentNames);
+    expect(parts).toHaveLength(2);
+    expect(parts[0].slice(0, first.length)).toEqual(first);
+    expect(parts[1].length).toBeGreaterThanOrEqual(3);
+    for (const name of names) {
+      const play = spawnSync(ctx.infra.ffmpegBin ?? '/usr/bin/ffmpeg', ['-v', 'error', '-i', join(dir, name), '-f', 'null', '-'], { encoding: 'utf8', timeout: 30_000 });
+      expect({ name, status: play.status, stderr: play.stderr }).toEqual({ name, status: 0, stderr: '' });
+    }
+  }, 120_000);
 });
+
+/** A process's command line ('' once it has gone). */
+function cmdline(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return '';
+  }
+}

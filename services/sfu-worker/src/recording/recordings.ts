@@ -13,13 +13,15 @@ const SECOND_PRODUCER_WAIT_MS = 1500;
 /**
  * Records every broadcast whose publisher is on this node: starts when the publisher's
  * Producers are up, finishes (VOD playlist, RecordingFinished) when the publisher leaves or
- * the broadcast ends. A publisher who returns continues the same playlist.
+ * the broadcast ends. A publisher who returns continues the same playlist, once the recording
+ * before has finished: one ffmpeg per folder, or two would write the same segment names.
  */
 export class Recordings {
   private readonly log = new Logger('Recordings');
   private readonly active = new Map<BroadcastId, Promise<Recorder | undefined>>();
   private readonly waiting = new Map<BroadcastId, NodeJS.Timeout>();
-  private readonly finishing = new Set<Promise<void>>();
+  /** The last recording of each broadcast being finished (each one waited for the one before). */
+  private readonly finishing = new Map<BroadcastId, Promise<void>>();
 
   constructor(
     rooms: Rooms,
@@ -51,12 +53,16 @@ export class Recordings {
   private start(room: Room): void {
     clearTimeout(this.waiting.get(room.broadcastId));
     this.waiting.delete(room.broadcastId);
-    if (this.active.has(room.broadcastId) || room.closed || room.producers.size === 0) return;
-    const starting = Recorder.start(room, this.store, this.ffmpegBin).catch((err: Error) => {
-      this.log.error(`recording of ${room.broadcastId} did not start: ${err.message}`);
-      return undefined;
-    });
-    this.active.set(room.broadcastId, starting);
+    const id = room.broadcastId;
+    if (this.active.has(id) || room.closed || room.producers.size === 0) return;
+    const starting: Promise<Recorder | undefined> = (this.finishing.get(id) ?? Promise.resolve())
+      // Meanwhile the publisher may have left again (finish() took this one off) or the room closed.
+      .then(() => (this.active.get(id) === starting && !room.closed && room.producers.size > 0 ? Recorder.start(room, this.store, this.ffmpegBin) : undefined))
+      .catch((err: Error) => {
+        this.log.error(`recording of ${id} did not start: ${err.message}`);
+        return undefined;
+      });
+    this.active.set(id, starting);
   }
 
   private finish(room: Room): void {
@@ -64,9 +70,12 @@ export class Recordings {
     this.waiting.delete(room.broadcastId);
     const starting = this.active.get(room.broadcastId);
     if (!starting) return;
-    this.active.delete(room.broadcastId);
-    const done = this.complete(room.broadcastId, starting).finally(() => this.finishing.delete(done));
-    this.finishing.add(done);
+    const id = room.broadcastId;
+    this.active.delete(id);
+    const done: Promise<void> = this.complete(id, starting).finally(() => {
+      if (this.finishing.get(id) === done) this.finishing.delete(id);
+    });
+    this.finishing.set(id, done);
   }
 
   private async complete(broadcastId: BroadcastId, starting: Promise<Recorder | undefined>): Promise<void> {
@@ -90,6 +99,6 @@ export class Recordings {
 
   /** Waits for every recording being finished (shutdown: rooms are closed first). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.finishing]);
+    await Promise.allSettled([...this.finishing.values()]);
   }
 }
