@@ -48,7 +48,8 @@ export class Recorder {
     ffmpeg.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000)));
   }
 
-  static async start(room: Room, store: ReplayWriter, ffmpegBin: string): Promise<Recorder> {
+  /** `slots`: consumer slots already held on the room's Router (taken one per stream, before reserving more). */
+  static async start(room: Room, store: ReplayWriter, ffmpegBin: string, slots: Array<() => void> = []): Promise<Recorder> {
     const dir = await store.dirFor(room.broadcastId);
     const sdpDir = await mkdtemp(join(tmpdir(), 'onair-recording-'));
     const transports: types.PlainTransport[] = [];
@@ -61,7 +62,7 @@ export class Recorder {
         const transport = await room.router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
         transports.push(transport);
         await transport.connect({ ip: '127.0.0.1', port: rtpPort, rtcpPort: rtpPort + 1 });
-        const release = room.reserveConsumer(room.router);
+        const release = slots.shift() ?? room.reserveConsumer(room.router);
         const consumer = await transport
           .consume({ producerId: producer.id, rtpCapabilities: recordingCapabilities(room.router, producer.kind), paused: true })
           .finally(release);

@@ -24,7 +24,8 @@ const honestLag = (lag: number) => lag >= -150 && lag <= 1000;
 startTelemetry({ serviceName: 'sfu-worker' });
 
 describe('recording a broadcast to HLS in the replay store', () => {
-  const suite = sfuSuite('sfu_recording', { SFU_RECORDING: 'true' });
+  // A Router as full as its recording (2 consumers), as a node of the relay tree can be.
+  const suite = sfuSuite('sfu_recording', { SFU_RECORDING: 'true', SFU_MAX_CONSUMERS_PER_ROUTER: '2' });
   const { ctx } = suite;
 
   it('records an ffmpeg-fed broadcast as a live EVENT playlist that grows, then a VOD playlist covering its duration, playable by ffmpeg', async () => {
@@ -111,9 +112,11 @@ describe('recording a broadcast to HLS in the replay store', () => {
     const secondPart = () => segmentNames(playlist().split('#EXT-X-DISCONTINUITY')[2] ?? '');
     // The recorders (ffmpeg) writing into this broadcast's folder, now.
     const recorders = () => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && cmdline(pid).includes(`${dir}/segment-`));
+    let producerIds: string[] = [];
     const publish = async () => {
       const publisher = await SignalClient.join(ctx, suite.sfu.signallingUrl(await suite.issuer.sign({ broadcastId, role: 'publish', nodeId: suite.sfu.nodeId })));
       const media = await publishTestPattern(ctx, suite.sfu, publisher, broadcastId);
+      producerIds = [media.videoProducerId, media.audioProducerId];
       return async () => {
         ok(await publisher.request('leave'));
         await media.stop();
@@ -134,6 +137,13 @@ describe('recording a broadcast to HLS in the replay store', () => {
       // Back at once (a phone between networks). Past the wait for a second Producer and a
       // recorder's start, no second ffmpeg has started.
       const leaveAgain = await publish();
+      // A viewer comes meanwhile: the Router's two slots are held for the recording, which
+      // would otherwise be refused for a full Router when its turn comes (no replay of this part).
+      const viewer = await suite.sfu.join(broadcastId, 'consume');
+      const caps = ok(await viewer.request('getRouterRtpCapabilities')).rtpCapabilities;
+      const recv = ok(await viewer.request('createWebRtcTransport', { direction: 'recv' }));
+      const consumed = await Promise.all(producerIds.map((producerId) => viewer.request('consume', { transportId: recv.id, producerId, rtpCapabilities: caps })));
+      expect(consumed.map((c) => c.error?.code)).toEqual(['SFU.ROOM_FULL', 'SFU.ROOM_FULL']);
       await new Promise((r) => setTimeout(r, 3000));
       expect(recorders()).toEqual([String(held)]);
       process.kill(held, 'SIGCONT');

@@ -9,6 +9,8 @@ import type { ReplayWriter } from '@onair/replay-store';
 
 /** A publisher sends video and audio within moments; record what has arrived after this wait. */
 const SECOND_PRODUCER_WAIT_MS = 1500;
+/** A publisher's video and audio: the recording's consumers on the broadcast's Router. */
+const RECORDED_STREAMS = 2;
 
 /**
  * Records every broadcast whose publisher is on this node: starts when the publisher's
@@ -22,6 +24,13 @@ export class Recordings {
   private readonly waiting = new Map<BroadcastId, NodeJS.Timeout>();
   /** The last recording of each broadcast being finished (each one waited for the one before). */
   private readonly finishing = new Map<BroadcastId, Promise<void>>();
+  /**
+   * Consumer slots held on a broadcast's Router for its recording, from the publisher's first
+   * Producer until the recording's consumers exist. Viewers who join meanwhile (while the
+   * recording before finishes, or the second Producer is awaited) would otherwise take them, and
+   * the recording would be refused for a full Router: no replay.
+   */
+  private readonly slots = new Map<BroadcastId, Array<() => void>>();
 
   constructor(
     rooms: Rooms,
@@ -43,6 +52,7 @@ export class Recordings {
 
   private schedule(room: Room): void {
     if (this.active.has(room.broadcastId) || room.closed) return;
+    this.holdSlots(room);
     const kinds = new Set([...room.producers.values()].map((p) => p.kind));
     if (kinds.size === 2) return this.start(room);
     if (!this.waiting.has(room.broadcastId)) {
@@ -57,7 +67,12 @@ export class Recordings {
     if (this.active.has(id) || room.closed || room.producers.size === 0) return;
     const starting: Promise<Recorder | undefined> = (this.finishing.get(id) ?? Promise.resolve())
       // Meanwhile the publisher may have left again (finish() took this one off) or the room closed.
-      .then(() => (this.active.get(id) === starting && !room.closed && room.producers.size > 0 ? Recorder.start(room, this.store, this.ffmpegBin) : undefined))
+      .then(() => {
+        const slots = this.slots.get(id) ?? [];
+        this.slots.delete(id);
+        if (this.active.get(id) !== starting || room.closed || room.producers.size === 0) return releaseAll(slots);
+        return Recorder.start(room, this.store, this.ffmpegBin, slots).finally(() => releaseAll(slots));
+      })
       .catch((err: Error) => {
         this.log.error(`recording of ${id} did not start: ${err.message}`);
         return undefined;
@@ -68,6 +83,8 @@ export class Recordings {
   private finish(room: Room): void {
     clearTimeout(this.waiting.get(room.broadcastId));
     this.waiting.delete(room.broadcastId);
+    releaseAll(this.slots.get(room.broadcastId) ?? []);
+    this.slots.delete(room.broadcastId);
     const starting = this.active.get(room.broadcastId);
     if (!starting) return;
     const id = room.broadcastId;
@@ -97,8 +114,24 @@ export class Recordings {
     }
   }
 
+  private holdSlots(room: Room): void {
+    if (this.slots.has(room.broadcastId)) return;
+    const held: Array<() => void> = [];
+    try {
+      while (held.length < RECORDED_STREAMS) held.push(room.reserveConsumer(room.router));
+    } catch {
+      // The Router is full already: the recording takes what it holds, and reports the rest.
+    }
+    this.slots.set(room.broadcastId, held);
+  }
+
   /** Waits for every recording being finished (shutdown: rooms are closed first). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.finishing.values()]);
   }
+}
+
+function releaseAll(slots: Array<() => void>): undefined {
+  for (const release of slots.splice(0)) release();
+  return undefined;
 }
