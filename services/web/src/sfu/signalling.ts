@@ -4,6 +4,8 @@
 import type { RtpCapabilities } from 'mediasoup-client/types';
 
 const OPEN_TIMEOUT_MS = 10_000;
+/** Notifications of one name kept for a listener still to come; older ones go first past this. */
+const MAX_UNHEARD = 100;
 
 /** The SFU's first frame once it admits a connection. */
 export interface Joined {
@@ -29,8 +31,14 @@ export class Signalling {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Array<(data: any) => void>>();
-  /** Notifications nobody listened for yet (e.g. `joined`, sent right after the upgrade). */
-  private readonly unheard = new Map<string, unknown>();
+  /**
+   * Notifications nobody listened for yet, in order: `joined`, sent right after the upgrade, and
+   * whatever comes while the page sets up after it (a `producerAdded` then was lost, and the page
+   * watched nothing: the publisher's return raced its viewers' rejoin).
+   */
+  private readonly unheard = new Map<string, unknown[]>();
+  /** The close, once the connection has closed: a listener that comes later hears it at once. */
+  private closedWith?: { code: number; reason: string };
   /** Why the SFU refused or ended the connection (an error frame without a request id, or the close). */
   private ended?: SignallingError;
 
@@ -40,7 +48,8 @@ export class Signalling {
       this.ended ??= new SignallingError(e.reason || 'SFU.DISCONNECTED', `signalling closed (${e.code})`);
       for (const p of this.pending.values()) p.reject(this.ended);
       this.pending.clear();
-      this.emit('close', { code: e.code, reason: e.reason });
+      this.closedWith = { code: e.code, reason: e.reason };
+      this.emit('close', this.closedWith);
     });
   }
 
@@ -67,15 +76,24 @@ export class Signalling {
     return new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (d: unknown) => void, reject }));
   }
 
+  /** Also hears, at once and in order, the notifications of that name that came before anyone listened. */
   on(notification: string, listener: (data: any) => void): void {
     this.listeners.set(notification, [...(this.listeners.get(notification) ?? []), listener]);
+    if (notification === 'close' && this.closedWith) {
+      listener(this.closedWith);
+      return;
+    }
+    const unheard = this.unheard.get(notification);
+    this.unheard.delete(notification);
+    for (const data of unheard ?? []) listener(data);
   }
 
   /** The first `notification` (already received, or the next one); rejects if the connection ends first. */
   next<T = any>(notification: string): Promise<T> {
-    if (this.unheard.has(notification)) {
-      const data = this.unheard.get(notification) as T;
-      this.unheard.delete(notification);
+    const unheard = this.unheard.get(notification);
+    if (unheard?.length) {
+      const data = unheard.shift() as T;
+      if (unheard.length === 0) this.unheard.delete(notification);
       return Promise.resolve(data);
     }
     if (this.ended) return Promise.reject(this.ended);
@@ -95,7 +113,13 @@ export class Signalling {
 
   private emit(name: string, data: unknown) {
     const listeners = this.listeners.get(name) ?? [];
-    if (listeners.length === 0) this.unheard.set(name, data);
+    if (listeners.length === 0 && name !== 'close') {
+      const unheard = this.unheard.get(name) ?? [];
+      unheard.push(data);
+      // One nobody will listen for (a page that ignores it) must not grow without bound.
+      if (unheard.length > MAX_UNHEARD) unheard.shift();
+      this.unheard.set(name, unheard);
+    }
     for (const l of listeners) l(data);
   }
 
