@@ -4,6 +4,7 @@ import type { BroadcastId } from '../ids.js';
 import type { EventPublisher } from '@onair/kafka';
 import type { Room } from '../room/room.js';
 import type { Rooms } from '../room/rooms.js';
+import { RoomFullError } from '../room/room.errors.js';
 import { Recorder } from './recorder.js';
 import type { ReplayWriter } from '@onair/replay-store';
 
@@ -119,8 +120,9 @@ export class Recordings {
     const held: Array<() => void> = [];
     try {
       while (held.length < RECORDED_STREAMS) held.push(room.reserveConsumer(room.router));
-    } catch {
+    } catch (err) {
       // The Router is full already: the recording takes what it holds, and reports the rest.
+      if (!(err instanceof RoomFullError)) throw err;
     }
     this.slots.set(room.broadcastId, held);
   }
