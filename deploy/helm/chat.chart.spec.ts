@@ -12,6 +12,7 @@ describe('chat chart: configuration and scaling', () => {
     'HTTP_HOST: "0.0.0.0"',
     'DATABASE_URL: "postgres://chat@postgres:5432/onair"',
     'DATABASE_SCHEMA: "chat"',
+    'DATABASE_POOL_MIN: "10"',
     'KAFKA_BROKERS: "kafka:9092"',
     'KAFKA_TOPIC_PREFIX: ""',
     'KAFKA_TOPIC_PARTITIONS: "6"',

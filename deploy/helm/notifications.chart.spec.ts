@@ -16,6 +16,7 @@ describe('notifications chart: configuration and scaling', () => {
     'HTTP_HOST: "0.0.0.0"',
     'DATABASE_URL: "postgres://notifications@postgres:5432/onair"',
     'DATABASE_SCHEMA: "notifications"',
+    'DATABASE_POOL_MIN: "10"',
     'KAFKA_BROKERS: "kafka:9092"',
     'KAFKA_TOPIC_PREFIX: ""',
     'KAFKA_TOPIC_PARTITIONS: "6"',

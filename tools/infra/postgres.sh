@@ -127,7 +127,7 @@ _pg_write_conf() {
 listen_addresses = '127.0.0.1'
 port = $ONAIR_PG_PORT
 unix_socket_directories = '$(_pg_sockdir)'
-max_connections = 200          # integration tests open many pools
+max_connections = 400          # integration tests open many pools, each kept open (DATABASE_POOL_MIN)
 CONF
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$f"
   return 0

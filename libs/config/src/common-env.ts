@@ -23,14 +23,30 @@ export const kafkaEnv = {
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
 };
 
-/** The service's PostgreSQL and the schema it owns. */
+/** Connections a service's pool holds at most (libs/postgres' default); more queries wait for one. */
+const DATABASE_POOL_SIZE = 10;
+
+/**
+ * The service's PostgreSQL, the schema it owns, and how many of its pool's connections are
+ * opened at boot and kept through quiet spells (DATABASE_POOL_MIN, by default the whole pool):
+ * a burst after a quiet minute (a broadcast going viral) would otherwise wait for Postgres to
+ * start a backend per connection, on the CPU the burst needs.
+ */
 export const postgresEnv = (defaultSchema: string) => ({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   DATABASE_SCHEMA: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/)
     .default(defaultSchema),
+  DATABASE_POOL_MIN: z.coerce.number().int().min(0).max(DATABASE_POOL_SIZE).default(DATABASE_POOL_SIZE),
 });
+
+export interface PostgresConfig {
+  url: string;
+  schema: string;
+  /** Connections opened at boot and never closed for being idle. */
+  poolMin: number;
+}
 
 export interface KafkaConfig {
   brokers: string[];
@@ -46,7 +62,11 @@ export function kafkaConfig(e: { KAFKA_BROKERS: string; KAFKA_TOPIC_PREFIX: stri
   };
 }
 
-export const postgresConfig = (e: { DATABASE_URL: string; DATABASE_SCHEMA: string }) => ({ url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA });
+export const postgresConfig = (e: { DATABASE_URL: string; DATABASE_SCHEMA: string; DATABASE_POOL_MIN: number }): PostgresConfig => ({
+  url: e.DATABASE_URL,
+  schema: e.DATABASE_SCHEMA,
+  poolMin: e.DATABASE_POOL_MIN,
+});
 
 
 /**

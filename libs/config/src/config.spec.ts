@@ -45,7 +45,7 @@ describe('the shared variables', () => {
 
   it('parse into the config objects services pass on', () => {
     const e = parseEnv('svc', Env, { DATABASE_URL: 'postgres://u:p@h:5432/d', KAFKA_BROKERS: 'a:1, b:2' });
-    expect(postgresConfig(e)).toEqual({ url: 'postgres://u:p@h:5432/d', schema: 'svc' });
+    expect(postgresConfig(e)).toEqual({ url: 'postgres://u:p@h:5432/d', schema: 'svc', poolMin: 10 });
     expect(kafkaConfig(e)).toEqual({ brokers: ['a:1', 'b:2'], topicPrefix: '', defaultPartitions: 6 });
     expect(e.LOG_LEVEL).toBe('info');
   });
@@ -54,5 +54,12 @@ describe('the shared variables', () => {
     expect(() =>
       parseEnv('svc', Env, { DATABASE_URL: 'postgres://h/d', DATABASE_SCHEMA: 'Bad-Name', KAFKA_BROKERS: 'a:1', KAFKA_TOPIC_PREFIX: 'a b', LOG_LEVEL: 'loud' }),
     ).toThrow(/DATABASE_SCHEMA: .+; KAFKA_TOPIC_PREFIX: .+; LOG_LEVEL: /);
+  });
+
+  it('keeps DATABASE_POOL_MIN within the pool', () => {
+    const env = (min: string) => ({ DATABASE_URL: 'postgres://h/d', KAFKA_BROKERS: 'a:1', DATABASE_POOL_MIN: min });
+    expect(postgresConfig(parseEnv('svc', Env, env('0'))).poolMin).toBe(0);
+    expect(postgresConfig(parseEnv('svc', Env, env('4'))).poolMin).toBe(4);
+    for (const bad of ['11', '-1', '2.5', 'all']) expect(() => parseEnv('svc', Env, env(bad))).toThrow(/DATABASE_POOL_MIN: /);
   });
 });

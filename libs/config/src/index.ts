@@ -12,6 +12,7 @@ export {
   type InternalTlsFiles,
   type KafkaConfig,
   type LogLevel,
+  type PostgresConfig,
 } from './common-env.js';
 export { parseEnv, type Environment } from './env.js';
 export { findProtoDir } from './proto-dir.js';

@@ -3,6 +3,7 @@ import { prefixed, type KafkaOptions } from '@onair/kafka';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import {
+  type PostgresConfig,
   type KafkaConfig,
   kafkaConfig,
   kafkaEnv,
@@ -55,7 +56,7 @@ export type { LogLevel } from '@onair/config';
 export interface ChatConfig {
   httpPort: number;
   httpHost: string;
-  database: { url: string; schema: string };
+  database: PostgresConfig;
   kafka: KafkaConfig;
   /** Partitions of the room topic when chat creates it (CHAT_PARTITIONS). */
   roomPartitions: number;

@@ -15,7 +15,7 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [
-        PostgresModule.forRoot({ url: config.database.url, schema: config.database.schema, entities: [], migrations: chatMigrations }),
+        PostgresModule.forRoot({ ...config.database, entities: [], migrations: chatMigrations }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

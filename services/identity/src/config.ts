@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { scryptMemoryBytes } from './passwords/password-hasher.js';
-import { type KafkaConfig, kafkaConfig, kafkaEnv, listenEnv, localStateDir, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
+import { type PostgresConfig, type KafkaConfig, kafkaConfig, kafkaEnv, listenEnv, localStateDir, type LogLevel, observabilityEnv, parseEnv, postgresConfig, postgresEnv } from '@onair/config';
 
 const MiB = 1024 * 1024;
 
@@ -54,7 +54,7 @@ const Env = z.object({
 export interface IdentityConfig {
   httpPort: number;
   httpHost: string;
-  database: { url: string; schema: string };
+  database: PostgresConfig;
   kafka: KafkaConfig;
   otlpEndpoint?: string;
   logLevel: LogLevel;

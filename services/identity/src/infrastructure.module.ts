@@ -25,8 +25,7 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       imports: [
         PostgresModule.forRoot({
-          url: config.database.url,
-          schema: config.database.schema,
+          ...config.database,
           entities: [Account, RoleGrant],
           migrations: identityMigrations,
         }),

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  type PostgresConfig,
   findProtoDir,
   internalTlsEnv,
   type InternalTlsFiles,
@@ -92,7 +93,7 @@ export type { LogLevel } from '@onair/config';
 export interface NotificationsConfig {
   httpPort: number;
   httpHost: string;
-  database: { url: string; schema: string };
+  database: PostgresConfig;
   kafka: KafkaConfig;
   auth: { jwksUrl: string };
   socialGraph: { address: string; protoDir: string; timeoutMs: number; tls: InternalTlsFiles };

@@ -16,7 +16,7 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       imports: [
         // Connections for the fan-out chunks written at once, besides the API and the other consumers.
-        PostgresModule.forRoot({ url: config.database.url, schema: config.database.schema, entities: [], migrations: notificationsMigrations, poolSize: 10 + config.fanout.concurrency }),
+        PostgresModule.forRoot({ ...config.database, entities: [], migrations: notificationsMigrations, poolSize: 10 + config.fanout.concurrency }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  type PostgresConfig,
   findProtoDir,
   internalTlsEnv,
   type InternalTlsFiles,
@@ -47,7 +48,7 @@ export type { LogLevel } from '@onair/config';
 export interface OpsConfig {
   httpPort: number;
   httpHost: string;
-  database: { url: string; schema: string };
+  database: PostgresConfig;
   kafka: KafkaConfig;
   auth: { jwksUrl: string };
   openReportsPerReporter: number;

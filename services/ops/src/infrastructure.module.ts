@@ -22,7 +22,7 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [
-        PostgresModule.forRoot({ url: config.database.url, schema: config.database.schema, entities: [AuditEntry, Report, ReportTarget, StaffRole], migrations: opsMigrations }),
+        PostgresModule.forRoot({ ...config.database, entities: [AuditEntry, Report, ReportTarget, StaffRole], migrations: opsMigrations }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

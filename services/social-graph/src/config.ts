@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  type PostgresConfig,
   findProtoDir,
   internalTlsEnv,
   type InternalTlsFiles,
@@ -40,10 +41,7 @@ const Env = z.object({
 
 export type { LogLevel } from '@onair/config';
 
-export interface DatabaseConfig {
-  url: string;
-  schema: string;
-}
+export type DatabaseConfig = PostgresConfig;
 
 export interface GrpcConfig {
   port: number;

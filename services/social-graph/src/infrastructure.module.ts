@@ -19,8 +19,7 @@ import type { DatabaseConfig, SocialGraphConfig } from './config.js';
 /** The service's PostgreSQL schema, migrated at boot. Every feature writes SQL of its own. */
 export function socialGraphDatabase(database: DatabaseConfig): DynamicModule {
   return PostgresModule.forRoot({
-    url: database.url,
-    schema: database.schema,
+    ...database,
     entities: [],
     migrations: [
       CreateKafkaOutboxTables1763769600000,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  type PostgresConfig,
   findProtoDir,
   internalTlsEnv,
   type InternalTlsFiles,
@@ -101,7 +102,7 @@ export interface StreamSessionsConfig {
   httpPort: number;
   httpHost: string;
   grpc: GrpcConfig;
-  database: { url: string; schema: string };
+  database: PostgresConfig;
   kafka: KafkaConfig;
   auth: { jwksUrl: string };
   socialGraph: { address: string; protoDir: string; timeoutMs: number; tls: InternalTlsFiles };

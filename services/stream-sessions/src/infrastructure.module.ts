@@ -30,8 +30,7 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       imports: [
         PostgresModule.forRoot({
-          url: config.database.url,
-          schema: config.database.schema,
+          ...config.database,
           entities: [],
           migrations: [
             CreateKafkaOutboxTables1763769600000,
