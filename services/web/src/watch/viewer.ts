@@ -183,7 +183,13 @@ export class Viewer {
         this.showEnded(endReasonOf(data?.reason));
       });
       this.status.value = 'receiving the broadcast…';
-      for (const { producerId } of producers) await this.consume(signalling, device, recv, producerId);
+      // All at once: their consume requests travel together and mediasoup-client makes the
+      // Consumers that arrive meanwhile in one SDP exchange; one after another, a viewer
+      // rejoining on a busy device (a node lost under its whole audience) waited for each in turn.
+      // Settled, not raced: a Consumer made after a refusal still goes with this join's cleanup.
+      const consumed = await Promise.allSettled(producers.map(({ producerId }) => this.consume(signalling, device, recv, producerId)));
+      const refused = consumed.find((outcome) => outcome.status === 'rejected');
+      if (refused) throw refused.reason;
       this.join.count++;
       this.fallback.watching();
       this.show('watching', 'watching');
