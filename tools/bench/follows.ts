@@ -45,7 +45,7 @@ function freePort(): Promise<number> {
 async function serve(): Promise<void> {
   const { BENCH_PG_URL: url, BENCH_SCHEMA: schema, BENCH_PORT: port } = process.env;
   const server = await createFollowersStreamServer({
-    database: { url: url!, schema: schema! },
+    database: { url: url!, schema: schema!, poolMin: 0 },
     grpc: { port: Number(port), host: '127.0.0.1', protoDir, tls: tlsFiles('social-graph'), allowedClients: ['stream-sessions'] },
     logLevel: 'warn',
   });

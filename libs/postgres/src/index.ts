@@ -1,2 +1,2 @@
-export { createPostgresDataSource, openPostgres, postgresReady, type PostgresOptions } from './postgres-data-source.js';
+export { createPostgresDataSource, DEFAULT_POOL_SIZE, openPostgres, postgresReady, type PostgresOptions } from './postgres-data-source.js';
 export { PostgresModule } from './postgres.module.js';

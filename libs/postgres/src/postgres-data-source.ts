@@ -16,7 +16,8 @@ export interface PostgresOptions {
   poolMin?: number;
 }
 
-const DEFAULT_POOL_SIZE = 10;
+/** Connections a pool holds unless told otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NotificationsCreatedEvent } from '@onair/contracts';
 import { KafkaOutboxModule } from '@onair/kafka';
-import { PostgresModule } from '@onair/postgres';
+import { DEFAULT_POOL_SIZE, PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
 import { notificationsMigrations } from '../migrations/notifications-migrations.js';
 import { NOTIFICATIONS_CONFIG, notificationsKafkaOptions, type NotificationsConfig } from './config.js';
@@ -16,7 +16,7 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       imports: [
         // Connections for the fan-out chunks written at once, besides the API and the other consumers.
-        PostgresModule.forRoot({ ...config.database, entities: [], migrations: notificationsMigrations, poolSize: 10 + config.fanout.concurrency }),
+        PostgresModule.forRoot({ ...config.database, entities: [], migrations: notificationsMigrations, poolSize: DEFAULT_POOL_SIZE + config.fanout.concurrency }),
         KafkaOutboxModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

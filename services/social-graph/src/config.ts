@@ -41,8 +41,6 @@ const Env = z.object({
 
 export type { LogLevel } from '@onair/config';
 
-export type DatabaseConfig = PostgresConfig;
-
 export interface GrpcConfig {
   port: number;
   host: string;
@@ -57,7 +55,7 @@ export interface SocialGraphConfig {
   httpPort: number;
   httpHost: string;
   grpc: GrpcConfig;
-  database: DatabaseConfig;
+  database: PostgresConfig;
   kafka: KafkaConfig;
   auth: { jwksUrl: string };
   otlpEndpoint?: string;

@@ -8,16 +8,17 @@ import {
   FollowDeletedEvent,
 } from '@onair/contracts';
 import { CreateKafkaOutboxTables1763769600000, KafkaOutboxModule } from '@onair/kafka';
+import type { PostgresConfig } from '@onair/config';
 import { PostgresModule } from '@onair/postgres';
 import { DataSource } from 'typeorm';
 import { CreateFollows1763856000001 } from '../migrations/1763856000001-create-follows.js';
 import { CreateBlocks1763856000002 } from '../migrations/1763856000002-create-blocks.js';
 import { CreateCircles1763856000003 } from '../migrations/1763856000003-create-circles.js';
 import { CreateDeletedAccounts1763856000004 } from '../migrations/1763856000004-create-deleted-accounts.js';
-import type { DatabaseConfig, SocialGraphConfig } from './config.js';
+import type { SocialGraphConfig } from './config.js';
 
 /** The service's PostgreSQL schema, migrated at boot. Every feature writes SQL of its own. */
-export function socialGraphDatabase(database: DatabaseConfig): DynamicModule {
+export function socialGraphDatabase(database: PostgresConfig): DynamicModule {
   return PostgresModule.forRoot({
     ...database,
     entities: [],

@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type INestApplication, type INestMicroservi
 import { NestFactory } from '@nestjs/core';
 import { AccountDeletedEvent } from '@onair/contracts';
 import { AuthModule } from '@onair/auth';
+import type { PostgresConfig } from '@onair/config';
 import { GrpcPeersModule } from '@onair/grpc-service';
 import { configureHttpApp } from '@onair/http';
 import { connectKafkaConsumer, KafkaRuntime } from '@onair/kafka';
@@ -14,7 +15,7 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { BlocksModule } from './blocks/blocks.module.js';
 import { CircleMembersStreamModule } from './circle-members-stream/circle-members-stream.module.js';
 import { CirclesModule } from './circles/circles.module.js';
-import type { DatabaseConfig, GrpcConfig, LogLevel, SocialGraphConfig } from './config.js';
+import type { GrpcConfig, LogLevel, SocialGraphConfig } from './config.js';
 import { FollowersStreamModule } from './followers-stream/followers-stream.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { grpcOptions } from './grpc/grpc-options.js';
@@ -72,7 +73,7 @@ export async function createSocialGraphApp(config: SocialGraphConfig): Promise<I
 
 @Module({})
 class FollowersStreamServerModule {
-  static forRoot(database: DatabaseConfig, allowedClients: string[]): DynamicModule {
+  static forRoot(database: PostgresConfig, allowedClients: string[]): DynamicModule {
     return {
       module: FollowersStreamServerModule,
       imports: [socialGraphDatabase(database), GrpcPeersModule.forRoot(allowedClients), FollowersStreamModule],
@@ -85,7 +86,7 @@ class FollowersStreamServerModule {
  * the follows benchmark (tools/bench/follows.ts) measures. Not yet listening.
  */
 export async function createFollowersStreamServer(config: {
-  database: DatabaseConfig;
+  database: PostgresConfig;
   grpc: GrpcConfig;
   logLevel: LogLevel;
 }): Promise<INestMicroservice> {
